@@ -1,0 +1,13 @@
+/** Order of the BN254 scalar field: every circuit signal and public input lives in [0, SNARK_FIELD). */
+export const SNARK_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+/** True when `value` is a canonical field element, i.e. an integer in [0, SNARK_FIELD). */
+export function isFieldElement(value: bigint): boolean {
+  return value >= 0n && value < SNARK_FIELD;
+}
+
+/** Reduces any integer (negative included) to its canonical representative mod SNARK_FIELD. */
+export function toField(value: bigint): bigint {
+  const r = value % SNARK_FIELD;
+  return r < 0n ? r + SNARK_FIELD : r;
+}
