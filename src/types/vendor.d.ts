@@ -100,6 +100,7 @@ declare module "ffjavascript" {
     batchFromMontgomery(buff: Uint8Array): Promise<Uint8Array>;
     toRprLE(buff: Uint8Array, offset: number, a: Uint8Array): void;
     fromRprLE(buff: Uint8Array, offset?: number): Uint8Array;
+    fromRng(rng: ChaCha): Uint8Array;
   }
   export interface WasmGroup {
     F: { n8: number };
@@ -121,6 +122,9 @@ declare module "ffjavascript" {
     fromRprUncompressed(buff: Uint8Array, offset?: number): Uint8Array;
     toRprUncompressed(buff: Uint8Array, offset: number, a: Uint8Array): void;
     fromRng(rng: ChaCha): Uint8Array;
+    toUncompressed(a: Uint8Array): Uint8Array;
+    batchLEMtoC(buff: Uint8Array): Promise<Uint8Array>;
+    batchLEMtoU(buff: Uint8Array): Promise<Uint8Array>;
     toObject(a: Uint8Array): unknown;
     fromObject(a: unknown): Uint8Array;
     batchApplyKey(buff: Uint8Array, first: Uint8Array, inc: Uint8Array, inType?: string, outType?: string): Promise<Uint8Array>;
