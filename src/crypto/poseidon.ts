@@ -1,4 +1,7 @@
 import { buildPoseidon } from "circomlibjs";
+import { POSEIDON_MAX_INPUTS, spongeWith } from "./sponge.ts";
+
+export { POSEIDON_MAX_INPUTS, spongeWith };
 
 /**
  * Poseidon over BN254 with circomlib's parameters: the same function as circomlib's
@@ -14,9 +17,6 @@ export interface PoseidonHasher {
    */
   sponge(values: readonly bigint[]): bigint;
 }
-
-/** Largest number of inputs circomlib's Poseidon template accepts. */
-export const POSEIDON_MAX_INPUTS = 16;
 
 let cached: Promise<PoseidonHasher> | undefined;
 
@@ -38,12 +38,3 @@ async function buildHasher(): Promise<PoseidonHasher> {
   return { hash, sponge: (values) => spongeWith(hash, values) };
 }
 
-/** The sponge construction, parameterised by the 1..16-input hash so that tests can cross-check it. */
-export function spongeWith(hash: (inputs: readonly bigint[]) => bigint, values: readonly bigint[]): bigint {
-  if (values.length === 0) throw new RangeError("Poseidon sponge needs at least one value");
-  let acc = hash(values.slice(0, POSEIDON_MAX_INPUTS));
-  for (let i = POSEIDON_MAX_INPUTS; i < values.length; i += POSEIDON_MAX_INPUTS - 1) {
-    acc = hash([acc, ...values.slice(i, i + POSEIDON_MAX_INPUTS - 1)]);
-  }
-  return acc;
-}

@@ -14,9 +14,13 @@ export function csvField(value: string): string {
  * JavaScript's shortest round-trip formatting, so reading the file back gives the same
  * numbers.
  *
- * @throws RangeError if a record's feature count differs from the header's
+ * @throws RangeError if a feature is named `id` or `label`, or a record's feature count
+ *   differs from the header's
  */
 export function formatCsvDataset(dataset: Dataset): string {
+  for (const reserved of ["id", "label"]) {
+    if (dataset.featureNames.includes(reserved)) throw new RangeError(`a feature cannot be named ${JSON.stringify(reserved)}`);
+  }
   const lines = [["id", ...dataset.featureNames, "label"].map(csvField).join(",")];
   for (const r of dataset.records) {
     if (r.features.length !== dataset.featureNames.length) {
