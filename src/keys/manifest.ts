@@ -9,6 +9,12 @@ export interface KeyManifest {
   version: 1;
   /** Profile name, as in `circuits/profiles.json`. */
   profile: string;
+  /** Circom template the key proves, e.g. `DatasetDeletion`; tells the verifier what statement it is. */
+  template: string;
+  /** Template parameters, in the template's order (e.g. `[depth, maxDeletions]`). */
+  params: number[];
+  /** Names of the public signals, in circuit order. */
+  publicSignals: string[];
   /** Trust level. `insecure-dev`: secrets are public; `ceremony`: phase-2 contributions below. */
   security: "insecure-dev" | "ceremony";
   /** Number of R1CS constraints of the compiled circuit. */
@@ -37,4 +43,10 @@ export interface KeyContribution {
   name: string;
   /** blake2b-512 hex contribution hash, as snarkjs prints it. */
   hash: string;
+  /**
+   * For `type: "beacon"`: the public beacon value (hex) and the iteration exponent (2^exp
+   * sha256 rounds). A verifier checks that the value is the announced public randomness
+   * (for example a named drand round or block hash); without it the beacon proves nothing.
+   */
+  beacon?: { value: string; iterationsExp: number };
 }

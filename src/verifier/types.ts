@@ -1,0 +1,87 @@
+import type { KeyManifest } from "../keys/manifest.ts";
+
+/** A Groth16 proof as snarkjs writes it (decimal strings, projective coordinates). */
+export interface Groth16Proof {
+  pi_a: [string, string, string];
+  pi_b: [[string, string], [string, string], [string, string]];
+  pi_c: [string, string, string];
+  protocol: "groth16";
+  curve: "bn128";
+}
+
+/** A Groth16 verification key as `snarkjs zkey export verificationkey` writes it. */
+export interface VerificationKey {
+  protocol: "groth16";
+  curve: "bn128";
+  nPublic: number;
+  vk_alpha_1: string[];
+  vk_beta_2: string[][];
+  vk_gamma_2: string[][];
+  vk_delta_2: string[][];
+  IC: string[][];
+  [extra: string]: unknown;
+}
+
+/** A verification key the verifier trusts, with the manifest that says where it came from. */
+export interface TrustedKey {
+  vkey: VerificationKey;
+  manifest: KeyManifest;
+}
+
+/** Trusted keys by profile name. */
+export type KeyRing = ReadonlyMap<string, TrustedKey>;
+
+/** One deleted slot: its index in the dataset tree and the leaf it held. */
+export interface DeletedSlot {
+  index: number;
+  /** The leaf as a 0x-prefixed 64-digit hex field element. */
+  leaf: string;
+}
+
+/** Statement 1: `oldRoot → newRoot` by setting the listed non-empty slots to 0. */
+export interface DeletionStatement {
+  type: "dataset-deletion";
+  /** 0x-hex dataset roots before and after. */
+  oldRoot: string;
+  newRoot: string;
+  /** 0x-hex Poseidon sponge over the (index, leaf) pairs, padded with (0, 0) to K pairs. */
+  deletionDigest: string;
+  /** The deleted slots in increasing index order. */
+  deleted: DeletedSlot[];
+}
+
+/** Every statement a bundle can carry. */
+export type Statement = DeletionStatement;
+
+/** Format tag and version of a bundle. */
+export const BUNDLE_FORMAT = "zkforget-bundle";
+export const BUNDLE_VERSION = 1;
+
+/**
+ * What a verifier receives: the profile and the hash of the key the proof was made for, the
+ * statement in readable form, the public signals it must match, and the proof.
+ */
+export interface ProofBundle {
+  format: typeof BUNDLE_FORMAT;
+  version: typeof BUNDLE_VERSION;
+  profile: string;
+  /** sha256 hex of the canonical verification key (see `verificationKeyHash`). */
+  vkeyHash: string;
+  statement: Statement;
+  /** Public signals as decimal strings, in circuit order. */
+  publicSignals: string[];
+  proof: Groth16Proof;
+  /** ISO time the proof was made (informative, not proved). */
+  createdAt: string;
+}
+
+/** Outcome of verifying a bundle: `valid` only if `reasons` is empty. */
+export interface VerificationResult {
+  valid: boolean;
+  /** Every reason the bundle was rejected, each naming what is wrong. */
+  reasons: string[];
+  /** The bundle, when it parsed. */
+  bundle?: ProofBundle;
+  /** Trust level of the key it was checked against, when one was found. */
+  security?: KeyManifest["security"];
+}

@@ -1,0 +1,161 @@
+import { groth16 } from "snarkjs";
+import { verificationKeyHash } from "./vkeyHash.ts";
+import { BASE_FIELD, parseDecimal, scalarProblem } from "./fieldText.ts";
+import { checkStatement, isObject } from "./statements.ts";
+import {
+  BUNDLE_FORMAT, BUNDLE_VERSION,
+  type KeyRing, type ProofBundle, type TrustedKey, type VerificationKey, type VerificationResult,
+} from "./types.ts";
+
+/** Options for {@link verifyBundle}. */
+export interface VerifyOptions {
+  /** The verification keys this verifier trusts, by profile. */
+  keys: KeyRing;
+  /**
+   * Accept bundles proved under insecure dev keys. Their secrets are public, so anyone can
+   * forge such a proof: only for demos and tests.
+   */
+  allowDev?: boolean;
+}
+
+/**
+ * Verifies a proof bundle received from an untrusted controller.
+ *
+ * Accepts the bundle as parsed JSON or as its JSON text. Checks, in order: the shape of the
+ * bundle, that its profile has a trusted key and that the bundle names that exact key, the
+ * key's trust level, the count and range of the public signals, the shape of the proof, that
+ * the readable statement agrees with the public signals, and finally the Groth16 proof.
+ * Never throws on bad input: every problem becomes a reason.
+ *
+ * @example
+ * const { valid, reasons } = await verifyBundle(json, { keys: await loadKeyRing("keys") });
+ */
+export async function verifyBundle(input: unknown, options: VerifyOptions): Promise<VerificationResult> {
+  let data = input;
+  if (typeof input === "string") {
+    try {
+      data = JSON.parse(input);
+    } catch (error) {
+      return reject([`malformed JSON: ${(error as Error).message}`]);
+    }
+  }
+  if (!isObject(data)) return reject(["the bundle is not a JSON object"]);
+
+  const shape = bundleShapeProblems(data);
+  if (shape.length > 0) return reject(shape);
+  const bundle = data as unknown as ProofBundle;
+
+  const key = options.keys.get(bundle.profile);
+  if (!key) {
+    const known = [...options.keys.keys()].join(", ") || "none";
+    return reject([`unknown profile ${JSON.stringify(bundle.profile)}: no trusted verification key for it (known: ${known})`], bundle);
+  }
+  const keyProblems = trustedKeyProblems(bundle, key, options.allowDev === true);
+  if (keyProblems.length > 0) return reject(keyProblems, bundle, key);
+
+  const reasons = [
+    ...signalProblems(bundle.publicSignals, key),
+    ...proofShapeProblems(bundle.proof),
+  ];
+  if (reasons.length === 0) reasons.push(...checkStatement(bundle.statement, bundle.publicSignals, key.manifest));
+  if (reasons.length > 0) return reject(reasons, bundle, key);
+
+  let ok = false;
+  try {
+    ok = await groth16.verify(key.vkey, bundle.publicSignals, bundle.proof);
+  } catch (error) {
+    return reject([`the proof could not be checked: ${(error as Error).message}`], bundle, key);
+  }
+  if (!ok) return reject(["the Groth16 proof does not verify for these public signals under the trusted key"], bundle, key);
+  return { valid: true, reasons: [], bundle, security: key.manifest.security };
+}
+
+function reject(reasons: string[], bundle?: ProofBundle, key?: TrustedKey): VerificationResult {
+  return { valid: false, reasons, ...(bundle ? { bundle } : {}), ...(key ? { security: key.manifest.security } : {}) };
+}
+
+function bundleShapeProblems(b: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (b.format !== BUNDLE_FORMAT) problems.push(`bundle.format must be "${BUNDLE_FORMAT}", got ${JSON.stringify(b.format)}`);
+  if (b.version !== BUNDLE_VERSION) problems.push(`bundle.version ${JSON.stringify(b.version)} is not supported (this verifier reads version ${BUNDLE_VERSION})`);
+  if (typeof b.profile !== "string" || b.profile === "") problems.push("bundle.profile is missing");
+  if (typeof b.vkeyHash !== "string" || !/^[0-9a-f]{64}$/.test(b.vkeyHash)) problems.push("bundle.vkeyHash must be a 64-digit lowercase hex sha256");
+  if (!isObject(b.statement)) problems.push("bundle.statement is missing");
+  if (!Array.isArray(b.publicSignals)) problems.push("bundle.publicSignals must be a list");
+  if (!isObject(b.proof)) problems.push("bundle.proof is missing");
+  return problems;
+}
+
+function trustedKeyProblems(bundle: ProofBundle, key: TrustedKey, allowDev: boolean): string[] {
+  const problems: string[] = [];
+  let actual: string;
+  try {
+    actual = verificationKeyHash(key.vkey);
+  } catch (error) {
+    return [`the trusted key for profile ${bundle.profile} is unusable: ${(error as Error).message}`];
+  }
+  if (actual !== key.manifest.vkeyHash) {
+    problems.push(`the trusted key for profile ${bundle.profile} does not match its manifest (vkeyHash ${actual} ≠ ${key.manifest.vkeyHash})`);
+  }
+  if (bundle.vkeyHash !== actual) {
+    problems.push(`key mismatch: the bundle was made for verification key ${bundle.vkeyHash}, but the trusted key for profile ${bundle.profile} is ${actual}`);
+  }
+  if (key.manifest.security === "insecure-dev" && !allowDev) {
+    problems.push(`profile ${bundle.profile} uses an INSECURE dev key (its secrets are public, anyone can forge proofs under it); refused unless dev keys are allowed explicitly`);
+  }
+  return problems;
+}
+
+function signalProblems(signals: unknown[], key: TrustedKey): string[] {
+  const expected = key.vkey.nPublic;
+  const names = key.manifest.publicSignals;
+  if (signals.length !== expected || names.length !== expected) {
+    return [`wrong public signal count: the bundle has ${signals.length}, the key for ${key.manifest.profile} takes ${expected} (${names.join(", ")})`];
+  }
+  const problems: string[] = [];
+  signals.forEach((signal, i) => {
+    const problem = scalarProblem(signal);
+    if (problem) problems.push(`public signal ${i} (${names[i]}): ${problem}`);
+  });
+  return problems;
+}
+
+function proofShapeProblems(proof: unknown): string[] {
+  if (!isObject(proof)) return ["bundle.proof is not an object"];
+  const problems: string[] = [];
+  if (proof.protocol !== "groth16") problems.push(`bundle.proof.protocol must be "groth16", got ${JSON.stringify(proof.protocol)}`);
+  if (proof.curve !== "bn128") problems.push(`bundle.proof.curve must be "bn128", got ${JSON.stringify(proof.curve)}`);
+  const coordinate = (value: unknown, where: string) => {
+    const n = parseDecimal(value);
+    if (n === undefined || n >= BASE_FIELD) problems.push(`${where} is not a canonical base-field coordinate`);
+  };
+  const point = (value: unknown, where: string, dims: 1 | 2) => {
+    if (!Array.isArray(value) || value.length !== 3) { problems.push(`${where} must be a list of 3 coordinates`); return; }
+    value.forEach((c, i) => {
+      if (dims === 1) coordinate(c, `${where}[${i}]`);
+      else if (!Array.isArray(c) || c.length !== 2) problems.push(`${where}[${i}] must be a pair of coordinates`);
+      else c.forEach((cc, j) => coordinate(cc, `${where}[${i}][${j}]`));
+    });
+  };
+  point(proof.pi_a, "bundle.proof.pi_a", 1);
+  point(proof.pi_b, "bundle.proof.pi_b", 2);
+  point(proof.pi_c, "bundle.proof.pi_c", 1);
+  return problems;
+}
+
+/** Type guard used by key loaders: a structurally valid Groth16 BN254 verification key. */
+export function isVerificationKey(value: unknown): value is VerificationKey {
+  return isObject(value) && value.protocol === "groth16" && value.curve === "bn128"
+    && typeof value.nPublic === "number" && Array.isArray(value.IC) && value.IC.length === value.nPublic + 1
+    && Array.isArray(value.vk_alpha_1) && Array.isArray(value.vk_beta_2)
+    && Array.isArray(value.vk_gamma_2) && Array.isArray(value.vk_delta_2);
+}
+
+/**
+ * Stops the worker threads snarkjs starts for pairing checks, so a process can exit.
+ * Call once when done verifying; a later verification simply starts them again.
+ */
+export async function releaseVerifierThreads(): Promise<void> {
+  const globals = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+  await globals.curve_bn128?.terminate();
+}
