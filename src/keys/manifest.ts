@@ -33,8 +33,8 @@ export interface KeyManifest {
   vkeyHash: string;
   /** For dev keys: the public seed every secret was derived from. */
   devSeed?: string;
-  /** ISO time the key was made. */
-  createdAt: string;
+  /** ISO time the key was made; absent for dev keys, so that they reproduce byte for byte. */
+  createdAt?: string;
 }
 
 /** One phase-2 contribution to a zkey. */

@@ -1,0 +1,54 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { packageRoot } from "../../circuits/paths.ts";
+import { getProfile, listProfiles } from "../../circuits/profiles.ts";
+import { DEFAULT_DEV_SEED, ensureDevKey, publishKey } from "../../keys/devKeys.ts";
+import { releaseVerifierThreads } from "../../verifier/index.ts";
+import { parseCommandArgs, progress, type Command } from "../command.ts";
+import { DEFAULT_DELETION_PROFILE } from "./commit.ts";
+
+export const setupCommand: Command = {
+  name: "setup",
+  summary: "build circuits and INSECURE reproducible dev keys, and publish their verification keys",
+  help: `Usage: zkforget setup [PROFILE...] [--all] [--seed SEED] [--keys DIR] [--check]
+
+Compiles each profile's circuit, generates dev powers of tau from SEED, runs groth16 setup
+and a deterministic zkey beacon, and writes <profile>.vkey.json + <profile>.manifest.json
+to the key directory. Everything is cached; a second run is instant.
+
+Dev keys are INSECURE: their secrets follow from a public seed, so anyone can forge proofs
+under them. The manifest says so, and verifiers refuse them unless told otherwise. For
+real deployments use \`zkforget ceremony\`.
+
+Options:
+  --all         every profile in circuits/profiles.json (default: ${DEFAULT_DELETION_PROFILE})
+  --seed SEED   public seed (default ${DEFAULT_DEV_SEED}, the seed of the committed keys)
+  --keys DIR    where to publish (default: zkforget's keys/)
+  --check       do not write: fail if the rebuilt key differs from the one in --keys`,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      all: { type: "boolean" },
+      seed: { type: "string" },
+      keys: { type: "string" },
+      check: { type: "boolean" },
+    });
+    const log = progress();
+    const names = values.all ? listProfiles().map((p) => p.name) : positionals.length > 0 ? positionals : [DEFAULT_DELETION_PROFILE];
+    const keysDir = values.keys ?? join(packageRoot(), "keys");
+    let mismatches = 0;
+    for (const name of names) {
+      const key = await ensureDevKey(getProfile(name), { onProgress: log, ...(values.seed ? { seed: values.seed } : {}) });
+      if (values.check) {
+        const published = await readFile(join(keysDir, `${name}.vkey.json`), "utf8").catch(() => undefined);
+        const same = published !== undefined && JSON.stringify(JSON.parse(published)) === JSON.stringify(key.vkey);
+        if (!same) mismatches++;
+        process.stdout.write(`${name}: ${same ? "matches" : "DIFFERS from"} ${join(keysDir, `${name}.vkey.json`)}\n`);
+      } else {
+        const { vkeyPath } = await publishKey(key, keysDir);
+        process.stdout.write(`${name}: ${key.manifest.constraints} constraints, vkey ${key.manifest.vkeyHash} → ${vkeyPath} (INSECURE dev key)\n`);
+      }
+    }
+    await releaseVerifierThreads();
+    return mismatches === 0 ? 0 : 1;
+  },
+};

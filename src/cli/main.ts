@@ -1,0 +1,49 @@
+import { ceremonyCommand } from "./commands/ceremony.ts";
+import { commitCommand } from "./commands/commit.ts";
+import { demoCommand } from "./commands/demo.ts";
+import { forgetCommand } from "./commands/forget.ts";
+import { setupCommand } from "./commands/setup.ts";
+import { verifyCommand } from "./commands/verify.ts";
+import { UsageError, type Command } from "./command.ts";
+
+const COMMANDS: readonly Command[] = [demoCommand, commitCommand, forgetCommand, verifyCommand, setupCommand, ceremonyCommand];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "Usage: zkforget <command> [options]   (zkforget <command> --help for details)",
+    "",
+    "Provable machine unlearning: Groth16 proofs that training records were deleted.",
+    "",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join("\n");
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`zkforget: unknown command ${JSON.stringify(name)}\n\n${usage()}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`zkforget ${name}: ${error.message}\n(see zkforget ${name} --help)\n`);
+      return 2;
+    }
+    process.stderr.write(`zkforget ${name}: ${(error as Error).message}\n`);
+    if (process.env.ZKFORGET_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}
