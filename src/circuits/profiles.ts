@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { circuitsDir } from "./paths.ts";
+
+/**
+ * A circuit instantiated at fixed parameters: what `circuits/profiles.json` lists and what
+ * {@link buildCircuit} compiles. The main component is generated from it, never written by hand.
+ */
+export interface CircuitProfile {
+  /** Unique name, lower-case words and digits joined by dashes (e.g. `deletion-d20-k8`). */
+  name: string;
+  /** One-line human description. */
+  description?: string;
+  /** Circom template instantiated as main (e.g. `DatasetDeletion`). */
+  template: string;
+  /** File under `circuits/` defining the template (e.g. `deletion.circom`). */
+  source: string;
+  /** Template parameters, non-negative integers, in declaration order. */
+  params: number[];
+  /**
+   * Public inputs of main, in the order the template DECLARES them: circom orders public signals
+   * by declaration (outputs first), not by the `public [...]` list, and the build checks that the
+   * compiled order matches this list.
+   */
+  publicSignals: string[];
+}
+
+const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Checks one profile object and returns it typed; errors name the profile and the field. */
+export function validateProfile(value: unknown): CircuitProfile {
+  const where = (field: string): string => `circuit profile ${describeName(value)}: ${field}`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("circuit profile must be an object");
+  const p = value as Record<string, unknown>;
+  if (typeof p.name !== "string" || !NAME.test(p.name)) throw new Error(where(`name must match ${NAME}`));
+  if (p.description !== undefined && typeof p.description !== "string") throw new Error(where("description must be a string"));
+  if (typeof p.template !== "string" || !IDENT.test(p.template)) throw new Error(where("template must be a Circom identifier"));
+  if (typeof p.source !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_/.-]*\.circom$/.test(p.source) || p.source.split("/").includes("..")) {
+    throw new Error(where("source must be a .circom path inside circuits/ (no '..')"));
+  }
+  if (!Array.isArray(p.params) || !p.params.every((x) => Number.isSafeInteger(x) && (x as number) >= 0)) {
+    throw new Error(where("params must be an array of non-negative integers"));
+  }
+  if (!Array.isArray(p.publicSignals) || !p.publicSignals.every((s) => typeof s === "string" && IDENT.test(s))) {
+    throw new Error(where("publicSignals must be an array of signal names"));
+  }
+  if (new Set(p.publicSignals).size !== p.publicSignals.length) throw new Error(where("publicSignals has duplicates"));
+  const profile: CircuitProfile = {
+    name: p.name,
+    template: p.template,
+    source: p.source,
+    params: [...(p.params as number[])],
+    publicSignals: [...(p.publicSignals as string[])],
+  };
+  if (p.description !== undefined) profile.description = p.description as string;
+  return profile;
+}
+
+/** Parses and validates a whole profiles config (`{ "profiles": [...] }`), rejecting duplicate names. */
+export function parseProfiles(config: unknown): CircuitProfile[] {
+  const list = (config as { profiles?: unknown } | null)?.profiles;
+  if (!Array.isArray(list)) throw new Error('profiles config must be an object with a "profiles" array');
+  const profiles = list.map(validateProfile);
+  const seen = new Set<string>();
+  for (const { name } of profiles) {
+    if (seen.has(name)) throw new Error(`circuit profile "${name}" is defined twice`);
+    seen.add(name);
+  }
+  return profiles;
+}
+
+let loaded: CircuitProfile[] | undefined;
+
+/** All profiles from the package's `circuits/profiles.json` (read once). */
+export function listProfiles(): CircuitProfile[] {
+  loaded ??= parseProfiles(JSON.parse(readFileSync(join(circuitsDir(), "profiles.json"), "utf8")));
+  return loaded.map((p) => ({ ...p, params: [...p.params], publicSignals: [...p.publicSignals] }));
+}
+
+/** The profile called `name`; the error lists the known names. */
+export function getProfile(name: string): CircuitProfile {
+  const all = listProfiles();
+  const found = all.find((p) => p.name === name);
+  if (found === undefined) {
+    throw new Error(`unknown circuit profile "${name}"; known profiles: ${all.map((p) => p.name).join(", ")}`);
+  }
+  return found;
+}
+
+function describeName(value: unknown): string {
+  const name = (value as { name?: unknown } | null)?.name;
+  return typeof name === "string" ? `"${name}"` : "(unnamed)";
+}
