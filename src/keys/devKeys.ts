@@ -30,6 +30,8 @@ export const DEFAULT_DEV_SEED = "zkforget-dev-v1";
 export interface ProvingKey {
   circuit: BuiltCircuit;
   zkeyPath: string;
+  /** The powers-of-tau file the zkey was made from (in the cache). */
+  ptauPath: string;
   vkey: VerificationKey;
   manifest: KeyManifest;
 }
@@ -53,11 +55,12 @@ export async function ensureDevKey(profile: CircuitProfile, options: DevKeyOptio
   const dir = join(circuit.cacheDir, "keys", `${profile.name}-${circuit.circuitHash.slice(0, 16)}-${seedTag}`);
   const zkeyPath = join(dir, "final.zkey");
   const cached = await readCachedKey(dir);
-  if (cached) return { circuit, zkeyPath, ...cached };
+  if (cached) return { circuit, zkeyPath, ptauPath: join(circuit.cacheDir, "ptau", cached.manifest.ptau.file), ...cached };
 
   const r1cs = await readR1csInfo(circuit.r1csPath);
   const power = requiredPtauPower(r1cs);
-  const ptauPath = join(circuit.cacheDir, "ptau", `dev-${seedTag}-${String(power).padStart(2, "0")}.ptau`);
+  const ptauName = `dev-${seedTag}-${String(power).padStart(2, "0")}.ptau`;
+  const ptauPath = join(circuit.cacheDir, "ptau", ptauName);
   if (!(await exists(ptauPath))) {
     await mkdir(join(circuit.cacheDir, "ptau"), { recursive: true });
     await generateDevPtau({ power, seed, outFile: ptauPath, onProgress: log });
@@ -92,7 +95,7 @@ export async function ensureDevKey(profile: CircuitProfile, options: DevKeyOptio
       circuitHash: circuit.circuitHash,
       r1csHash: await blake2b512File(circuit.r1csPath),
       zkeyHash: await blake2b512File(finalTmp),
-      ptau: { file: `dev-${seedTag}-${power}.ptau`, power, hash: await blake2b512File(ptauPath) },
+      ptau: { file: ptauName, power, hash: await blake2b512File(ptauPath) },
       contributions: (await readZkeyInfo(finalTmp)).contributions,
       vkeyHash: verificationKeyHash(vkey),
       devSeed: seed,
@@ -102,7 +105,7 @@ export async function ensureDevKey(profile: CircuitProfile, options: DevKeyOptio
     // The zkey is renamed last: its presence marks a complete cache entry.
     await rename(finalTmp, zkeyPath);
     log(`${profile.name}: dev key ready (vkey ${manifest.vkeyHash.slice(0, 16)}…, INSECURE: secrets are public)`);
-    return { circuit, zkeyPath, vkey, manifest };
+    return { circuit, zkeyPath, ptauPath, vkey, manifest };
   } finally {
     await rm(initialPath, { force: true });
     await rm(finalTmp, { force: true });

@@ -1,0 +1,146 @@
+// Benchmarks: prints one JSON line per measurement (constraints, setup, prove and verify
+// seconds, peak memory), and the dev powers-of-tau generator against the snarkjs route.
+//
+// Usage: npm run bench [-- --quick] [-- --profiles a,b] [-- --powers 12,14]
+//   --quick      skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
+//   --profiles   deletion profiles to measure (default: deletion-d10-k4,deletion-d20-k8)
+//
+// Each measurement runs in a child process so that its peak RSS is its own. Profiles are
+// built into a fresh cache directory so that setup is measured from scratch.
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean" },
+    profiles: { type: "string" },
+    powers: { type: "string" },
+    child: { type: "string" },
+    arg: { type: "string" },
+  },
+});
+
+if (values.child) {
+  await runChild(values.child, values.arg ?? "");
+} else {
+  await runParent();
+}
+
+async function runParent(): Promise<void> {
+  const cache = await mkdtemp(join(tmpdir(), "zkf-bench-"));
+  const env = { ...process.env, ZKFORGET_CACHE: cache };
+  const child = (task: string, arg: string): Record<string, unknown> => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench.ts", "--child", task, "--arg", arg], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const line = r.stdout.trim().split("\n").pop() ?? "";
+    if (r.status !== 0 || !line.startsWith("{")) throw new Error(`bench ${task} ${arg} failed (exit ${r.status})`);
+    process.stdout.write(`${line}\n`);
+    return JSON.parse(line) as Record<string, unknown>;
+  };
+  try {
+    const powers = (values.powers ?? "12,14,16").split(",").map(Number);
+    for (const p of powers) {
+      const dev = child("dev-ptau", String(p));
+      if (p <= 14 && !(values.quick && p > 12)) {
+        const stock = child("snarkjs-ptau", String(p));
+        process.stdout.write(`${JSON.stringify({ bench: "dev-ptau-speedup", power: p, devSeconds: dev.seconds, snarkjsSeconds: stock.seconds, speedup: round((stock.seconds as number) / (dev.seconds as number), 1) })}\n`);
+      }
+    }
+    for (const name of (values.profiles ?? "deletion-d10-k4,deletion-d20-k8").split(",")) child("profile", name);
+  } finally {
+    await rm(cache, { recursive: true, force: true });
+  }
+}
+
+function round(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function peakRssMB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await fn();
+  return [r, (performance.now() - t) / 1000];
+}
+
+async function runChild(task: string, arg: string): Promise<void> {
+  const { releaseCurve } = await import("../src/setup/curve.ts");
+  const emit = (o: object) => process.stdout.write(`${JSON.stringify({ ...o, peakRssMB: peakRssMB() })}\n`);
+  const dir = await mkdtemp(join(tmpdir(), "zkf-bench-ptau-"));
+  try {
+    if (task === "dev-ptau") {
+      const { generateDevPtau } = await import("../src/setup/devPtau.ts");
+      const power = Number(arg);
+      const [, seconds] = await timed(() => generateDevPtau({ power, seed: "bench", outFile: join(dir, "dev.ptau") }));
+      emit({ bench: "dev-ptau", power, seconds: round(seconds) });
+    } else if (task === "snarkjs-ptau") {
+      // The stock route to the same file: powersoftau new + beacon + prepare phase2.
+      const snarkjs = await import("snarkjs");
+      const { getCurveFromName } = await import("ffjavascript");
+      const { devBeaconHash, devContributionName } = await import("../src/setup/devPtau.ts");
+      const power = Number(arg);
+      const curve = await getCurveFromName("bn128");
+      const [, newS] = await timed(() => snarkjs.powersOfTau.newAccumulator(curve, power, join(dir, "0.ptau")));
+      const [, beaconS] = await timed(() => snarkjs.powersOfTau.beacon(join(dir, "0.ptau"), join(dir, "1.ptau"), devContributionName("bench"), Buffer.from(devBeaconHash("bench")).toString("hex"), 10));
+      const [, prepareS] = await timed(() => snarkjs.powersOfTau.preparePhase2(join(dir, "1.ptau"), join(dir, "2.ptau")));
+      emit({ bench: "snarkjs-ptau", power, seconds: round(newS + beaconS + prepareS), newSeconds: round(newS), beaconSeconds: round(beaconS), prepareSeconds: round(prepareS) });
+    } else if (task === "profile") {
+      await benchDeletionProfile(arg, emit);
+    } else {
+      throw new Error(`unknown bench task ${task}`);
+    }
+  } finally {
+    await releaseCurve();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchDeletionProfile(name: string, emit: (o: object) => void): Promise<void> {
+  const { getProfile } = await import("../src/circuits/profiles.ts");
+  const { buildCircuit } = await import("../src/circuits/build.ts");
+  const { ensureDevKey } = await import("../src/keys/devKeys.ts");
+  const { getPoseidon } = await import("../src/crypto/poseidon.ts");
+  const { SparseMerkleTree } = await import("../src/crypto/merkle.ts");
+  const { buildDeletionWitness } = await import("../src/statements/deletion.ts");
+  const { proveWithKey } = await import("../src/prover/groth16.ts");
+  const snarkjs = await import("snarkjs");
+  const profile = getProfile(name);
+  const [depth, k] = profile.params as [number, number];
+  const [circuit, compileSeconds] = await timed(() => buildCircuit(profile));
+  const [key, keySeconds] = await timed(() => ensureDevKey(profile, { onProgress: (m) => process.stderr.write(`  ${m}\n`) }));
+  // A sparse tree with 4096 committed leaves spread over the slot range.
+  const poseidon = await getPoseidon();
+  const tree = new SparseMerkleTree(depth, (l, r) => poseidon.hash([l, r]));
+  const filled = Math.min(4096, 2 ** depth);
+  const stride = Math.floor(2 ** depth / filled);
+  tree.setMany(Array.from({ length: filled }, (_, i) => ({ index: i * stride, leaf: poseidon.hash([BigInt(i + 1)]) })));
+  const proveTimes: number[] = [];
+  let last;
+  for (let run = 0; run < 3; run++) {
+    const indices = Array.from({ length: k }, (_, j) => (run * k + j) * 3 * stride);
+    const w = buildDeletionWitness(tree, indices, k, poseidon);
+    const expected = profile.publicSignals.map((s) => w.publicSignals[s as keyof typeof w.publicSignals]);
+    last = await proveWithKey(key, w.input, expected);
+    proveTimes.push(last.seconds);
+  }
+  await snarkjs.groth16.verify(key.vkey, last!.publicSignals, last!.proof); // warm-up
+  const verifyTimes: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const [ok, s] = await timed(() => snarkjs.groth16.verify(key.vkey, last!.publicSignals, last!.proof));
+    if (!ok) throw new Error("bench proof did not verify");
+    verifyTimes.push(s);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  emit({
+    bench: "profile", profile: name, constraints: circuit.constraints,
+    compileSeconds: round(compileSeconds), setupSeconds: round(keySeconds),
+    proveSeconds: round(median(proveTimes)), proveSecondsAll: proveTimes.map((t) => round(t)),
+    verifySecondsWarm: round(median(verifyTimes), 4), deletionsPerProof: k,
+  });
+}
