@@ -69,6 +69,18 @@ describe("buildCircuit", () => {
     assert.notEqual(await circuitHashOf({ ...tiny, publicSignals: ["in"] }), base);
   });
 
+  it("hashes only the circuit files a profile includes, so new statements keep published keys valid", async () => {
+    // circuits/ also holds shardRetrain.circom and its lib files, which the deletion circuit does
+    // not include: its hash is still the one its committed dev keys were made for.
+    for (const name of ["deletion-d8-k2", "deletion-d10-k4"]) {
+      const manifest = JSON.parse(await readFile(join(packageRoot(), "keys", `${name}.manifest.json`), "utf8")) as { circuitHash: string };
+      assert.equal(await circuitHashOf(getProfile(name)), manifest.circuitHash, name);
+    }
+    // Two templates from the same file share the closure; different sources do not.
+    const sisa = getProfile("sisa-d4-s1-f2-e2-k2");
+    assert.notEqual(await circuitHashOf(sisa), await circuitHashOf({ ...sisa, source: "deletion.circom" }));
+  });
+
   it("reports the compiler's error and caches nothing for a broken profile", async () => {
     const broken = testProfile("NoSuchTemplate", "deletion.circom", [1]);
     await assert.rejects(buildCircuit(broken, { cacheDir, onProgress: () => {} }), /circom2 failed to compile circuit test-nosuchtemplate-1[\s\S]*NoSuchTemplate/);

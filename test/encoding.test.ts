@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { poseidon2, poseidon4, poseidon16 } from "poseidon-lite";
+import { poseidon1, poseidon2, poseidon3 } from "poseidon-lite";
 import { SNARK_FIELD } from "../src/field.ts";
 import { getPoseidon, type PoseidonHasher } from "../src/crypto/poseidon.ts";
 import {
@@ -98,19 +98,30 @@ describe("dataset leaves", () => {
     poseidon = await getPoseidon();
   });
 
-  it("hashes [label, ...features] (signed, in the field) like an independent Poseidon", () => {
+  it("packs [label, ...features] as v + 2^32 in 33-bit slots and hashes the limb like an independent Poseidon", () => {
     const encoded = encodeRecord({ id: "x", features: [0.25, -1.5, 3], label: 1 });
-    const expected = poseidon4([65536n, 16384n, SNARK_FIELD - 98304n, 196608n]);
-    assert.deepEqual(recordFieldElements(encoded), [65536n, 16384n, SNARK_FIELD - 98304n, 196608n]);
-    assert.equal(recordHash(encoded, poseidon), expected);
+    const slots = [65536n, 16384n, -98304n, 196608n].map((v) => v + 2n ** 32n);
+    const limb = slots[0]! + (slots[1]! << 33n) + (slots[2]! << 66n) + (slots[3]! << 99n);
+    assert.deepEqual(recordFieldElements(encoded), [limb]);
+    assert.equal(recordHash(encoded, poseidon), poseidon1([limb]));
   });
 
-  it("chains the sponge for 16 features + label (17 values)", () => {
+  it("puts 16 features + label (17 values) in 3 limbs of 7, 7 and 3 values: one Poseidon(3)", () => {
     const features = Array.from({ length: 16 }, (_, i) => (i % 3 === 0 ? -i / 7 : i / 5));
     const encoded = encodeRecord({ id: "y", features, label: 0 });
-    const values = [0n, ...encoded.features].map(toFieldSigned);
-    const expected = poseidon2([poseidon16(values.slice(0, 16)), values[16]!]);
-    assert.equal(recordHash(encoded, poseidon), expected);
+    const slots = [0n, ...encoded.features].map((v) => v + 2n ** 32n);
+    const pack = (vs: bigint[]): bigint => vs.reduce((acc, v, t) => acc + (v << BigInt(33 * t)), 0n);
+    const limbs = [pack(slots.slice(0, 7)), pack(slots.slice(7, 14)), pack(slots.slice(14))];
+    assert.deepEqual(recordFieldElements(encoded), limbs);
+    assert.ok(limbs.every((l) => l < 2n ** 231n));
+    assert.equal(recordHash(encoded, poseidon), poseidon3(limbs));
+  });
+
+  it("never packs a shorter record like a longer one (a packed value is never 0)", () => {
+    const short = { features: [5n], label: 0n };
+    const long = { features: [5n, -(2n ** 31n)], label: 0n };
+    assert.notEqual(recordFieldElements(short)[0], recordFieldElements(long)[0]);
+    assert.notEqual(recordHash(short, poseidon), recordHash(long, poseidon));
   });
 
   it("changes when the label and a feature are swapped (order is part of the hash)", () => {

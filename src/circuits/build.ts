@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, posix, relative, sep } from "node:path";
 import { MAIN_PRAGMA, mainSource } from "./mainSource.ts";
 import type { CircuitProfile } from "./profiles.ts";
 import { circom2, circomlib, circuitsDir, defaultCacheDir } from "./paths.ts";
@@ -135,10 +135,12 @@ export async function buildCircuit(profile: CircuitProfile, options: BuildOption
 }
 
 /**
- * The cache key of a profile: sha256 over a format tag, the circom2 version and flags, every
- * Circom file of zkforget's circuits/ and of circomlib (path and content hash), and what the main
- * file instantiates (source, template, parameters, public signals). The profile name is not part
- * of it, so two names for the same circuit share one hash.
+ * The cache key of a profile: sha256 over a format tag, the circom2 version and flags, the Circom
+ * files of zkforget's circuits/ that the profile's source includes (transitively, itself
+ * included) and every Circom file of circomlib (path and content hash), and what the main file
+ * instantiates (source, template, parameters, public signals). The profile name is not part of
+ * it, so two names for the same circuit share one hash; and adding or changing a circuit file
+ * that a profile does not include leaves that profile's hash, and hence its dev keys, unchanged.
  */
 export async function circuitHashOf(profile: CircuitProfile): Promise<string> {
   return computeCircuitHash(profile, await collectSources());
@@ -149,13 +151,39 @@ async function computeCircuitHash(profile: CircuitProfile, sources: SourceFile[]
   h.update("zkforget-circuit-build/1\n");
   h.update(`circom2 ${circom2().version} ${CIRCOM_FLAGS.join(" ")}\n`);
   h.update(`circomlib ${circomlib().version}\n`);
+  const included = await includeClosure(profile.source, sources);
   for (const file of sources) {
+    if (!file.to.startsWith("circomlib/") && !included.has(file.to)) continue;
     h.update(`file ${file.to} ${createHash("sha256").update(await readFile(file.from)).digest("hex")}\n`);
   }
   // What the generated main file instantiates (its comment names the profile, so it is not hashed).
   const { source, template, params, publicSignals } = profile;
   h.update(`main ${JSON.stringify({ pragma: MAIN_PRAGMA, source, template, params, publicSignals })}\n`);
   return h.digest("hex");
+}
+
+/** An `include "path";` directive (circom resolves it next to the including file, then from the root). */
+const INCLUDE = /^\s*include\s+"([^"]+)"\s*;/gm;
+
+/**
+ * zkforget's own files (build-relative paths) reachable from `entry` through include directives,
+ * `entry` itself included. circomlib's files are not followed: they are hashed in full.
+ */
+async function includeClosure(entry: string, sources: SourceFile[]): Promise<Set<string>> {
+  const own = new Map(sources.filter((f) => !f.to.startsWith("circomlib/")).map((f) => [f.to, f.from]));
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file) || !own.has(file)) continue;
+    seen.add(file);
+    const text = await readFile(own.get(file) as string, "utf8");
+    for (const [, target] of text.matchAll(INCLUDE)) {
+      const nextToFile = posix.normalize(posix.join(posix.dirname(file), target as string));
+      queue.push(own.has(nextToFile) ? nextToFile : posix.normalize(target as string));
+    }
+  }
+  return seen;
 }
 
 /** zkforget's circuits/**\/*.circom (to the build root) and circomlib's templates (to circomlib/circuits). */

@@ -1,38 +1,62 @@
 /**
  * Record hashes, salts and dataset-tree leaves.
  *
- * leaf = Poseidon(recordHash, salt), recordHash = PoseidonSponge([label, f0, f1, …, f_{n−1}])
- * with every value in signed fixed point mapped to the field (negative v → p − |v|).
- * The order — label first, then the features in dataset order — is part of the commitment:
- * the circuits recompute exactly this with `PoseidonSponge(n + 1)`. Putting the label
- * first keeps its position independent of the feature count.
+ * leaf = Poseidon(recordHash, salt), recordHash = PoseidonSponge(limbs), where the values
+ * [label, f0, f1, …, f_{n−1}] (signed fixed point, |v| ≤ 2^31) are packed seven to a field
+ * element:
+ *
+ *   slot(v)  = v + 2^32                      (33 bits, in [2^31, 3·2^31]: never 0)
+ *   limb_m   = Σ_{t<7} slot(value_{7m+t}) · 2^(33·t)      (at most 231 bits < the field)
+ *
+ * so 16 features and a label take 3 limbs and a single Poseidon(3). Packing is injective: every
+ * slot is a non-negative 33-bit number, and a slot is never 0, so a shorter record never packs
+ * like a longer one. The order — label first, then the features in dataset order — is part of
+ * the commitment. Why packed: a circuit that opens records (the SISA training statement)
+ * range-checks the features anyway, so it can form the limbs as linear combinations for free,
+ * and one Poseidon(3) costs 264 constraints where the sponge over 17 separate values costs 855.
+ * The circuits recompute this with `RecordHash(n)` (circuits/lib/record.circom).
  */
 import { randomBytes } from "node:crypto";
 import type { PoseidonHasher } from "../crypto/poseidon.ts";
 import { SNARK_FIELD, isFieldElement } from "../field.ts";
-import { MAX_ABS_ENCODED, toFieldSigned } from "../encoding/fixedPoint.ts";
+import { MAX_ABS_ENCODED } from "../encoding/fixedPoint.ts";
 import type { EncodedRecord } from "../encoding/records.ts";
 
 /** The value of an empty or deleted slot; no real leaf may take it. */
 export const EMPTY_LEAF = 0n;
 
+/** Bits of one packed value: v + 2^32 fits 33 bits for |v| ≤ 2^31. */
+export const RECORD_SLOT_BITS = 33;
+
+/** Values packed into one field element (7 · 33 = 231 bits). */
+export const RECORD_VALUES_PER_LIMB = 7;
+
+/** The offset that makes a packed value non-negative and non-zero: 2^32. */
+const SLOT_OFFSET = 1n << 32n;
+
 /**
- * The field elements a record hash is taken over, in order: [label, ...features].
- * Exposed so circuit-input builders use the same order as {@link recordHash}.
+ * The field elements a record hash is taken over: [label, ...features] packed seven to a limb
+ * (see the module comment). Exposed so circuit-input builders and tests use the same packing as
+ * {@link recordHash}.
  *
  * @throws RangeError if a value is outside the fixed-point bound (a circuit range check
  *   would reject it, so the hash would not be recomputable there)
  */
 export function recordFieldElements(encoded: Pick<EncodedRecord, "features" | "label">): bigint[] {
-  return [encoded.label, ...encoded.features].map((v) => {
+  const values = [encoded.label, ...encoded.features].map((v) => {
     if (v > MAX_ABS_ENCODED || -v > MAX_ABS_ENCODED) {
       throw new RangeError(`fixed-point value ${v} is outside ±${MAX_ABS_ENCODED}`);
     }
-    return toFieldSigned(v);
+    return v + SLOT_OFFSET;
   });
+  const limbs: bigint[] = [];
+  for (let m = 0; m < values.length; m += RECORD_VALUES_PER_LIMB) {
+    limbs.push(values.slice(m, m + RECORD_VALUES_PER_LIMB).reduce((acc, slot, t) => acc + (slot << BigInt(RECORD_SLOT_BITS * t)), 0n));
+  }
+  return limbs;
 }
 
-/** Poseidon sponge over [label, ...features] of an encoded record (see the module comment). */
+/** Poseidon sponge over the packed [label, ...features] of an encoded record (see the module comment). */
 export function recordHash(encoded: Pick<EncodedRecord, "features" | "label">, poseidon: PoseidonHasher): bigint {
   return poseidon.sponge(recordFieldElements(encoded));
 }
