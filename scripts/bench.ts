@@ -3,7 +3,7 @@
 //
 // Usage: npm run bench [-- --quick] [-- --profiles a,b] [-- --powers 12,14]
 //   --quick      skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
-//   --profiles   deletion profiles to measure (default: deletion-d10-k4,deletion-d20-k8)
+//   --profiles   profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
 //
 // Each measurement runs in a child process so that its peak RSS is its own. Profiles are
 // built into a fresh cache directory so that setup is measured from scratch.
@@ -48,7 +48,7 @@ async function runParent(): Promise<void> {
         process.stdout.write(`${JSON.stringify({ bench: "dev-ptau-speedup", power: p, devSeconds: dev.seconds, snarkjsSeconds: stock.seconds, speedup: round((stock.seconds as number) / (dev.seconds as number), 1) })}\n`);
       }
     }
-    for (const name of (values.profiles ?? "deletion-d10-k4,deletion-d20-k8").split(",")) child("profile", name);
+    for (const name of (values.profiles ?? "deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4").split(",")) child("profile", name);
   } finally {
     await rm(cache, { recursive: true, force: true });
   }
@@ -91,7 +91,9 @@ async function runChild(task: string, arg: string): Promise<void> {
       const [, prepareS] = await timed(() => snarkjs.powersOfTau.preparePhase2(join(dir, "1.ptau"), join(dir, "2.ptau")));
       emit({ bench: "snarkjs-ptau", power, seconds: round(newS + beaconS + prepareS), newSeconds: round(newS), beaconSeconds: round(beaconS), prepareSeconds: round(prepareS) });
     } else if (task === "profile") {
-      await benchDeletionProfile(arg, emit);
+      const { getProfile } = await import("../src/circuits/profiles.ts");
+      if (getProfile(arg).template === "ShardRetrain") await benchShardProfile(arg, emit);
+      else await benchDeletionProfile(arg, emit);
     } else {
       throw new Error(`unknown bench task ${task}`);
     }
@@ -142,5 +144,67 @@ async function benchDeletionProfile(name: string, emit: (o: object) => void): Pr
     compileSeconds: round(compileSeconds), setupSeconds: round(keySeconds),
     proveSeconds: round(median(proveTimes)), proveSecondsAll: proveTimes.map((t) => round(t)),
     verifySecondsWarm: round(median(verifyTimes), 4), deletionsPerProof: k,
+  });
+}
+
+async function benchShardProfile(name: string, emit: (o: object) => void): Promise<void> {
+  const { getProfile } = await import("../src/circuits/profiles.ts");
+  const { buildCircuit } = await import("../src/circuits/build.ts");
+  const { ensureDevKey } = await import("../src/keys/devKeys.ts");
+  const { getPoseidon } = await import("../src/crypto/poseidon.ts");
+  const { CommittedDataset } = await import("../src/dataset/commitment.ts");
+  const { loadDataset } = await import("../src/encoding/records.ts");
+  const { makeTrainingConfig, shardProfileParams } = await import("../src/ml/config.ts");
+  const { ModelCommitment } = await import("../src/sisa/model.ts");
+  const { shardOfSlot } = await import("../src/sisa/shards.ts");
+  const { proveShardRetrain } = await import("../src/prover/shardRetrain.ts");
+  const snarkjs = await import("snarkjs");
+  const profile = getProfile(name);
+  const p = shardProfileParams(profile.params);
+  const perShard = 2 ** (p.dataDepth - p.shardDepth);
+  const shards = 2 ** p.shardDepth;
+  const [circuit, compileSeconds] = await timed(() => buildCircuit(profile));
+  // Constraints per sample-epoch, from the compiled r1cs: the same circuit with one more epoch.
+  const longer = await buildCircuit({ ...profile, name: `${name}-bench-e${p.epochs + 1}`, params: [p.shardDepth, p.dataDepth, p.features, p.epochs + 1, p.maxDeletions] });
+  const perSampleEpoch = (longer.constraints - circuit.constraints) / perShard;
+  const [key, keySeconds] = await timed(() => ensureDevKey(profile, { onProgress: (m) => process.stderr.write(`  ${m}\n`) }));
+
+  const poseidon = await getPoseidon();
+  const data = await loadDataset("data/demo.csv");
+  const config = makeTrainingConfig(p, { learningRate: 2, l2: 1 / 64 });
+  const system = {
+    config,
+    dataset: CommittedDataset.commit({ ...data, records: data.records.slice(0, 2 ** p.dataDepth) }, p.dataDepth, poseidon),
+    models: ModelCommitment.empty(p.shardDepth, p.features, poseidon.hash),
+  };
+  // Full retrain: every shard trained and proved from scratch.
+  let full = system;
+  const fullTimes: number[] = [];
+  for (let k = 0; k < shards; k++) {
+    const r = await proveShardRetrain(full, k, [], { profile, key });
+    full = r.system;
+    fullTimes.push(r.proveSeconds);
+  }
+  // SISA path: delete K records of shard 0 and retrain (and prove) that shard only.
+  const ids = full.dataset.liveSlots().filter((s) => shardOfSlot(s.index, p) === 0).slice(0, p.maxDeletions).map((s) => s.id);
+  const retrain = await proveShardRetrain(full, 0, ids, { profile, key });
+  await snarkjs.groth16.verify(key.vkey, retrain.bundle.publicSignals, retrain.bundle.proof);
+  const verifyTimes: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const [ok, s] = await timed(() => snarkjs.groth16.verify(key.vkey, retrain.bundle.publicSignals, retrain.bundle.proof));
+    if (!ok) throw new Error("bench proof did not verify");
+    verifyTimes.push(s);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const fullSeconds = fullTimes.reduce((a, b) => a + b, 0);
+  emit({
+    bench: "profile", profile: name, constraints: circuit.constraints, recordsPerShard: perShard, features: p.features, epochs: p.epochs,
+    constraintsPerSampleEpoch: round(perSampleEpoch, 1),
+    compileSeconds: round(compileSeconds), setupSeconds: round(keySeconds),
+    proveSeconds: round(retrain.proveSeconds), verifySecondsWarm: round(median(verifyTimes), 4),
+    deletedRecords: ids.length,
+    retrainProveSecondsPerDeletedRecord: round(retrain.proveSeconds / ids.length),
+    fullRetrainProveSeconds: round(fullSeconds), fullRetrainProveSecondsPerDeletedRecord: round(fullSeconds / ids.length),
+    shardingSpeedup: round(fullSeconds / retrain.proveSeconds, 1),
   });
 }

@@ -62,7 +62,7 @@ describe("zkforget CLI", function () {
 
     const ok = zkforget(["verify", bundles[0]!, "--keys", f.keysDir, "--allow-dev"]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-    assert.match(ok.stdout, /^VALID: dataset-deletion/);
+    assert.match(ok.stdout, /^VALID: dataset deletion: dataRoot 0x/);
     const json = zkforget(["verify", bundles[1]!, "--keys", f.keysDir, "--allow-dev", "--json"]);
     assert.equal(json.code, 0);
     assert.equal(JSON.parse(json.stdout).valid, true);

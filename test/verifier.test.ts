@@ -3,12 +3,12 @@ import { writeFile, mkdtemp, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SNARK_FIELD } from "../src/field.ts";
-import { loadKeyRing, releaseVerifierThreads, toHex32, verifyBundle, type KeyRing, type ProofBundle } from "../src/verifier/index.ts";
+import { loadKeyRing, releaseVerifierThreads, toHex32, verifyBundle, type DeletionStatement, type KeyRing, type ProofBundle } from "../src/verifier/index.ts";
 import { deletionFixture, TEST_PROFILE, type DeletionFixture } from "./helpers/deletionFixture.ts";
 
 /** Deep copy, then apply `edit`: each test tampers with its own bundle. */
-function tampered(bundle: ProofBundle, edit: (b: ProofBundle & Record<string, unknown>) => void): unknown {
-  const copy = JSON.parse(JSON.stringify(bundle)) as ProofBundle & Record<string, unknown>;
+function tampered(bundle: ProofBundle<DeletionStatement>, edit: (b: ProofBundle<DeletionStatement> & Record<string, unknown>) => void): unknown {
+  const copy = JSON.parse(JSON.stringify(bundle)) as ProofBundle<DeletionStatement> & Record<string, unknown>;
   edit(copy);
   return copy;
 }

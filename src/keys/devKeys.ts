@@ -52,7 +52,10 @@ export async function ensureDevKey(profile: CircuitProfile, options: DevKeyOptio
   const log = options.onProgress ?? (() => {});
   const circuit = await buildCircuit(profile, options);
   const seedTag = bytesToHex(sha256(utf8ToBytes(seed))).slice(0, 12);
-  const dir = join(circuit.cacheDir, "keys", `${profile.name}-${circuit.circuitHash.slice(0, 16)}-${seedTag}`);
+  // Keyed by the compiled constraint system, not the sources: a source edit that leaves the
+  // r1cs unchanged reuses the (expensive) zkey, and its verification key stays the same.
+  const r1csHash = await blake2b512File(circuit.r1csPath);
+  const dir = join(circuit.cacheDir, "keys", `${profile.name}-r1cs-${r1csHash.slice(0, 16)}-${seedTag}`);
   const zkeyPath = join(dir, "final.zkey");
   const cached = await readCachedKey(dir);
   if (cached) return { circuit, zkeyPath, ptauPath: join(circuit.cacheDir, "ptau", cached.manifest.ptau.file), ...cached };
@@ -76,7 +79,7 @@ export async function ensureDevKey(profile: CircuitProfile, options: DevKeyOptio
       zKey.newZKey(circuit.r1csPath, ptauPath, initialPath, setup.logger));
     if (done === -1 || setup.errors.length > 0) throw new Error(`groth16 setup failed for ${profile.name}: ${setup.errors.join("; ")}`);
 
-    const beaconHex = devZkeyBeacon(seed, profile.name, circuit.circuitHash);
+    const beaconHex = devZkeyBeacon(seed, r1csHash);
     const beaconName = `zkforget INSECURE dev beacon, seed ${seed}`.slice(0, 64);
     const beacon = capturingLogger();
     const hash = await zKey.beacon(initialPath, finalTmp, beaconName, beaconHex, 10, beacon.logger);
@@ -93,7 +96,7 @@ export async function ensureDevKey(profile: CircuitProfile, options: DevKeyOptio
       security: "insecure-dev",
       constraints: r1cs.nConstraints,
       circuitHash: circuit.circuitHash,
-      r1csHash: await blake2b512File(circuit.r1csPath),
+      r1csHash,
       zkeyHash: await blake2b512File(finalTmp),
       ptau: { file: ptauName, power, hash: await blake2b512File(ptauPath) },
       contributions: (await readZkeyInfo(finalTmp)).contributions,
@@ -112,9 +115,13 @@ export async function ensureDevKey(profile: CircuitProfile, options: DevKeyOptio
   }
 }
 
-/** Hex beacon for the dev zkey of one circuit: binds the seed, the profile and the circuit. */
-export function devZkeyBeacon(seed: string, profileName: string, circuitHash: string): string {
-  return bytesToHex(sha256(utf8ToBytes(`zkforget-dev-zkey:${seed}:${profileName}:${circuitHash}`)));
+/**
+ * Hex beacon for the dev zkey of one circuit. It binds the seed and the compiled constraint
+ * system (the r1cs hash), not the source text, so that editing an unrelated Circom file or a
+ * comment leaves every dev verification key unchanged.
+ */
+export function devZkeyBeacon(seed: string, r1csHash: string): string {
+  return bytesToHex(sha256(utf8ToBytes(`zkforget-dev-zkey:${seed}:${r1csHash}`)));
 }
 
 /**

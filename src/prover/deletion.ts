@@ -4,7 +4,7 @@ import { getPoseidon } from "../crypto/poseidon.ts";
 import { ensureDevKey, type DevKeyOptions, type ProvingKey } from "../keys/devKeys.ts";
 import { buildDeletionWitness } from "../statements/deletion.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type ProofBundle } from "../verifier/types.ts";
+import { BUNDLE_FORMAT, BUNDLE_VERSION, type DeletionStatement, type ProofBundle } from "../verifier/types.ts";
 import { proveWithKey } from "./groth16.ts";
 
 /** Options for {@link proveDeletion}. */
@@ -17,7 +17,7 @@ export interface ProveDeletionOptions extends DevKeyOptions {
 
 /** Result of {@link proveDeletion}. */
 export interface DeletionProof {
-  bundle: ProofBundle;
+  bundle: ProofBundle<DeletionStatement>;
   /** The dataset after the deletion (the input object is not changed). */
   dataset: CommittedDataset;
   /** Seconds spent in witness generation and proving. */
@@ -55,7 +55,7 @@ export async function proveDeletion(dataset: CommittedDataset, recordIds: readon
     return value;
   });
   const { proof, publicSignals, seconds } = await proveWithKey(key, witness.input, expected);
-  const bundle: ProofBundle = {
+  const bundle: ProofBundle<DeletionStatement> = {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
     profile: profile.name,

@@ -7,7 +7,7 @@ export { verifyBundle, releaseVerifierThreads, isVerificationKey, type VerifyOpt
 export { loadKeyRing, trustedKey } from "./keyRing.ts";
 export { verificationKeyHash } from "./vkeyHash.ts";
 export { canonicalJson } from "./canonicalJson.ts";
-export { deletionDigestOf, poseidonLite } from "./statements.ts";
+export { deletionDigestOf, poseidonLite, describeStatement } from "./statements.ts";
 export { toHex32 } from "./fieldText.ts";
 export * from "./types.ts";
 export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";

@@ -4,7 +4,8 @@ import { SNARK_FIELD } from "../field.ts";
 import { spongeWith } from "../crypto/sponge.ts";
 import type { KeyManifest } from "../keys/manifest.ts";
 import { parseDecimal, parseHex32 } from "./fieldText.ts";
-import type { DeletionStatement, Statement } from "./types.ts";
+import { shardDeletionDigest } from "../sisa/digest.ts";
+import type { DeletionStatement, ShardRetrainStatement, Statement } from "./types.ts";
 
 /**
  * What the verifier knows about each statement: which template proves it, and how its
@@ -39,6 +40,7 @@ export function deletionDigestOf(deleted: readonly { index: number; leaf: bigint
 /** Statement type a template proves. */
 export const STATEMENT_OF_TEMPLATE: Readonly<Record<string, Statement["type"]>> = {
   DatasetDeletion: "dataset-deletion",
+  ShardRetrain: "shard-retrain",
 };
 
 /**
@@ -55,46 +57,127 @@ export function checkStatement(statement: unknown, signals: readonly string[], m
   switch (expected) {
     case "dataset-deletion":
       return checkDeletion(statement as Partial<DeletionStatement>, signals, manifest);
+    case "shard-retrain":
+      return checkShardRetrain(statement as Partial<ShardRetrainStatement>, signals, manifest);
   }
 }
 
 function checkDeletion(s: Partial<DeletionStatement>, signals: readonly string[], manifest: KeyManifest): string[] {
-  const problems: string[] = [];
   const [depth, maxDeletions] = manifest.params as [number, number];
-  const named = (name: string): bigint | undefined => parseDecimal(signals[manifest.publicSignals.indexOf(name)]);
-  for (const field of ["oldRoot", "newRoot", "deletionDigest"] as const) {
-    const value = parseHex32(s[field]);
-    if (value === undefined) problems.push(`bundle.statement.${field} is not a 0x-prefixed 64-digit hex field element`);
-    else if (value >= SNARK_FIELD) problems.push(`bundle.statement.${field} is outside the BN254 scalar field`);
-    else if (value !== named(field)) problems.push(`bundle.statement.${field} does not match public signal ${field}`);
-  }
-  if (!Array.isArray(s.deleted)) return [...problems, "bundle.statement.deleted is not a list"];
-  if (s.deleted.length === 0) problems.push("bundle.statement.deleted is empty: a deletion proof deletes at least one slot");
-  if (s.deleted.length > maxDeletions) {
-    problems.push(`bundle.statement.deleted lists ${s.deleted.length} slots; profile ${manifest.profile} proves at most ${maxDeletions}`);
-    return problems;
-  }
-  const slots: { index: number; leaf: bigint }[] = [];
-  s.deleted.forEach((slot: unknown, i: number) => {
-    const where = `bundle.statement.deleted[${i}]`;
-    if (!isObject(slot)) { problems.push(`${where} is not an object`); return; }
-    const index = slot.index;
-    const leaf = parseHex32(slot.leaf);
-    if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= 2 ** depth) {
-      problems.push(`${where}.index must be an integer slot index in [0, 2^${depth})`);
-    } else if (slots.length > 0 && index <= slots[slots.length - 1]!.index) {
-      problems.push(`${where}.index ${index} is not greater than the previous index: slots must be distinct and sorted`);
-    }
-    if (leaf === undefined || leaf === 0n || leaf >= SNARK_FIELD) problems.push(`${where}.leaf must be a non-zero 0x-hex field element`);
-    if (problems.length === 0) slots.push({ index: index as number, leaf: leaf! });
-  });
-  if (problems.length === 0 && deletionDigestOf(slots, maxDeletions) !== named("deletionDigest")) {
+  const problems = signalFields(s, ["oldRoot", "newRoot", "deletionDigest"], signals, manifest);
+  const slots = deletedSlots(s.deleted, { first: 0, count: 2 ** depth }, maxDeletions, manifest, problems);
+  if (slots && slots.length === 0) problems.push("bundle.statement.deleted is empty: a deletion proof deletes at least one slot");
+  if (problems.length === 0 && deletionDigestOf(slots!, maxDeletions) !== namedSignal("deletionDigest", signals, manifest)) {
     problems.push("bundle.statement.deleted does not hash to the proved deletionDigest");
   }
   return problems;
 }
 
+function checkShardRetrain(s: Partial<ShardRetrainStatement>, signals: readonly string[], manifest: KeyManifest): string[] {
+  const [shardDepth, dataDepth, , , maxDeletions] = manifest.params as [number, number, number, number, number];
+  const problems = signalFields(s, ["oldState", "newState", "deletionDigest"], signals, manifest);
+  const parts = hexFields(s, ["oldDataRoot", "newDataRoot", "oldModelRoot", "newModelRoot", "configHash"], problems);
+  const shard = s.shard;
+  if (typeof shard !== "number" || !Number.isInteger(shard) || shard < 0 || shard >= 2 ** shardDepth) {
+    problems.push(`bundle.statement.shard must be an integer in [0, 2^${shardDepth})`);
+    return problems;
+  }
+  const size = 2 ** (dataDepth - shardDepth);
+  const slots = deletedSlots(s.deleted, { first: shard * size, count: size }, maxDeletions, manifest, problems);
+  if (problems.length > 0) return problems;
+  // state = Poseidon(dataRoot, modelRoot, configHash): the readable roots must be the proved states.
+  if (poseidonLite([parts.oldDataRoot!, parts.oldModelRoot!, parts.configHash!]) !== namedSignal("oldState", signals, manifest)) {
+    problems.push("bundle.statement.oldDataRoot/oldModelRoot/configHash do not hash to the proved oldState");
+  }
+  if (poseidonLite([parts.newDataRoot!, parts.newModelRoot!, parts.configHash!]) !== namedSignal("newState", signals, manifest)) {
+    problems.push("bundle.statement.newDataRoot/newModelRoot/configHash do not hash to the proved newState");
+  }
+  if (shardDeletionDigest(shard, slots!, maxDeletions, poseidonLite) !== namedSignal("deletionDigest", signals, manifest)) {
+    problems.push("bundle.statement.shard and deleted do not hash to the proved deletionDigest");
+  }
+  return problems;
+}
+
+function namedSignal(name: string, signals: readonly string[], manifest: KeyManifest): bigint | undefined {
+  return parseDecimal(signals[manifest.publicSignals.indexOf(name)]);
+}
+
+/** Checks 0x-hex statement fields that are also public signals; returns the problems. */
+function signalFields(s: Record<string, unknown>, fields: readonly string[], signals: readonly string[], manifest: KeyManifest): string[] {
+  const problems: string[] = [];
+  const values = hexFields(s, fields, problems);
+  for (const field of fields) {
+    if (values[field] !== undefined && values[field] !== namedSignal(field, signals, manifest)) {
+      problems.push(`bundle.statement.${field} does not match public signal ${field}`);
+    }
+  }
+  return problems;
+}
+
+/** Parses 0x-hex field elements of a statement, adding a problem for each bad one. */
+function hexFields(s: Record<string, unknown>, fields: readonly string[], problems: string[]): Record<string, bigint | undefined> {
+  const out: Record<string, bigint | undefined> = {};
+  for (const field of fields) {
+    const value = parseHex32(s[field]);
+    if (value === undefined) problems.push(`bundle.statement.${field} is not a 0x-prefixed 64-digit hex field element`);
+    else if (value >= SNARK_FIELD) problems.push(`bundle.statement.${field} is outside the BN254 scalar field`);
+    else out[field] = value;
+  }
+  return out;
+}
+
+/**
+ * Parses the deleted-slot list: at most K entries, indices strictly increasing inside
+ * `range`, non-zero leaves. Adds problems and returns undefined when it is unusable.
+ */
+function deletedSlots(
+  deleted: unknown,
+  range: { first: number; count: number },
+  maxDeletions: number,
+  manifest: KeyManifest,
+  problems: string[],
+): { index: number; leaf: bigint }[] | undefined {
+  if (!Array.isArray(deleted)) {
+    problems.push("bundle.statement.deleted is not a list");
+    return undefined;
+  }
+  if (deleted.length > maxDeletions) {
+    problems.push(`bundle.statement.deleted lists ${deleted.length} slots; profile ${manifest.profile} proves at most ${maxDeletions}`);
+    return undefined;
+  }
+  const before = problems.length;
+  const slots: { index: number; leaf: bigint }[] = [];
+  deleted.forEach((slot: unknown, i: number) => {
+    const where = `bundle.statement.deleted[${i}]`;
+    if (!isObject(slot)) { problems.push(`${where} is not an object`); return; }
+    const index = slot.index;
+    const leaf = parseHex32(slot.leaf);
+    const last = range.first + range.count;
+    if (typeof index !== "number" || !Number.isInteger(index) || index < range.first || index >= last) {
+      problems.push(`${where}.index must be an integer slot index in [${range.first}, ${last})`);
+    } else if (slots.length > 0 && index <= slots[slots.length - 1]!.index) {
+      problems.push(`${where}.index ${index} is not greater than the previous index: slots must be distinct and sorted`);
+    }
+    if (leaf === undefined || leaf === 0n || leaf >= SNARK_FIELD) problems.push(`${where}.leaf must be a non-zero 0x-hex field element`);
+    if (problems.length === before) slots.push({ index: index as number, leaf: leaf! });
+  });
+  return problems.length === before ? slots : undefined;
+}
+
 /** Narrowing helper for untrusted JSON. */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** One line saying what a statement claims, for reports and the CLI. */
+export function describeStatement(s: Statement): string {
+  const short = (hex: string) => `${hex.slice(0, 10)}…`;
+  const slots = s.deleted.length === 0 ? "no slots deleted" : `deleted slots ${s.deleted.map((d) => d.index).join(", ")}`;
+  switch (s.type) {
+    case "dataset-deletion":
+      return `dataset deletion: dataRoot ${short(s.oldRoot)} → ${short(s.newRoot)}, ${slots}`;
+    case "shard-retrain":
+      return `shard ${s.shard} ${s.deleted.length === 0 ? "genesis training" : "retrained without the deleted records"}: ` +
+        `state ${short(s.oldState)} → ${short(s.newState)}, ${slots}`;
+  }
 }

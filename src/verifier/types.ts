@@ -50,8 +50,31 @@ export interface DeletionStatement {
   deleted: DeletedSlot[];
 }
 
+/**
+ * Statement 2 (SISA): shard `shard` was retrained, from the committed initial weights, over
+ * exactly its live records after deleting `deleted`; the state moves `oldState → newState`,
+ * where state = Poseidon(dataRoot, modelRoot, configHash). With no deletions it is the
+ * genesis training of the shard.
+ */
+export interface ShardRetrainStatement {
+  type: "shard-retrain";
+  shard: number;
+  /** 0x-hex public signals. */
+  oldState: string;
+  newState: string;
+  deletionDigest: string;
+  /** 0x-hex parts of the states, checked against them by the verifier. */
+  oldDataRoot: string;
+  newDataRoot: string;
+  oldModelRoot: string;
+  newModelRoot: string;
+  configHash: string;
+  /** Deleted slots (global indices, all in `shard`), increasing; empty for genesis. */
+  deleted: DeletedSlot[];
+}
+
 /** Every statement a bundle can carry. */
-export type Statement = DeletionStatement;
+export type Statement = DeletionStatement | ShardRetrainStatement;
 
 /** Format tag and version of a bundle. */
 export const BUNDLE_FORMAT = "zkforget-bundle";
@@ -61,13 +84,13 @@ export const BUNDLE_VERSION = 1;
  * What a verifier receives: the profile and the hash of the key the proof was made for, the
  * statement in readable form, the public signals it must match, and the proof.
  */
-export interface ProofBundle {
+export interface ProofBundle<S extends Statement = Statement> {
   format: typeof BUNDLE_FORMAT;
   version: typeof BUNDLE_VERSION;
   profile: string;
   /** sha256 hex of the canonical verification key (see `verificationKeyHash`). */
   vkeyHash: string;
-  statement: Statement;
+  statement: S;
   /** Public signals as decimal strings, in circuit order. */
   publicSignals: string[];
   proof: Groth16Proof;

@@ -7,7 +7,7 @@ import { CommittedDataset } from "../../src/dataset/commitment.ts";
 import { loadDataset } from "../../src/encoding/records.ts";
 import { ensureDevKey, publishKey, type ProvingKey } from "../../src/keys/devKeys.ts";
 import { proveDeletion } from "../../src/prover/deletion.ts";
-import { loadKeyRing, type KeyRing, type ProofBundle } from "../../src/verifier/index.ts";
+import { loadKeyRing, type DeletionStatement, type KeyRing, type ProofBundle } from "../../src/verifier/index.ts";
 
 /** Small profile the tests prove under (256 slots, up to 2 deletions per proof). */
 export const TEST_PROFILE = "deletion-d8-k2";
@@ -19,7 +19,7 @@ export interface DeletionFixture {
   key: ProvingKey;
   keysDir: string;
   keys: KeyRing;
-  bundle: ProofBundle;
+  bundle: ProofBundle<DeletionStatement>;
   deletedIds: string[];
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { packageRoot } from "../../circuits/paths.ts";
-import { loadKeyRing, releaseVerifierThreads, verifyBundle } from "../../verifier/index.ts";
+import { describeStatement, loadKeyRing, releaseVerifierThreads, verifyBundle } from "../../verifier/index.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
 
 /** Exit codes of `zkforget verify`. */
@@ -54,8 +54,7 @@ keys could not be used (missing file, not JSON, unreadable key directory).`,
     const unusable = !result.bundle;
     const s = result.bundle?.statement;
     const summary = result.valid && s
-      ? `VALID: ${s.type} ${s.oldRoot} → ${s.newRoot}, ${s.deleted.length} slot(s) deleted [${s.deleted.map((d) => d.index).join(", ")}]` +
-        `, profile ${result.bundle!.profile}${result.security === "insecure-dev" ? " (INSECURE dev key)" : ""}`
+      ? `VALID: ${describeStatement(s)}; profile ${result.bundle!.profile}${result.security === "insecure-dev" ? " (INSECURE dev key)" : ""}`
       : `${unusable ? "UNUSABLE" : "INVALID"}: ${file}\n${result.reasons.map((r) => `  - ${r}`).join("\n")}`;
     report({
       valid: result.valid,
