@@ -21,8 +21,19 @@ export { ensureDevKey, publishKey, DEFAULT_DEV_SEED, type ProvingKey, type DevKe
 export { generateDevPtau, type DevPtauOptions, type DevPtauResult } from "./setup/devPtau.ts";
 export { ceremonyInit, ceremonyContribute, ceremonyBeacon, ceremonyVerify, ceremonyExport } from "./setup/ceremony.ts";
 
+// SISA training and models
+export {
+  makeTrainingConfig, shardProfileParams, configHash, initialWeightsFromSeed,
+  type TrainingConfig, type TrainingHyperparameters, type ShardProfileParams,
+} from "./ml/config.ts";
+export { trainShard, predict, accuracy, logit, type TrainingResult } from "./ml/trainer.ts";
+export { ModelCommitment, modelLeaf, stateHash, type ShardModel } from "./sisa/model.ts";
+export { ensembleAccuracy, ensemblePredict, ensembleLogit } from "./sisa/ensemble.ts";
+export { shardOfSlot, shardSlotRange, shardCount } from "./sisa/shards.ts";
+
 // Proving
 export { proveDeletion, type ProveDeletionOptions, type DeletionProof } from "./prover/deletion.ts";
+export { proveShardRetrain, type SisaSystem, type ProveShardRetrainOptions, type ShardRetrainProof } from "./prover/shardRetrain.ts";
 export { inclusionReceipt, type InclusionReceipt } from "./workspace/receipts.ts";
 
 // Verifying
