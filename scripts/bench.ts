@@ -12,6 +12,24 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import * as snarkjs from "snarkjs";
+import { getCurveFromName } from "ffjavascript";
+import { buildCircuit } from "../src/circuits/build.ts";
+import { getProfile } from "../src/circuits/profiles.ts";
+import { SparseMerkleTree } from "../src/crypto/merkle.ts";
+import { getPoseidon } from "../src/crypto/poseidon.ts";
+import { CommittedDataset } from "../src/dataset/commitment.ts";
+import { loadDataset } from "../src/encoding/records.ts";
+import { ensureDevKey, type ProvingKey } from "../src/keys/devKeys.ts";
+import type { Groth16Proof } from "../src/verifier/types.ts";
+import { makeTrainingConfig, shardProfileParams } from "../src/ml/config.ts";
+import { proveWithKey } from "../src/prover/groth16.ts";
+import { proveShardRetrain } from "../src/prover/shardRetrain.ts";
+import { releaseCurve } from "../src/setup/curve.ts";
+import { devBeaconHash, devContributionName, generateDevPtau } from "../src/setup/devPtau.ts";
+import { ModelCommitment } from "../src/sisa/model.ts";
+import { shardOfSlot } from "../src/sisa/shards.ts";
+import { buildDeletionWitness } from "../src/statements/deletion.ts";
 
 const { values } = parseArgs({
   options: {
@@ -54,6 +72,22 @@ async function runParent(): Promise<void> {
   }
 }
 
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
+/** Median of 20 verifications after one warm-up call (worker threads started, curve built). */
+async function warmVerifySeconds(key: ProvingKey, publicSignals: string[], proof: Groth16Proof): Promise<number> {
+  await snarkjs.groth16.verify(key.vkey, publicSignals, proof);
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const [ok, s] = await timed(() => snarkjs.groth16.verify(key.vkey, publicSignals, proof));
+    if (!ok) throw new Error("bench proof did not verify");
+    times.push(s);
+  }
+  return median(times);
+}
+
 function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
@@ -70,29 +104,23 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function runChild(task: string, arg: string): Promise<void> {
-  const { releaseCurve } = await import("../src/setup/curve.ts");
   const emit = (o: object) => process.stdout.write(`${JSON.stringify({ ...o, peakRssMB: peakRssMB() })}\n`);
   const dir = await mkdtemp(join(tmpdir(), "zkf-bench-ptau-"));
   try {
     if (task === "dev-ptau") {
-      const { generateDevPtau } = await import("../src/setup/devPtau.ts");
-      const power = Number(arg);
+          const power = Number(arg);
       const [, seconds] = await timed(() => generateDevPtau({ power, seed: "bench", outFile: join(dir, "dev.ptau") }));
       emit({ bench: "dev-ptau", power, seconds: round(seconds) });
     } else if (task === "snarkjs-ptau") {
       // The stock route to the same file: powersoftau new + beacon + prepare phase2.
-      const snarkjs = await import("snarkjs");
-      const { getCurveFromName } = await import("ffjavascript");
-      const { devBeaconHash, devContributionName } = await import("../src/setup/devPtau.ts");
-      const power = Number(arg);
+                  const power = Number(arg);
       const curve = await getCurveFromName("bn128");
       const [, newS] = await timed(() => snarkjs.powersOfTau.newAccumulator(curve, power, join(dir, "0.ptau")));
       const [, beaconS] = await timed(() => snarkjs.powersOfTau.beacon(join(dir, "0.ptau"), join(dir, "1.ptau"), devContributionName("bench"), Buffer.from(devBeaconHash("bench")).toString("hex"), 10));
       const [, prepareS] = await timed(() => snarkjs.powersOfTau.preparePhase2(join(dir, "1.ptau"), join(dir, "2.ptau")));
       emit({ bench: "snarkjs-ptau", power, seconds: round(newS + beaconS + prepareS), newSeconds: round(newS), beaconSeconds: round(beaconS), prepareSeconds: round(prepareS) });
     } else if (task === "profile") {
-      const { getProfile } = await import("../src/circuits/profiles.ts");
-      if (getProfile(arg).template === "ShardRetrain") await benchShardProfile(arg, emit);
+          if (getProfile(arg).template === "ShardRetrain") await benchShardProfile(arg, emit);
       else await benchDeletionProfile(arg, emit);
     } else {
       throw new Error(`unknown bench task ${task}`);
@@ -104,14 +132,6 @@ async function runChild(task: string, arg: string): Promise<void> {
 }
 
 async function benchDeletionProfile(name: string, emit: (o: object) => void): Promise<void> {
-  const { getProfile } = await import("../src/circuits/profiles.ts");
-  const { buildCircuit } = await import("../src/circuits/build.ts");
-  const { ensureDevKey } = await import("../src/keys/devKeys.ts");
-  const { getPoseidon } = await import("../src/crypto/poseidon.ts");
-  const { SparseMerkleTree } = await import("../src/crypto/merkle.ts");
-  const { buildDeletionWitness } = await import("../src/statements/deletion.ts");
-  const { proveWithKey } = await import("../src/prover/groth16.ts");
-  const snarkjs = await import("snarkjs");
   const profile = getProfile(name);
   const [depth, k] = profile.params as [number, number];
   const [circuit, compileSeconds] = await timed(() => buildCircuit(profile));
@@ -131,34 +151,16 @@ async function benchDeletionProfile(name: string, emit: (o: object) => void): Pr
     last = await proveWithKey(key, w.input, expected);
     proveTimes.push(last.seconds);
   }
-  await snarkjs.groth16.verify(key.vkey, last!.publicSignals, last!.proof); // warm-up
-  const verifyTimes: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const [ok, s] = await timed(() => snarkjs.groth16.verify(key.vkey, last!.publicSignals, last!.proof));
-    if (!ok) throw new Error("bench proof did not verify");
-    verifyTimes.push(s);
-  }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const verifySeconds = await warmVerifySeconds(key, last!.publicSignals, last!.proof);
   emit({
     bench: "profile", profile: name, constraints: circuit.constraints,
     compileSeconds: round(compileSeconds), setupSeconds: round(keySeconds),
     proveSeconds: round(median(proveTimes)), proveSecondsAll: proveTimes.map((t) => round(t)),
-    verifySecondsWarm: round(median(verifyTimes), 4), deletionsPerProof: k,
+    verifySecondsWarm: round(verifySeconds, 4), deletionsPerProof: k,
   });
 }
 
 async function benchShardProfile(name: string, emit: (o: object) => void): Promise<void> {
-  const { getProfile } = await import("../src/circuits/profiles.ts");
-  const { buildCircuit } = await import("../src/circuits/build.ts");
-  const { ensureDevKey } = await import("../src/keys/devKeys.ts");
-  const { getPoseidon } = await import("../src/crypto/poseidon.ts");
-  const { CommittedDataset } = await import("../src/dataset/commitment.ts");
-  const { loadDataset } = await import("../src/encoding/records.ts");
-  const { makeTrainingConfig, shardProfileParams } = await import("../src/ml/config.ts");
-  const { ModelCommitment } = await import("../src/sisa/model.ts");
-  const { shardOfSlot } = await import("../src/sisa/shards.ts");
-  const { proveShardRetrain } = await import("../src/prover/shardRetrain.ts");
-  const snarkjs = await import("snarkjs");
   const profile = getProfile(name);
   const p = shardProfileParams(profile.params);
   const perShard = 2 ** (p.dataDepth - p.shardDepth);
@@ -188,20 +190,13 @@ async function benchShardProfile(name: string, emit: (o: object) => void): Promi
   // SISA path: delete K records of shard 0 and retrain (and prove) that shard only.
   const ids = full.dataset.liveSlots().filter((s) => shardOfSlot(s.index, p) === 0).slice(0, p.maxDeletions).map((s) => s.id);
   const retrain = await proveShardRetrain(full, 0, ids, { profile, key });
-  await snarkjs.groth16.verify(key.vkey, retrain.bundle.publicSignals, retrain.bundle.proof);
-  const verifyTimes: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const [ok, s] = await timed(() => snarkjs.groth16.verify(key.vkey, retrain.bundle.publicSignals, retrain.bundle.proof));
-    if (!ok) throw new Error("bench proof did not verify");
-    verifyTimes.push(s);
-  }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const verifySeconds = await warmVerifySeconds(key, retrain.bundle.publicSignals, retrain.bundle.proof);
   const fullSeconds = fullTimes.reduce((a, b) => a + b, 0);
   emit({
     bench: "profile", profile: name, constraints: circuit.constraints, recordsPerShard: perShard, features: p.features, epochs: p.epochs,
     constraintsPerSampleEpoch: round(perSampleEpoch, 1),
     compileSeconds: round(compileSeconds), setupSeconds: round(keySeconds),
-    proveSeconds: round(retrain.proveSeconds), verifySecondsWarm: round(median(verifyTimes), 4),
+    proveSeconds: round(retrain.proveSeconds), verifySecondsWarm: round(verifySeconds, 4),
     deletedRecords: ids.length,
     retrainProveSecondsPerDeletedRecord: round(retrain.proveSeconds / ids.length),
     fullRetrainProveSeconds: round(fullSeconds), fullRetrainProveSecondsPerDeletedRecord: round(fullSeconds / ids.length),
