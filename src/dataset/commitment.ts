@@ -1,4 +1,4 @@
-import { SparseMerkleTree } from "../crypto/merkle.ts";
+import { SparseMerkleTree, type MerkleProof } from "../crypto/merkle.ts";
 import type { PoseidonHasher } from "../crypto/poseidon.ts";
 import type { Dataset } from "../encoding/dataset.ts";
 import { encodeRecord } from "../encoding/records.ts";
@@ -119,6 +119,11 @@ export class CommittedDataset {
   /** A copy of the tree (callers may mutate it freely). */
   tree(): SparseMerkleTree {
     return this.#tree.clone();
+  }
+
+  /** Merkle proof of slot `index` in the current tree (no copy of the tree is made). */
+  merkleProof(index: number): MerkleProof {
+    return this.#tree.proof(index);
   }
 
   /** The live slot of `id`. @throws UnknownRecordError */

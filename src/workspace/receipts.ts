@@ -25,7 +25,7 @@ export interface InclusionReceipt {
 /** Builds the inclusion receipt of `recordId`. @throws UnknownRecordError */
 export function inclusionReceipt(dataset: CommittedDataset, recordId: string, profile: string): InclusionReceipt {
   const slot = dataset.slot(recordId);
-  const proof = dataset.tree().proof(slot.index);
+  const proof = dataset.merkleProof(slot.index);
   return {
     format: "zkforget-receipt",
     version: 1,
