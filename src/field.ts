@@ -11,3 +11,6 @@ export function toField(value: bigint): bigint {
   const r = value % SNARK_FIELD;
   return r < 0n ? r + SNARK_FIELD : r;
 }
+
+/** Order of the BN254 base field: coordinates of curve points (proofs, ptau and zkey files). */
+export const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;

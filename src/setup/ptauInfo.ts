@@ -3,7 +3,7 @@
  * power, whether it is prepared for phase 2, and whether it is big enough for a circuit.
  */
 import { readBigIntLE, readBinFileHeader, readSection } from "./binFile.ts";
-import { BN254_BASE_FIELD } from "./curve.ts";
+import { BASE_FIELD } from "../field.ts";
 
 /** Header facts of a ptau file. */
 export interface PtauInfo {
@@ -33,7 +33,7 @@ export async function readPtauInfo(path: string): Promise<PtauInfo> {
     throw new Error(`${path}: the ptau header section is malformed (${data.length} bytes, field size ${n8})`);
   }
   const q = readBigIntLE(data.subarray(4, 4 + n8));
-  if (q !== BN254_BASE_FIELD) {
+  if (q !== BASE_FIELD) {
     throw new Error(`${path}: the ptau file is for a curve other than BN254 (bn128), zkforget needs BN254`);
   }
   const power = data.readUInt32LE(4 + n8);

@@ -12,7 +12,8 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import type { BnCurve } from "ffjavascript";
 import type { KeyContribution } from "../keys/manifest.ts";
 import { readBigIntLE, readBinFileHeader, readSection, type BinFileHeader } from "./binFile.ts";
-import { BN254_BASE_FIELD, singleThreadCurve } from "./curve.ts";
+import { BASE_FIELD } from "../field.ts";
+import { singleThreadCurve } from "./curve.ts";
 
 /** What a zkey says about itself. */
 export interface ZkeyInfo {
@@ -41,7 +42,7 @@ export async function readZkeyInfo(path: string): Promise<ZkeyInfo> {
   const header = await readZkeyHeader(path);
   const groth = await readSection(header, 2, "Groth16 header");
   const n8q = groth.readUInt32LE(0);
-  if (n8q !== 32 || readBigIntLE(groth.subarray(4, 4 + n8q)) !== BN254_BASE_FIELD) {
+  if (n8q !== 32 || readBigIntLE(groth.subarray(4, 4 + n8q)) !== BASE_FIELD) {
     throw new Error(`${path}: the zkey is for a curve other than BN254 (bn128)`);
   }
   const n8r = groth.readUInt32LE(4 + n8q);

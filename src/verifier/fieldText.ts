@@ -1,7 +1,6 @@
-import { SNARK_FIELD } from "../field.ts";
+import { BASE_FIELD, SNARK_FIELD } from "../field.ts";
 
-/** Base-field prime of BN254 (coordinates of proof points live below it). */
-export const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+export { BASE_FIELD };
 
 const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
 const HEX32 = /^0x[0-9a-f]{64}$/;

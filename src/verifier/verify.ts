@@ -1,4 +1,5 @@
 import { groth16 } from "snarkjs";
+import { releaseCurve } from "../snarkjsThreads.ts";
 import { verificationKeyHash } from "./vkeyHash.ts";
 import { BASE_FIELD, parseDecimal, scalarProblem } from "./fieldText.ts";
 import { checkStatement, isObject } from "./statements.ts";
@@ -155,7 +156,4 @@ export function isVerificationKey(value: unknown): value is VerificationKey {
  * Stops the worker threads snarkjs starts for pairing checks, so a process can exit.
  * Call once when done verifying; a later verification simply starts them again.
  */
-export async function releaseVerifierThreads(): Promise<void> {
-  const globals = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
-  await globals.curve_bn128?.terminate();
-}
+export const releaseVerifierThreads: () => Promise<void> = releaseCurve;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { getProfile } from "../../circuits/profiles.ts";
 import { UnknownRecordError } from "../../dataset/commitment.ts";
 import { proveDeletion } from "../../prover/deletion.ts";
-import { releaseVerifierThreads } from "../../verifier/index.ts";
+import { releaseCurve } from "../../snarkjsThreads.ts";
 import { writeFileAtomically } from "../../workspace/atomicFile.ts";
 import { DEFAULT_WORKSPACE, openWorkspace, saveWorkspace, workspacePaths } from "../../workspace/workspace.ts";
 import { parseCommandArgs, progress, UsageError, type Command } from "../command.ts";
@@ -60,7 +60,7 @@ Options:
       log(`proved in ${result.proveSeconds.toFixed(1)} s → ${join(dir, name)}`);
       process.stdout.write(`${join(dir, name)}\n`);
     }
-    await releaseVerifierThreads();
+    await releaseCurve();
     return 0;
   },
 };

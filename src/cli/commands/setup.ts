@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { packageRoot } from "../../circuits/paths.ts";
 import { getProfile, listProfiles } from "../../circuits/profiles.ts";
 import { DEFAULT_DEV_SEED, ensureDevKey, publishKey } from "../../keys/devKeys.ts";
-import { releaseVerifierThreads } from "../../verifier/index.ts";
+import { releaseCurve } from "../../snarkjsThreads.ts";
 import { parseCommandArgs, progress, type Command } from "../command.ts";
 import { DEFAULT_DELETION_PROFILE } from "./commit.ts";
 
@@ -48,7 +48,7 @@ Options:
         process.stdout.write(`${name}: ${key.manifest.constraints} constraints, vkey ${key.manifest.vkeyHash} → ${vkeyPath} (INSECURE dev key)\n`);
       }
     }
-    await releaseVerifierThreads();
+    await releaseCurve();
     return mismatches === 0 ? 0 : 1;
   },
 };
