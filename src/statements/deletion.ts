@@ -1,3 +1,4 @@
+import { slotDigest } from "./slotDigest.ts";
 import type { PoseidonHasher } from "../crypto/poseidon.ts";
 import type { LeafUpdate, SparseMerkleTree } from "../crypto/merkle.ts";
 
@@ -48,18 +49,7 @@ export interface DeletionWitness {
  */
 export function deletionDigest(pairs: readonly DeletedSlot[], K: number, poseidon: PoseidonHasher): bigint {
   checkK(K);
-  if (pairs.length > K) throw new RangeError(`${pairs.length} deletions exceed the maximum K = ${K}`);
-  const values: bigint[] = [];
-  pairs.forEach(({ index, leaf }, i) => {
-    if (!Number.isInteger(index) || index < 0) throw new RangeError(`deleted index ${index} is not a slot index`);
-    if (i > 0 && index <= pairs[i - 1].index) {
-      throw new RangeError(`deleted slots must be in strictly increasing order: ${index} follows ${pairs[i - 1].index}`);
-    }
-    if (leaf === 0n) throw new RangeError(`deleted slot ${index} has leaf 0: an empty slot cannot be deleted`);
-    values.push(BigInt(index), leaf);
-  });
-  while (values.length < 2 * K) values.push(0n);
-  return poseidon.sponge(values);
+  return slotDigest([], pairs, K, poseidon.hash);
 }
 
 /**

@@ -1,10 +1,11 @@
 import { poseidon1, poseidon2, poseidon3, poseidon4, poseidon5, poseidon6, poseidon7, poseidon8, poseidon9,
   poseidon10, poseidon11, poseidon12, poseidon13, poseidon14, poseidon15, poseidon16 } from "poseidon-lite";
 import { SNARK_FIELD } from "../field.ts";
-import { spongeWith } from "../crypto/sponge.ts";
 import type { KeyManifest } from "../keys/manifest.ts";
 import { parseDecimal, parseHex32 } from "./fieldText.ts";
 import { shardDeletionDigest } from "../sisa/digest.ts";
+import { stateHash } from "../sisa/model.ts";
+import { slotDigest } from "../statements/slotDigest.ts";
 import type { DeletionStatement, ShardRetrainStatement, Statement } from "./types.ts";
 
 /**
@@ -25,16 +26,11 @@ export function poseidonLite(inputs: readonly bigint[]): bigint {
 }
 
 /**
- * The deletion digest: Poseidon sponge over (index_0, leaf_0, …, index_{K-1}, leaf_{K-1}),
- * deleted slots in increasing index order, padded with (0, 0) pairs up to K.
+ * The dataset-deletion digest (statements/slotDigest.ts, no prefix), with poseidon-lite.
+ * @throws RangeError for a list the digest does not accept (unsorted, zero leaf, more than K)
  */
 export function deletionDigestOf(deleted: readonly { index: number; leaf: bigint }[], maxDeletions: number): bigint {
-  const values: bigint[] = [];
-  for (let j = 0; j < maxDeletions; j++) {
-    const slot = deleted[j];
-    values.push(slot ? BigInt(slot.index) : 0n, slot ? slot.leaf : 0n);
-  }
-  return spongeWith(poseidonLite, values);
+  return slotDigest([], deleted, maxDeletions, poseidonLite);
 }
 
 /** Statement type a template proves. */
@@ -86,10 +82,10 @@ function checkShardRetrain(s: Partial<ShardRetrainStatement>, signals: readonly 
   const slots = deletedSlots(s.deleted, { first: shard * size, count: size }, maxDeletions, manifest, problems);
   if (problems.length > 0) return problems;
   // state = Poseidon(dataRoot, modelRoot, configHash): the readable roots must be the proved states.
-  if (poseidonLite([parts.oldDataRoot!, parts.oldModelRoot!, parts.configHash!]) !== namedSignal("oldState", signals, manifest)) {
+  if (stateHash(parts.oldDataRoot!, parts.oldModelRoot!, parts.configHash!, poseidonLite) !== namedSignal("oldState", signals, manifest)) {
     problems.push("bundle.statement.oldDataRoot/oldModelRoot/configHash do not hash to the proved oldState");
   }
-  if (poseidonLite([parts.newDataRoot!, parts.newModelRoot!, parts.configHash!]) !== namedSignal("newState", signals, manifest)) {
+  if (stateHash(parts.newDataRoot!, parts.newModelRoot!, parts.configHash!, poseidonLite) !== namedSignal("newState", signals, manifest)) {
     problems.push("bundle.statement.newDataRoot/newModelRoot/configHash do not hash to the proved newState");
   }
   if (shardDeletionDigest(shard, slots!, maxDeletions, poseidonLite) !== namedSignal("deletionDigest", signals, manifest)) {
