@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /**
@@ -23,4 +23,9 @@ export async function writeFileAtomically(path: string, content: string | Uint8A
     await rm(tmp, { force: true });
     throw error;
   }
+}
+
+/** True when `path` exists (file or directory). */
+export async function pathExists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
 }

@@ -11,7 +11,7 @@ import { ensembleAccuracy } from "../sisa/ensemble.ts";
 import { ModelCommitment } from "../sisa/model.ts";
 import { shardOfSlot } from "../sisa/shards.ts";
 import { loadKeyRing, releaseVerifierThreads, verifyBundle, type ProofBundle, type ShardRetrainStatement } from "../verifier/index.ts";
-import { writeFileAtomically } from "../workspace/atomicFile.ts";
+import { writeFileAtomically } from "../fsAtomic.ts";
 
 /** Profile the demo proves under: 256 slots in 8 shards of 32, 16 features, 10 epochs, K = 3. */
 export const SISA_DEMO_PROFILE = "sisa-d8-s3-f16-e10-k3";

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { pathExists, writeFileAtomically } from "../fsAtomic.ts";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
@@ -64,7 +65,7 @@ export async function ensureDevKey(profile: CircuitProfile, options: DevKeyOptio
   const power = requiredPtauPower(r1cs);
   const ptauName = `dev-${seedTag}-${String(power).padStart(2, "0")}.ptau`;
   const ptauPath = join(circuit.cacheDir, "ptau", ptauName);
-  if (!(await exists(ptauPath))) {
+  if (!(await pathExists(ptauPath))) {
     await mkdir(join(circuit.cacheDir, "ptau"), { recursive: true });
     await generateDevPtau({ power, seed, outFile: ptauPath, onProgress: log });
   }
@@ -132,27 +133,17 @@ export async function publishKey(key: ProvingKey, keysDir: string): Promise<{ vk
   await mkdir(keysDir, { recursive: true });
   const vkeyPath = join(keysDir, `${key.manifest.profile}.vkey.json`);
   const manifestPath = join(keysDir, `${key.manifest.profile}.manifest.json`);
-  await writeAtomic(vkeyPath, `${JSON.stringify(key.vkey, null, 1)}\n`);
-  await writeAtomic(manifestPath, `${JSON.stringify(key.manifest, null, 2)}\n`);
+  await writeFileAtomically(vkeyPath, `${JSON.stringify(key.vkey, null, 1)}\n`);
+  await writeFileAtomically(manifestPath, `${JSON.stringify(key.manifest, null, 2)}\n`);
   return { vkeyPath, manifestPath };
 }
 
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
-}
-
 async function readCachedKey(dir: string): Promise<{ vkey: VerificationKey; manifest: KeyManifest } | undefined> {
-  if (!(await exists(join(dir, "final.zkey")))) return undefined;
+  if (!(await pathExists(join(dir, "final.zkey")))) return undefined;
   const vkey = JSON.parse(await readFile(join(dir, "vkey.json"), "utf8")) as unknown;
   const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as KeyManifest;
   if (!isVerificationKey(vkey)) throw new Error(`cached verification key in ${dir} is corrupted; delete the directory`);
   return { vkey, manifest };
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
 }
 
 /** Runs a long step, reporting elapsed seconds every 10 s so the user sees it is alive. */

@@ -5,7 +5,8 @@
  * directory, then renamed, which is atomic on one file system.
  */
 import { randomBytes } from "node:crypto";
-import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { pathExists } from "../fsAtomic.ts";
 import { basename, dirname, join } from "node:path";
 
 /**
@@ -13,7 +14,7 @@ import { basename, dirname, join } from "node:path";
  * `what` names the output in the message ("zkey", "verification key").
  */
 export async function assertWritable(path: string, force: boolean | undefined, what: string): Promise<void> {
-  if (!force && (await exists(path))) {
+  if (!force && (await pathExists(path))) {
     throw new Error(`${what} ${path} already exists; refusing to overwrite it (use force to replace it)`);
   }
   await mkdir(dirname(path), { recursive: true });
@@ -45,13 +46,4 @@ export async function writeViaTemp<T>(
 /** Write `data` to `path` atomically (temp file + rename), refusing to overwrite unless `force`. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, force: boolean | undefined, what: string): Promise<void> {
   await writeViaTemp(path, force, what, (temp) => writeFile(temp, data));
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { CommittedSlot, DatasetSnapshot, DeletedSlotRecord } from "../dataset/commitment.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
-import { writeFileAtomically } from "./atomicFile.ts";
+import { writeFileAtomically } from "../fsAtomic.ts";
 
 /**
  * The controller's state file: the committed dataset (private: records and salts) and the

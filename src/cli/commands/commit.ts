@@ -1,11 +1,10 @@
-import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { getProfile } from "../../circuits/profiles.ts";
 import { getPoseidon } from "../../crypto/poseidon.ts";
 import { CommittedDataset } from "../../dataset/commitment.ts";
 import { loadDataset } from "../../encoding/records.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
-import { writeFileAtomically } from "../../workspace/atomicFile.ts";
+import { pathExists, writeFileAtomically } from "../../fsAtomic.ts";
 import { inclusionReceipt, receiptFileName } from "../../workspace/receipts.ts";
 import { DEFAULT_WORKSPACE, saveWorkspace, workspacePaths } from "../../workspace/workspace.ts";
 import { parseCommandArgs, progress, UsageError, type Command } from "../command.ts";
@@ -42,7 +41,7 @@ Options:
     const log = progress();
     const dir = values.workspace ?? DEFAULT_WORKSPACE;
     const paths = workspacePaths(dir);
-    if (!values.force && (await stat(paths.state).then(() => true, () => false))) {
+    if (!values.force && (await pathExists(paths.state))) {
       throw new UsageError(`${paths.state} already exists; use --force to replace it, or another --workspace`);
     }
     const profile = getProfile(values.profile ?? DEFAULT_DELETION_PROFILE);
