@@ -75,6 +75,17 @@ function reject(reasons: string[], bundle?: ProofBundle, key?: TrustedKey): Veri
   return { valid: false, reasons, ...(bundle ? { bundle } : {}), ...(key ? { security: key.manifest.security } : {}) };
 }
 
+// A key ring's keys are checked for every bundle; hash each key object once.
+const keyHashes = new WeakMap<VerificationKey, string>();
+function cachedKeyHash(vkey: VerificationKey): string {
+  let hash = keyHashes.get(vkey);
+  if (hash === undefined) {
+    hash = verificationKeyHash(vkey);
+    keyHashes.set(vkey, hash);
+  }
+  return hash;
+}
+
 function bundleShapeProblems(b: Record<string, unknown>): string[] {
   const problems: string[] = [];
   if (b.format !== BUNDLE_FORMAT) problems.push(`bundle.format must be "${BUNDLE_FORMAT}", got ${JSON.stringify(b.format)}`);
@@ -91,7 +102,7 @@ function trustedKeyProblems(bundle: ProofBundle, key: TrustedKey, allowDev: bool
   const problems: string[] = [];
   let actual: string;
   try {
-    actual = verificationKeyHash(key.vkey);
+    actual = cachedKeyHash(key.vkey);
   } catch (error) {
     return [`the trusted key for profile ${bundle.profile} is unusable: ${(error as Error).message}`];
   }

@@ -2,9 +2,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { getProfile } from "../../circuits/profiles.ts";
 import { UnknownRecordError } from "../../dataset/commitment.ts";
+import { ensureDevKey } from "../../keys/devKeys.ts";
 import { proveDeletion } from "../../prover/deletion.ts";
 import { releaseCurve } from "../../snarkjsThreads.ts";
-import { writeFileAtomically } from "../../workspace/atomicFile.ts";
+import { writeFileAtomically } from "../../fsAtomic.ts";
 import { DEFAULT_WORKSPACE, openWorkspace, saveWorkspace, workspacePaths } from "../../workspace/workspace.ts";
 import { parseCommandArgs, progress, UsageError, type Command } from "../command.ts";
 
@@ -47,11 +48,12 @@ Options:
       throw error;
     }
     const k = profile.params[1]!;
+    const key = await ensureDevKey(profile, { onProgress: log, ...(values.seed ? { seed: values.seed } : {}) });
     const bundles = [...state.bundles];
     for (let start = 0; start < ids.length; start += k) {
       const chunk = ids.slice(start, start + k);
       log(`proving deletion of ${chunk.length} record(s) under ${profile.name}…`);
-      const result = await proveDeletion(dataset, chunk, { profile, onProgress: log, ...(values.seed ? { seed: values.seed } : {}) });
+      const result = await proveDeletion(dataset, chunk, { profile, key });
       const name = `bundles/${String(bundles.length + 1).padStart(4, "0")}-deletion.json`;
       await writeFileAtomically(join(dir, name), `${JSON.stringify(result.bundle, null, 1)}\n`);
       bundles.push(name);
