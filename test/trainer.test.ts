@@ -40,6 +40,7 @@ function smallConfig(slotsLog2: number, features: number, epochs: number, over: 
     learningRate: 2n * SCALE,
     l2: SCALE / 64n,
     initialWeights: initialWeightsFromSeed("test", features),
+    testRoot: 0n,
     ...over,
   };
   validateTrainingConfig(config);

@@ -6,9 +6,9 @@
  * configHash = PoseidonSponge([
  *   ALGORITHM_ID, FRACTION_BITS, FEATURE_BOUND_BITS, WEIGHT_BOUND_BITS,
  *   features, epochs, learningRate, l2, weightsHash(initialWeights),
- *   dataDepth, shardDepth, maxDeletions,
+ *   dataDepth, shardDepth, maxDeletions, testRoot,
  * ])
- * (12 values, so a single Poseidon(12)); learningRate and l2 are their fixed-point encodings
+ * (13 values, so a single Poseidon(13)); learningRate and l2 are their fixed-point encodings
  * (scale 2^16, non-negative), weightsHash is src/ml/weights.ts. The circuit `ShardRetrain`
  * recomputes exactly this list from its template parameters, its constants and the private
  * config inputs, so a proof pins every value that defines training.
@@ -17,6 +17,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
 import { FRACTION_BITS, SCALE, encodeFixed } from "../encoding/fixedPoint.ts";
 import { spongeWith } from "../crypto/sponge.ts";
+import { SNARK_FIELD } from "../field.ts";
 import {
   FEATURE_BOUND_BITS, FEATURE_LIMIT, L2_LIMIT, LEARNING_RATE_LIMIT, WEIGHT_BOUND_BITS, WEIGHT_LIMIT,
 } from "./bounds.ts";
@@ -57,6 +58,12 @@ export interface TrainingConfig extends ShardProfileParams {
   l2: bigint;
   /** Starting weights, F + 1 fixed-point values (bias last); see {@link initialWeightsFromSeed}. */
   initialWeights: Weights;
+  /**
+   * Merkle root of the held-out test set, committed (like the dataset) before any training or
+   * deletion; 0 when none is committed. Pinned here so that a later accuracy proof cannot be
+   * made on a friendlier test set.
+   */
+  testRoot: bigint;
 }
 
 /** Hyperparameters as real numbers, for {@link makeTrainingConfig}. */
@@ -101,13 +108,14 @@ function checkProfileParams(p: ShardProfileParams): void {
  * Builds and validates a config from real-valued hyperparameters (encoded with encodeFixed).
  * @throws RangeError when a value is out of range or the weights could leave their bound
  */
-export function makeTrainingConfig(params: ShardProfileParams, hyper: TrainingHyperparameters): TrainingConfig {
+export function makeTrainingConfig(params: ShardProfileParams, hyper: TrainingHyperparameters, testRoot = 0n): TrainingConfig {
   const init = hyper.initialWeights ?? "zeros";
   const config: TrainingConfig = {
     ...params,
     learningRate: encodeFixed(hyper.learningRate),
     l2: encodeFixed(hyper.l2 ?? 0),
     initialWeights: init === "zeros" ? new Array<bigint>(params.features + 1).fill(0n) : initialWeightsFromSeed(init.seed, params.features),
+    testRoot,
   };
   validateTrainingConfig(config);
   return config;
@@ -154,6 +162,9 @@ export function validateTrainingConfig(config: TrainingConfig): void {
     throw new RangeError(`L2 coefficient ${String(config.l2)} (encoded) is outside [0, 2^16), i.e. real [0, 1)`);
   }
   checkWeights(config.initialWeights, config.features, "initial weight");
+  if (typeof config.testRoot !== "bigint" || config.testRoot < 0n || config.testRoot >= SNARK_FIELD) {
+    throw new RangeError(`test-set root ${String(config.testRoot)} is not a field element`);
+  }
   const reach = maxWeightGrowth(config);
   if (reach >= WEIGHT_LIMIT) {
     throw new RangeError(
@@ -179,6 +190,7 @@ export function configHashInputs(config: TrainingConfig, hash: PoseidonFn): bigi
     BigInt(config.dataDepth),
     BigInt(config.shardDepth),
     BigInt(config.maxDeletions),
+    config.testRoot,
   ];
 }
 

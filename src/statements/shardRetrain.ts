@@ -187,6 +187,7 @@ export function buildShardRetrainWitness(request: ShardRetrainRequest, poseidon:
     learningRate: str(config.learningRate),
     l2: str(config.l2),
     initialWeights: config.initialWeights.map(signed),
+    testRoot: str(config.testRoot),
   };
   return {
     input,
