@@ -1,0 +1,112 @@
+// Builds the static verification page and the browser build of the verifier.
+// Usage: npm run build:web [-- --out DIR] [-- --keys DIR]   (default web/dist, keys/)
+// Then open DIR/index.html in a browser, or serve DIR with any static file server.
+import { copyFile, mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { build, type Plugin } from "esbuild";
+import { packageRoot } from "../src/circuits/paths.ts";
+import { loadKeyRing } from "../src/verifier/keyRing.ts";
+import type { KeyManifest } from "../src/keys/manifest.ts";
+
+/** Options for {@link buildWeb}. */
+export interface BuildWebOptions {
+  /** Output directory (default `web/dist` in the package). */
+  outDir?: string;
+  /** Key directory whose pairs the page trusts (default the shipped `keys/`). */
+  keysDir?: string;
+  /** Minify the scripts (default true). */
+  minify?: boolean;
+}
+
+/** What {@link buildWeb} wrote. */
+export interface BuiltWeb {
+  outDir: string;
+  /** The page to open: `<outDir>/index.html`. */
+  page: string;
+  /** The ES-module browser build of the verifier, for other web apps: `<outDir>/zkforget-verifier.js`. */
+  library: string;
+  /** The keys embedded in the page. */
+  keys: Pick<KeyManifest, "profile" | "security" | "vkeyHash">[];
+}
+
+/** The virtual module web/app.ts imports its trusted keys from (see web/trusted-keys.d.ts). */
+const TRUSTED_KEYS_MODULE = "zkforget:trusted-keys";
+
+function trustedKeysPlugin(pairs: readonly unknown[]): Plugin {
+  return {
+    name: "zkforget-trusted-keys",
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${TRUSTED_KEYS_MODULE}$`) }, (args) => ({ path: args.path, namespace: "zkforget-keys" }));
+      b.onLoad({ filter: /.*/, namespace: "zkforget-keys" }, () => ({ contents: JSON.stringify(pairs), loader: "json" }));
+    },
+  };
+}
+
+/**
+ * Bundles web/app.ts (the page script, with the trusted keys embedded) and
+ * web/verifier-entry.ts (the verifier as an ES module) for browsers, and copies index.html.
+ * The keys are loaded with `loadKeyRing`, so a missing or corrupted key file fails the build
+ * with its name instead of producing a page that trusts nothing.
+ * @throws Error for an unreadable or invalid key directory, an empty one, or a bundling error.
+ */
+export async function buildWeb(options: BuildWebOptions = {}): Promise<BuiltWeb> {
+  const root = packageRoot();
+  const web = join(root, "web");
+  const outDir = resolve(options.outDir ?? join(web, "dist"));
+  const keysDir = options.keysDir ?? join(root, "keys");
+  const ring = await loadKeyRing(keysDir);
+  if (ring.size === 0) throw new Error(`no verification keys in ${keysDir}: the page would trust nothing`);
+  const pairs = [...ring.values()];
+
+  await mkdir(outDir, { recursive: true });
+  const common = {
+    bundle: true,
+    platform: "browser",
+    // BigInt literals and ** need ES2020.
+    target: "es2020",
+    minify: options.minify ?? true,
+    sourcemap: "linked",
+    legalComments: "linked",
+    logLevel: "silent",
+    absWorkingDir: root,
+  } as const;
+  await build({
+    ...common,
+    entryPoints: [join(web, "app.ts")],
+    format: "iife",
+    outfile: join(outDir, "app.js"),
+    plugins: [trustedKeysPlugin(pairs)],
+  });
+  const library = join(outDir, "zkforget-verifier.js");
+  await build({ ...common, entryPoints: [join(web, "verifier-entry.ts")], format: "esm", outfile: library });
+  const page = join(outDir, "index.html");
+  await copyFile(join(web, "index.html"), page);
+  return {
+    outDir,
+    page,
+    library,
+    keys: pairs.map(({ manifest: { profile, security, vkeyHash } }) => ({ profile, security, vkeyHash })),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { out: { type: "string" }, keys: { type: "string" } }, strict: true });
+  const built = await buildWeb({ ...(values.out ? { outDir: values.out } : {}), ...(values.keys ? { keysDir: values.keys } : {}) });
+  const keys = built.keys.map((k) => `  ${k.profile.padEnd(24)} ${k.security === "insecure-dev" ? "INSECURE dev key" : "ceremony key"}  ${k.vkeyHash.slice(0, 16)}…`);
+  console.log([
+    `Built ${built.page}`,
+    `  and ${built.library} (the verifier as an ES module for other pages; it embeds no keys)`,
+    "Trusted keys embedded in the page:",
+    ...keys,
+    `Open ${built.page} in a browser, or serve ${built.outDir} with any static file server.`,
+  ].join("\n"));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,213 @@
+import { strict as assert } from "node:assert";
+import { access, mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, sep } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { buildWeb } from "../scripts/build-web.ts";
+import {
+  AUDIT_FORMAT, AUDIT_VERSION, describeStatement, releaseVerifierThreads, toHex32,
+  type AuditPackage, type DeletionStatement, type ProofBundle,
+} from "../src/verifier/index.ts";
+import { deletionFixture, TEST_PROFILE, type DeletionFixture } from "./helpers/deletionFixture.ts";
+
+/** Debian's Chromium (installed by .ci/run); playwright-core only drives it, it never downloads a browser. */
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".map": "application/json", ".txt": "text/plain" };
+
+/** A static file server for `dir` on a random localhost port. */
+async function serve(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = normalize(join(dir, decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)));
+    const file = path.endsWith(sep) ? join(path, "index.html") : path;
+    if (!file.startsWith(dir + sep)) { res.writeHead(403).end(); return; }
+    readFile(file).then(
+      (body) => res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the test server has no port");
+  return { server, url: `http://127.0.0.1:${address.port}/` };
+}
+
+/** What the result section shows. */
+interface Shown {
+  verdict: string;
+  state: string;
+  devNote: string;
+  statement: string;
+  key: string;
+  reasons: string[];
+  rows: { cells: string[]; bad: boolean }[];
+}
+
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+describe("browser verifier page (headless Chromium)", function () {
+  let f: DeletionFixture;
+  let outDir: string;
+  let profileDir: string;
+  let server: Server;
+  let url: string;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  /** Runs `action`, waits for the page to finish the verification it starts, and reads the result. */
+  async function verdictAfter(action: () => Promise<void>): Promise<Shown> {
+    const before = Number(await page.getAttribute("#verdict", "data-run"));
+    await action();
+    await page.waitForFunction((n) => Number(document.getElementById("verdict")!.dataset.run) > n, before, { timeout: 60_000 });
+    // Read through locators: functions passed to page.evaluate would be mangled by tsx (its __name helper).
+    const text = async (selector: string) => (await page.locator(selector).textContent()) ?? "";
+    const rows = [];
+    for (const tr of await page.locator("#chain tbody tr").all()) {
+      rows.push({ cells: await tr.locator("td").allTextContents(), bad: (await tr.getAttribute("class")) === "bad" });
+    }
+    return {
+      verdict: await text("#verdict"),
+      state: (await page.getAttribute("#verdict", "data-state")) ?? "",
+      devNote: (await page.locator("#dev-note").isHidden()) ? "" : await text("#dev-note"),
+      statement: await text("#statement"),
+      key: await text("#key"),
+      reasons: await page.locator("#reasons li").allTextContents(),
+      rows,
+    };
+  }
+
+  const upload = (name: string, value: unknown) => () =>
+    page.setInputFiles("#file", { name, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(value)) });
+
+  /** Drops a file on the drop zone, as a user dragging it from a file manager. */
+  const dropFile = (name: string, value: unknown) => async () => {
+    const dataTransfer = await page.evaluateHandle(([n, text]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], n, { type: "application/json" }));
+      return dt;
+    }, [name, JSON.stringify(value)] as const);
+    await page.dispatchEvent("#drop", "drop", { dataTransfer });
+  };
+
+  /** Sets "accept insecure dev keys"; when a file is loaded, waits for the re-check it starts. */
+  async function allowDev(on: boolean): Promise<Shown | undefined> {
+    if ((await page.isChecked("#allow-dev")) === on) return undefined;
+    const toggle = () => page.setChecked("#allow-dev", on);
+    if (await page.locator("#result").isHidden()) return void (await toggle());
+    return verdictAfter(toggle);
+  }
+
+  before(async function () {
+    await access(CHROMIUM).catch(() => {
+      throw new Error(`no Chromium at ${CHROMIUM}: install the Debian package (apt-get install chromium), as .ci/run does`);
+    });
+    f = await deletionFixture(); // a real deletion-d8-k2 bundle, proved in this run
+    outDir = await mkdtemp(join(tmpdir(), "zkf-web-"));
+    const built = await buildWeb({ outDir }); // embeds the shipped keys/
+    assert.ok(built.keys.some((k) => k.profile === TEST_PROFILE), "the page trusts the shipped test key");
+    ({ server, url } = await serve(outDir));
+    profileDir = await mkdtemp(join(tmpdir(), "zkf-chromium-"));
+    context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => { if (message.type() === "error") pageErrors.push(message.text()); });
+    await page.goto(url);
+  });
+
+  after(async function () {
+    await context?.close();
+    await new Promise((resolve) => server ? server.close(resolve) : resolve(undefined));
+    await Promise.all([outDir, profileDir].filter(Boolean).map((d) => rm(d, { recursive: true, force: true })));
+    await releaseVerifierThreads();
+  });
+
+  afterEach(function () {
+    assert.deepEqual(pageErrors.splice(0), [], "the page logged errors");
+  });
+
+  it("lists the embedded keys with their trust level", async function () {
+    const keys = await page.locator("#keys li").allTextContents();
+    assert.ok(keys.some((k) => k.startsWith(`${TEST_PROFILE}: INSECURE dev key`)), keys.join("\n"));
+  });
+
+  it("refuses a dev-key bundle until 'accept insecure dev keys' is ticked, then shows VALID with the statement", async function () {
+    await allowDev(false);
+    const refused = await verdictAfter(upload("0001-deletion.json", f.bundle));
+    assert.equal(refused.state, "invalid");
+    assert.match(refused.verdict, /^INVALID/);
+    assert.ok(refused.reasons.some((r) => /INSECURE dev key.*refused/.test(r)), refused.reasons.join("\n"));
+    assert.match(refused.devNote, /Dev keys were refused/);
+
+    const accepted = (await allowDev(true))!; // re-checks the same file
+    assert.equal(accepted.state, "valid", accepted.reasons.join("\n"));
+    assert.equal(accepted.verdict, "VALID proof bundle");
+    assert.deepEqual(accepted.reasons, []);
+    assert.equal(accepted.statement, `Proved: ${describeStatement(f.bundle.statement)}`);
+    assert.match(accepted.key, new RegExp(`Key: ${TEST_PROFILE}, INSECURE dev key.*${f.key.manifest.vkeyHash}`));
+    assert.match(accepted.devNote, /INSECURE dev key only because/);
+  });
+
+  it("shows INVALID with the reason for a dropped bundle whose statement or public signal was changed", async function () {
+    await allowDev(true);
+    const statementEdit = copy(f.bundle);
+    statementEdit.statement.newRoot = toHex32(BigInt(statementEdit.statement.newRoot) ^ 1n);
+    const shown = await verdictAfter(dropFile("tampered.json", statementEdit));
+    assert.equal(shown.state, "invalid");
+    assert.equal(shown.verdict, "INVALID proof bundle");
+    assert.ok(shown.reasons.some((r) => /bundle\.statement\.newRoot does not match public signal newRoot/.test(r)), shown.reasons.join("\n"));
+    assert.match(shown.statement, /^Claimed \(not proved\)/);
+
+    // A consistent lie: signal and statement agree, so only the pairing check in the browser can catch it.
+    const signalEdit: ProofBundle<DeletionStatement> = copy(f.bundle);
+    const forged = BigInt(signalEdit.publicSignals[1]!) ^ 1n;
+    signalEdit.publicSignals[1] = forged.toString();
+    signalEdit.statement.newRoot = toHex32(forged);
+    const rejected = await verdictAfter(upload("forged.json", signalEdit));
+    assert.equal(rejected.state, "invalid");
+    assert.deepEqual(rejected.reasons, ["the Groth16 proof does not verify for these public signals under the trusted key"]);
+  });
+
+  it("verifies an audit package and points at the first break of a tampered one", async function () {
+    const { statement } = f.bundle;
+    const recordedAt = new Date(0).toISOString();
+    const pkg: AuditPackage = {
+      format: AUDIT_FORMAT,
+      version: AUDIT_VERSION,
+      exportedAt: recordedAt,
+      profile: TEST_PROFILE,
+      entries: [
+        { seq: 1, kind: "commit", oldState: toHex32(0n), newState: statement.oldRoot, recordedAt },
+        { seq: 2, kind: "deletion", oldState: statement.oldRoot, newState: statement.newRoot, recordedAt, requestId: "req-1", bundle: f.bundle },
+      ],
+      requests: [{ id: "req-1", recordCount: 2, status: "proved", receivedAt: recordedAt, updatedAt: recordedAt, provedAt: recordedAt, entries: [2] }],
+      keys: { [TEST_PROFILE]: { vkey: f.key.vkey, manifest: f.key.manifest } },
+    };
+    await allowDev(true);
+    const valid = await verdictAfter(upload("audit.json", pkg));
+    assert.equal(valid.state, "valid", valid.reasons.join("\n"));
+    assert.equal(valid.verdict, "VALID audit chain");
+    assert.deepEqual(valid.rows.map((r) => r.cells.slice(0, 3)), [["1", "commit", "valid"], ["2", "deletion", "valid"]]);
+    assert.equal(valid.rows[1]!.cells[3], describeStatement(statement));
+    assert.match(valid.key, /INSECURE dev key/);
+
+    const broken = copy(pkg);
+    (broken.entries[1]!.bundle as ProofBundle<DeletionStatement>).statement.deleted[0]!.index += 1;
+    const shown = await verdictAfter(upload("audit.json", broken));
+    assert.equal(shown.state, "invalid");
+    assert.equal(shown.verdict, "INVALID audit chain");
+    assert.match(shown.statement, /first break: entry 2 \(deletion\): proof: bundle\.statement\.deleted does not hash to the proved deletionDigest/);
+    assert.deepEqual(shown.rows.map((r) => r.bad), [false, true]);
+  });
+
+  it("says why a file that is not JSON cannot be checked", async function () {
+    const shown = await verdictAfter(() => page.setInputFiles("#file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not json") }));
+    assert.equal(shown.state, "invalid");
+    assert.ok(shown.reasons.some((r) => r.startsWith("malformed JSON")), shown.reasons.join("\n"));
+  });
+});
