@@ -1,9 +1,11 @@
 // Benchmarks: prints one JSON line per measurement (constraints, setup, prove and verify
 // seconds, peak memory), and the dev powers-of-tau generator against the snarkjs route.
 //
-// Usage: npm run bench [-- --quick] [-- --profiles a,b] [-- --powers 12,14]
-//   --quick      skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
-//   --profiles   profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
+// Usage: npm run bench [-- --quick] [-- --profiles a,b] [-- --powers 12,14] [-- --accuracy a,b] [-- --only-accuracy]
+//   --quick          skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
+//   --profiles       profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
+//   --accuracy       ModelAccuracy profiles to measure (default: accuracy-s3-f16-t8, 256 test records)
+//   --only-accuracy  measure only the accuracy profiles (no ptau routes, no other profiles)
 //
 // Each measurement runs in a child process so that its peak RSS is its own. Profiles are
 // built into a fresh cache directory so that setup is measured from scratch.
@@ -24,18 +26,23 @@ import { ensureDevKey, type ProvingKey } from "../src/keys/devKeys.ts";
 import type { Groth16Proof } from "../src/verifier/types.ts";
 import { makeTrainingConfig, shardProfileParams } from "../src/ml/config.ts";
 import { proveWithKey } from "../src/prover/groth16.ts";
+import { proveAccuracy } from "../src/prover/accuracy.ts";
 import { proveShardRetrain } from "../src/prover/shardRetrain.ts";
 import { releaseCurve } from "../src/setup/curve.ts";
 import { devBeaconHash, devContributionName, generateDevPtau } from "../src/setup/devPtau.ts";
 import { ModelCommitment } from "../src/sisa/model.ts";
 import { shardOfSlot } from "../src/sisa/shards.ts";
 import { buildDeletionWitness } from "../src/statements/deletion.ts";
+import { accuracyProfileParams } from "../src/statements/accuracy.ts";
+import { trainAllShards } from "../src/evaluation/retrainAll.ts";
 
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean" },
     profiles: { type: "string" },
     powers: { type: "string" },
+    accuracy: { type: "string" },
+    "only-accuracy": { type: "boolean" },
     child: { type: "string" },
     arg: { type: "string" },
   },
@@ -58,6 +65,11 @@ async function runParent(): Promise<void> {
     return JSON.parse(line) as Record<string, unknown>;
   };
   try {
+    const accuracy = (values.accuracy ?? "accuracy-s3-f16-t8").split(",");
+    if (values["only-accuracy"]) {
+      for (const name of accuracy) child("accuracy", name);
+      return;
+    }
     const powers = (values.powers ?? "12,14,16").split(",").map(Number);
     for (const p of powers) {
       const dev = child("dev-ptau", String(p));
@@ -67,6 +79,7 @@ async function runParent(): Promise<void> {
       }
     }
     for (const name of (values.profiles ?? "deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4").split(",")) child("profile", name);
+    for (const name of accuracy) child("accuracy", name);
   } finally {
     await rm(cache, { recursive: true, force: true });
   }
@@ -119,6 +132,8 @@ async function runChild(task: string, arg: string): Promise<void> {
       const [, beaconS] = await timed(() => snarkjs.powersOfTau.beacon(join(dir, "0.ptau"), join(dir, "1.ptau"), devContributionName("bench"), Buffer.from(devBeaconHash("bench")).toString("hex"), 10));
       const [, prepareS] = await timed(() => snarkjs.powersOfTau.preparePhase2(join(dir, "1.ptau"), join(dir, "2.ptau")));
       emit({ bench: "snarkjs-ptau", power, seconds: round(newS + beaconS + prepareS), newSeconds: round(newS), beaconSeconds: round(beaconS), prepareSeconds: round(prepareS) });
+    } else if (task === "accuracy") {
+      await benchAccuracyProfile(arg, emit);
     } else if (task === "profile") {
           if (getProfile(arg).template === "ShardRetrain") await benchShardProfile(arg, emit);
       else await benchDeletionProfile(arg, emit);
@@ -201,5 +216,53 @@ async function benchShardProfile(name: string, emit: (o: object) => void): Promi
     retrainProveSecondsPerDeletedRecord: round(retrain.proveSeconds / ids.length),
     fullRetrainProveSeconds: round(fullSeconds), fullRetrainProveSecondsPerDeletedRecord: round(fullSeconds / ids.length),
     shardingSpeedup: round(fullSeconds / retrain.proveSeconds, 1),
+  });
+}
+
+/**
+ * A ModelAccuracy profile: constraints per test record from the r1cs (the same circuit with half
+ * the test slots), split into prediction + count (PredictionCorrect compiled alone) and the
+ * record's commitment (the rest: range checks, record hash, leaf, its share of the tree); setup
+ * from scratch; proving the accuracy of an ensemble trained (in TypeScript, unproved) on the demo
+ * data, on the demo's held-out records committed as the test set; warm verification.
+ */
+async function benchAccuracyProfile(name: string, emit: (o: object) => void): Promise<void> {
+  const profile = getProfile(name);
+  const p = accuracyProfileParams(profile.params);
+  const slots = 2 ** p.testDepth;
+  const [circuit, compileSeconds] = await timed(() => buildCircuit(profile));
+  const half = await buildCircuit({ ...profile, name: `${name}-bench-t${p.testDepth - 1}`, params: [p.shardDepth, p.features, p.testDepth - 1] });
+  const perRecord = (circuit.constraints - half.constraints) / (slots / 2);
+  const prediction = await buildCircuit({
+    name: `bench-prediction-s${p.shardDepth}-f${p.features}`, template: "PredictionCorrect", source: "lib/accuracy.circom",
+    params: [p.shardDepth, p.features], publicSignals: [],
+  });
+  const [key, setupSeconds] = await timed(() => ensureDevKey(profile, { onProgress: (m) => process.stderr.write(`  ${m}\n`) }));
+
+  // Shards of 32 demo records (features cut to the profile's), the next `slots` records as the test set.
+  const poseidon = await getPoseidon();
+  const data = await loadDataset("data/demo.csv");
+  const cut = { featureNames: data.featureNames.slice(0, p.features), records: data.records.map((r) => ({ ...r, features: r.features.slice(0, p.features) })) };
+  const params = { shardDepth: p.shardDepth, dataDepth: p.shardDepth + 5, features: p.features, epochs: 10, maxDeletions: 3 };
+  const capacity = 2 ** params.dataDepth;
+  if (cut.records.length < capacity + slots) throw new Error(`data/demo.csv has ${cut.records.length} records; ${name} needs ${capacity + slots}`);
+  const testSet = CommittedDataset.commit({ ...cut, records: cut.records.slice(capacity, capacity + slots) }, p.testDepth, poseidon);
+  const config = makeTrainingConfig(params, { learningRate: 2, l2: 1 / 64 }, testSet.root);
+  const dataset = CommittedDataset.commit({ ...cut, records: cut.records.slice(0, capacity) }, params.dataDepth, poseidon);
+  const system = { config, dataset, models: trainAllShards(config, dataset, poseidon.hash) };
+  const proveTimes: number[] = [];
+  let last;
+  for (let run = 0; run < (circuit.constraints < 100_000 ? 3 : 1); run++) {
+    last = await proveAccuracy(system, testSet, { profile, key });
+    proveTimes.push(last.proveSeconds);
+  }
+  const verifySeconds = await warmVerifySeconds(key, last!.bundle.publicSignals, last!.bundle.proof);
+  emit({
+    bench: "accuracy", profile: name, constraints: circuit.constraints, testSlots: slots, testRecords: last!.total, features: p.features, shards: 2 ** p.shardDepth,
+    constraintsPerTestRecord: round(perRecord, 1), predictionConstraintsPerRecord: prediction.constraints,
+    commitmentConstraintsPerRecord: round(perRecord - prediction.constraints, 1), onceConstraints: round(circuit.constraints - perRecord * slots),
+    ptauPower: key.manifest.ptau.power, compileSeconds: round(compileSeconds), setupSeconds: round(setupSeconds),
+    proveSeconds: round(median(proveTimes)), proveSecondsAll: proveTimes.map((t) => round(t)), verifySecondsWarm: round(verifySeconds, 4),
+    correct: last!.correct, total: last!.total,
   });
 }

@@ -8,28 +8,12 @@ import { trainShard } from "../src/ml/trainer.ts";
 import type { TrainingSlot } from "../src/ml/trainingInput.ts";
 import { shardDeletionDigest } from "../src/sisa/digest.ts";
 import { ModelCommitment, stateHash } from "../src/sisa/model.ts";
-import type { CircuitInput } from "../src/statements/deletion.ts";
 import { shardRetrainSignalList, type ShardRetrainWitness } from "../src/statements/shardRetrain.ts";
 import { CircuitTester } from "./helpers/circuitTester.ts";
+import { setCell, setEntry, withInput } from "./helpers/circuitInput.ts";
 import { SISA_TEST_PROFILE, sisaFixture, type SisaFixture } from "./helpers/sisaFixture.ts";
 import { quotientBits } from "./helpers/trainingWitness.ts";
 
-/** A deep copy of a circuit input with some entries replaced. */
-function withInput(input: CircuitInput, changes: Record<string, unknown>): Record<string, unknown> {
-  return { ...(JSON.parse(JSON.stringify(input)) as Record<string, unknown>), ...changes };
-}
-/** Copy of a string[][] with one cell replaced. */
-function setCell(rows: unknown, i: number, j: number, value: string): string[][] {
-  const copy = (rows as string[][]).map((r) => [...r]);
-  copy[i]![j] = value;
-  return copy;
-}
-/** Copy of a string[] with one entry replaced. */
-function setEntry(list: unknown, i: number, value: string): string[] {
-  const copy = [...(list as string[])];
-  copy[i] = value;
-  return copy;
-}
 const str = (v: bigint): string => v.toString();
 
 describe(`ShardRetrain circuit (profile ${SISA_TEST_PROFILE})`, () => {

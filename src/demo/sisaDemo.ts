@@ -3,14 +3,18 @@ import { packageRoot } from "../circuits/paths.ts";
 import { getProfile } from "../circuits/profiles.ts";
 import { getPoseidon } from "../crypto/poseidon.ts";
 import { CommittedDataset } from "../dataset/commitment.ts";
-import { encodeRecord, loadDataset } from "../encoding/records.ts";
+import { loadDataset } from "../encoding/records.ts";
 import { ensureDevKey } from "../keys/devKeys.ts";
 import { makeTrainingConfig, shardProfileParams } from "../ml/config.ts";
+import { accuracyProfileFor, proveAccuracy } from "../prover/accuracy.ts";
 import { proveShardRetrain, type SisaSystem } from "../prover/shardRetrain.ts";
 import { ensembleAccuracy } from "../sisa/ensemble.ts";
 import { ModelCommitment } from "../sisa/model.ts";
 import { shardOfSlot } from "../sisa/shards.ts";
-import { loadKeyRing, releaseVerifierThreads, verifyBundle, type ProofBundle, type ShardRetrainStatement } from "../verifier/index.ts";
+import {
+  loadKeyRing, releaseVerifierThreads, trustedKey, verifyBundle, type AccuracyStatement, type KeyRing, type ProofBundle, type ShardRetrainStatement,
+  type TrustedKey,
+} from "../verifier/index.ts";
 import { writeFileAtomically } from "../fsAtomic.ts";
 
 /** Profile the demo proves under: 256 slots in 8 shards of 32, 16 features, 10 epochs, K = 3. */
@@ -37,30 +41,46 @@ export interface SisaDemoReport {
   bundlePaths: string[];
   allValid: boolean;
   chainContinuous: boolean;
+  /** The proved accuracy of the final ensemble, when the demo was asked to prove it. */
+  accuracyProof?: { correct: number; total: number; proveSeconds: number; bundlePath: string; valid: boolean };
+}
+
+/** Options of {@link runSisaDemo}. */
+export interface SisaDemoOptions {
+  /**
+   * Also prove the final ensemble's accuracy on the 256 committed test records
+   * (accuracy-s3-f16-t8, about 294k constraints: its first dev-key setup is long).
+   */
+  proveAccuracy?: boolean;
 }
 
 /**
  * The SISA demo: commit the first 256 embedded MNIST records (the other 256 are the held-out
  * test set), train every shard with a genesis proof, delete 3 records of one data subject,
  * retrain their shard with a proof, and verify every bundle with the standalone verifier
- * against the keys shipped in keys/.
+ * against the keys shipped in keys/. The test set is committed before training and its root is
+ * pinned in the config, so every state names it; with `proveAccuracy` the final ensemble's
+ * accuracy on it is proved too.
  */
-export async function runSisaDemo(dir: string, log: (message: string) => void): Promise<SisaDemoReport> {
+export async function runSisaDemo(dir: string, log: (message: string) => void, options: SisaDemoOptions = {}): Promise<SisaDemoReport> {
   const profile = getProfile(SISA_DEMO_PROFILE);
   const params = shardProfileParams(profile.params);
   const capacity = 2 ** params.dataDepth;
   const data = await loadDataset(join(packageRoot(), "data", "demo.csv"));
   const train = { ...data, records: data.records.slice(0, capacity) };
-  const test = data.records.slice(capacity).map(encodeRecord);
   const poseidon = await getPoseidon();
-  const config = makeTrainingConfig(params, SISA_DEMO_HYPERPARAMETERS);
+  // The held-out test set is committed (its own tree, like the dataset) before anything is
+  // trained, and its root goes into the config hash: an accuracy claim cannot move to another.
+  const testSet = CommittedDataset.commit({ ...data, records: data.records.slice(capacity) }, params.dataDepth, poseidon);
+  const test = testSet.liveSlots();
+  const config = makeTrainingConfig(params, SISA_DEMO_HYPERPARAMETERS, testSet.root);
   let system: SisaSystem = {
     config,
     dataset: CommittedDataset.commit(train, params.dataDepth, poseidon),
     models: ModelCommitment.empty(params.shardDepth, params.features, poseidon.hash),
   };
   const shards = 2 ** params.shardDepth;
-  log(`1/5 committed ${train.records.length} records in ${shards} shards of ${capacity / shards}; ${test.length} held out for testing`);
+  log(`1/5 committed ${train.records.length} records in ${shards} shards of ${capacity / shards}; ${test.length} held out for testing, committed too`);
 
   const key = await ensureDevKey(profile, { onProgress: log });
   log(`2/5 dev key ready: ${profile.name}, ${key.manifest.constraints} constraints (INSECURE: public secrets)`);
@@ -93,6 +113,19 @@ export async function runSisaDemo(dir: string, log: (message: string) => void): 
   log(`4/5 deleted ${deletedIds.join(", ")}; shard ${retrainedShard} retrained and proved in ${retrain.proveSeconds.toFixed(1)} s`);
   const accuracyAfter = ensembleAccuracy(weightsOf(system), test);
 
+  let accuracyBundle: { bundle: ProofBundle<AccuracyStatement>; proveSeconds: number; bundlePath: string; key: TrustedKey } | undefined;
+  if (options.proveAccuracy) {
+    const accuracyProfile = accuracyProfileFor(system, testSet);
+    log(`+ proving the final ensemble's accuracy on the committed test set (${accuracyProfile.name}; the first run builds its dev key)…`);
+    const accuracyKey = await ensureDevKey(accuracyProfile, { onProgress: log });
+    const proved = await proveAccuracy(system, testSet, { profile: accuracyProfile, key: accuracyKey });
+    const bundlePath = join(dir, "bundles", `${String(shards + 2).padStart(4, "0")}-accuracy.json`);
+    await writeFileAtomically(bundlePath, `${JSON.stringify(proved.bundle, null, 1)}\n`);
+    const key = trustedKey(accuracyProfile.name, accuracyKey.manifest, accuracyKey.vkey, "dev key cache");
+    accuracyBundle = { bundle: proved.bundle, proveSeconds: proved.proveSeconds, bundlePath, key };
+    log(`+ accuracy ≥ ${proved.correct}/${proved.total} proved in ${proved.proveSeconds.toFixed(1)} s`);
+  }
+
   const keys = await loadKeyRing(join(packageRoot(), "keys"));
   const verifyMilliseconds: number[] = [];
   let allValid = true;
@@ -105,6 +138,18 @@ export async function runSisaDemo(dir: string, log: (message: string) => void): 
       log(`INVALID bundle for shard ${bundle.statement.shard}: ${result.reasons.join("; ")}`);
     }
   }
+  let accuracyProof: SisaDemoReport["accuracyProof"];
+  if (accuracyBundle) {
+    const { bundle, proveSeconds, bundlePath, key } = accuracyBundle;
+    // keys/ may not ship this profile's key (its setup is long); then the locally built one is used.
+    const ring: KeyRing = keys.has(bundle.profile) ? keys : new Map([...keys, [bundle.profile, key]]);
+    if (ring !== keys) log(`+ keys/ has no key for ${bundle.profile}: checking the accuracy bundle against the dev key built here`);
+    const result = await verifyBundle(JSON.stringify(bundle), { keys: ring, allowDev: true });
+    // The accuracy proof must be about the state the last retraining reached.
+    const valid = result.valid && bundle.statement.state === bundles.at(-1)!.statement.newState;
+    if (!valid) log(`INVALID accuracy bundle: ${[...result.reasons, ...(result.valid ? ["it names another state than the final one"] : [])].join("; ")}`);
+    accuracyProof = { correct: bundle.statement.correct, total: bundle.statement.total, proveSeconds, bundlePath, valid };
+  }
   await releaseVerifierThreads();
   const chainContinuous = bundles.every((b, i) => i === 0 || bundles[i - 1]!.statement.newState === b.statement.oldState);
   log(`5/5 standalone verifier: ${allValid ? "all" : "NOT all"} ${bundles.length} bundles valid; state chain ${chainContinuous ? "continuous" : "BROKEN"}`);
@@ -112,7 +157,8 @@ export async function runSisaDemo(dir: string, log: (message: string) => void): 
     profile: profile.name, constraints: key.manifest.constraints, records: train.records.length, testRecords: test.length, shards,
     genesisProveSeconds, retrainedShard, deletedIds, retrainProveSeconds: retrain.proveSeconds, verifyMilliseconds,
     accuracyBefore, accuracyAfter, states: [bundles[0]!.statement.oldState, ...bundles.map((b) => b.statement.newState)],
-    bundlePaths, allValid, chainContinuous,
+    bundlePaths, allValid: allValid && (accuracyProof?.valid ?? true), chainContinuous,
+    ...(accuracyProof ? { accuracyProof } : {}),
   };
 }
 
@@ -129,6 +175,9 @@ export function formatSisaReport(r: SisaDemoReport): string {
     `  deletion         ${r.deletedIds.join(", ")} (one data subject) → shard ${r.retrainedShard} retrained, proved in ${r.retrainProveSeconds.toFixed(1)} s`,
     `  verify           ${r.verifyMilliseconds.length} bundles, ${mean(r.verifyMilliseconds.slice(1)).toFixed(0)} ms each warm; ${r.allValid ? "all VALID" : "NOT ALL VALID"}, state chain ${r.chainContinuous ? "continuous" : "BROKEN"}`,
     `  accuracy (test)  before ${pct(r.accuracyBefore)}, after ${pct(r.accuracyAfter)}`,
+    r.accuracyProof
+      ? `  accuracy proof   ≥ ${r.accuracyProof.correct}/${r.accuracyProof.total} on the committed test set, proved for the final state in ${r.accuracyProof.proveSeconds.toFixed(1)} s: ${r.accuracyProof.valid ? "VALID" : "NOT VALID"} (${r.accuracyProof.bundlePath})`
+      : "  accuracy proof   not made (run the demo with --prove-accuracy to prove it)",
     `  states           genesis ${r.states[0]!.slice(0, 18)}… → after training ${r.states[r.shards]!.slice(0, 18)}… → after deletion ${r.states.at(-1)!.slice(0, 18)}…`,
     `  bundles          ${r.bundlePaths[0]} … ${r.bundlePaths.at(-1)}`,
     `  check one with   npx zkforget verify ${r.bundlePaths.at(-1)} --allow-dev`,

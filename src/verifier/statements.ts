@@ -6,7 +6,7 @@ import { parseDecimal, parseHex32 } from "./fieldText.ts";
 import { shardDeletionDigest } from "../sisa/digest.ts";
 import { stateHash } from "../sisa/model.ts";
 import { slotDigest } from "../statements/slotDigest.ts";
-import type { DeletionStatement, ShardRetrainStatement, Statement } from "./types.ts";
+import type { AccuracyStatement, DeletionStatement, ShardRetrainStatement, Statement } from "./types.ts";
 
 /**
  * What the verifier knows about each statement: which template proves it, and how its
@@ -37,6 +37,7 @@ export function deletionDigestOf(deleted: readonly { index: number; leaf: bigint
 export const STATEMENT_OF_TEMPLATE: Readonly<Record<string, Statement["type"]>> = {
   DatasetDeletion: "dataset-deletion",
   ShardRetrain: "shard-retrain",
+  ModelAccuracy: "model-accuracy",
 };
 
 /**
@@ -55,6 +56,8 @@ export function checkStatement(statement: unknown, signals: readonly string[], m
       return checkDeletion(statement as Partial<DeletionStatement>, signals, manifest);
     case "shard-retrain":
       return checkShardRetrain(statement as Partial<ShardRetrainStatement>, signals, manifest);
+    case "model-accuracy":
+      return checkAccuracy(statement as Partial<AccuracyStatement>, signals, manifest);
   }
 }
 
@@ -90,6 +93,35 @@ function checkShardRetrain(s: Partial<ShardRetrainStatement>, signals: readonly 
   }
   if (shardDeletionDigest(shard, slots!, maxDeletions, poseidonLite) !== namedSignal("deletionDigest", signals, manifest)) {
     problems.push("bundle.statement.shard and deleted do not hash to the proved deletionDigest");
+  }
+  return problems;
+}
+
+function checkAccuracy(s: Partial<AccuracyStatement>, signals: readonly string[], manifest: KeyManifest): string[] {
+  const [, , testDepth] = manifest.params as [number, number, number];
+  const slots = 2 ** testDepth;
+  const problems = signalFields(s, ["state", "testRoot"], signals, manifest);
+  const parts = hexFields(s, ["dataRoot", "modelRoot", "configHash"], problems);
+  // correct and total are public signals too: readable integers that must equal them, with
+  // correct ≤ total ≤ the profile's test slots (the circuit counts each slot at most once).
+  const counts: Partial<Record<"correct" | "total", number>> = {};
+  for (const field of ["correct", "total"] as const) {
+    const value = s[field];
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > slots) {
+      problems.push(`bundle.statement.${field} must be an integer in [0, ${slots}] (profile ${manifest.profile} has ${slots} test slots)`);
+    } else if (BigInt(value) !== namedSignal(field, signals, manifest)) {
+      problems.push(`bundle.statement.${field} does not match public signal ${field}`);
+    } else {
+      counts[field] = value;
+    }
+  }
+  if (counts.correct !== undefined && counts.total !== undefined && counts.correct > counts.total) {
+    problems.push(`bundle.statement.correct (${counts.correct}) exceeds bundle.statement.total (${counts.total})`);
+  }
+  if (problems.length > 0) return problems;
+  // state = Poseidon(dataRoot, modelRoot, configHash): the readable parts must be the proved state.
+  if (stateHash(parts.dataRoot!, parts.modelRoot!, parts.configHash!, poseidonLite) !== namedSignal("state", signals, manifest)) {
+    problems.push("bundle.statement.dataRoot/modelRoot/configHash do not hash to the proved state");
   }
   return problems;
 }
@@ -168,6 +200,10 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /** One line saying what a statement claims, for reports and the CLI. */
 export function describeStatement(s: Statement): string {
   const short = (hex: string) => `${hex.slice(0, 10)}…`;
+  if (s.type === "model-accuracy") {
+    const percent = s.total === 0 ? "no live test records" : `${((100 * s.correct) / s.total).toFixed(1)} %`;
+    return `accuracy ≥ ${s.correct}/${s.total}, proved for state ${short(s.state)} on the committed test set ${short(s.testRoot)} (${percent})`;
+  }
   const slots = s.deleted.length === 0 ? "no slots deleted" : `deleted slots ${s.deleted.map((d) => d.index).join(", ")}`;
   switch (s.type) {
     case "dataset-deletion":

@@ -73,8 +73,28 @@ export interface ShardRetrainStatement {
   deleted: DeletedSlot[];
 }
 
+/**
+ * Statement 3 (proved accuracy): the SISA ensemble committed in `state` classifies exactly
+ * `correct` of the `total` live records of the held-out test set `testRoot` correctly (class 1
+ * iff the sum of the trained shards' logits is ≥ 0), and `state`'s config hash commits to that
+ * test set (it was fixed before training). Public signals: state, testRoot, correct, total.
+ */
+export interface AccuracyStatement {
+  type: "model-accuracy";
+  /** 0x-hex public signals. */
+  state: string;
+  testRoot: string;
+  /** Public signals, as integers: 0 ≤ correct ≤ total ≤ the profile's test slots. */
+  correct: number;
+  total: number;
+  /** 0x-hex parts of the state, checked against it by the verifier. */
+  dataRoot: string;
+  modelRoot: string;
+  configHash: string;
+}
+
 /** Every statement a bundle can carry. */
-export type Statement = DeletionStatement | ShardRetrainStatement;
+export type Statement = DeletionStatement | ShardRetrainStatement | AccuracyStatement;
 
 /** Format tag and version of a bundle. */
 export const BUNDLE_FORMAT = "zkforget-bundle";
