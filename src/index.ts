@@ -34,7 +34,48 @@ export { shardOfSlot, shardSlotRange, shardCount } from "./sisa/shards.ts";
 // Proving
 export { proveDeletion, type ProveDeletionOptions, type DeletionProof } from "./prover/deletion.ts";
 export { proveShardRetrain, type SisaSystem, type ProveShardRetrainOptions, type ShardRetrainProof } from "./prover/shardRetrain.ts";
+export { proveAccuracy, accuracyProfileFor, type ProveAccuracyOptions, type AccuracyProof } from "./prover/accuracy.ts";
+export {
+  TestSetMismatchError, ENSEMBLE_MEAN_WEIGHT_BOUND_BITS, ensembleWeightSumBits, ensembleLogitBoundBits, accuracyProfileParams,
+  type AccuracyProfileParams,
+} from "./statements/accuracy.ts";
 export { inclusionReceipt, type InclusionReceipt } from "./workspace/receipts.ts";
+
+// Ledger, audit packages and workspaces
+export { Ledger, LedgerAppendError, LEDGER_FILE, publicRequest, type LedgerInfo, type LedgerSnapshot, type StoredRequest, type AppendInput } from "./ledger/ledger.ts";
+export { LedgerError } from "./ledger/database.ts";
+export { auditPackageFromLedger, bundleFileName, EVALUATION_FILE } from "./ledger/audit.ts";
+export { exportAuditDirectory, auditReadme, AUDIT_FILE, type ExportResult } from "./ledger/export.ts";
+export { isOverdue } from "./ledger/ledger.ts";
+export {
+  openSisaWorkspace, openLedger, restoreState, snapshotOf, stateOf, workspacePaths, DEFAULT_WORKSPACE,
+  type OpenSisaWorkspace, type WorkspaceState,
+} from "./workspace/workspace.ts";
+export { commitWorkspace, type CommitWorkspaceOptions, type CommitResult } from "./workspace/commit.ts";
+export { trainWorkspace, type TrainWorkspaceOptions, type TrainedShard } from "./workspace/train.ts";
+export { forgetInWorkspace, newRequestId, type ForgetOptions, type ForgetResult, type ForgetStep } from "./workspace/forget.ts";
+export { withWorkspaceLock, type LockOptions } from "./workspace/lock.ts";
+export { StateFileError } from "./workspace/stateFile.ts";
+export { deletionReceipt, type DeletionReceipt, type Receipt } from "./workspace/receipts.ts";
+export { checkReceipt, merkleRootFromPath, type ReceiptCheckOptions, type ReceiptCheckResult } from "./verifier/receiptCheck.ts";
+
+// Evaluation of an unlearning (controller-measured KPIs, not proved)
+export { evaluateUnlearning, type EvaluateUnlearningOptions, type UnlearningEvaluation } from "./evaluation/evaluate.ts";
+export { buildEvaluationReport, checkEvaluationRequest, type UnlearningRun } from "./evaluation/buildReport.ts";
+export { splitNonMembers, SPLIT_DESCRIPTION, type NonMemberSplit } from "./evaluation/split.ts";
+export {
+  formatEvaluation, EVALUATION_FORMAT, EVALUATION_VERSION, EVALUATION_PROVENANCE,
+  type EvaluationReport, type AttackResult, type RemovalCost, type SetAccuracy, type EvaluatedModel,
+} from "./evaluation/report.ts";
+export { auc, roc, maxAdvantage, advantageAt, type RocPoint, type ThresholdAdvantage } from "./evaluation/metrics.ts";
+export { attackScores, meanLogit, logisticLoss, type AttackName, type AttackScores, type LabelledRecord } from "./evaluation/scores.ts";
+export { trainAllShards, proveAllShards, shardTrainingSlots, type ProvedFullTraining } from "./evaluation/retrainAll.ts";
+
+// Audit reports (the chain verifier itself is exported with the verifier below)
+export { renderHtmlReport } from "./report/html.ts";
+export { renderMarkdownReport } from "./report/markdown.ts";
+export { buildReportModel, type ReportModel, type ReportOptions } from "./report/model.ts";
+export { readAuditSource, AuditSourceError, type AuditSource } from "./report/auditSource.ts";
 
 // Verifying
 export * from "./verifier/index.ts";

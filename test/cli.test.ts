@@ -3,7 +3,19 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
+import { Ledger } from "../src/ledger/ledger.ts";
 import { deletionFixture, TEST_PROFILE, type DeletionFixture } from "./helpers/deletionFixture.ts";
+
+/** The private snapshot of a workspace's ledger. */
+function snapshotOf(ws: string): { state: string; body: string } {
+  const ledger = Ledger.open(join(ws, "ledger.sqlite"));
+  try {
+    return ledger.snapshot();
+  } finally {
+    ledger.close();
+  }
+}
 
 /** Runs the real CLI entry point (bin/zkforget.js) as a user would. */
 function zkforget(args: string[]): { code: number; stdout: string; stderr: string } {
@@ -38,24 +50,24 @@ describe("zkforget CLI", function () {
     const ws = join(dir, "ws");
     const commit = zkforget(["commit", join(dir, "data.csv"), "--workspace", ws, "--profile", TEST_PROFILE]);
     assert.equal(commit.code, 0, commit.stderr);
-    assert.match(commit.stdout, /dataRoot 0x[0-9a-f]{64}/);
+    assert.match(commit.stdout, /dataRoot +0x[0-9a-f]{64}/);
     assert.deepEqual((await readdir(join(ws, "receipts"))).sort(), ["alice-1.json", "alice-2.json", "bob-1.json", "carol-1.json"]);
     const receipt = JSON.parse(await readFile(join(ws, "receipts", "alice-2.json"), "utf8"));
     assert.equal(receipt.kind, "inclusion");
     assert.equal(receipt.index, 2);
     assert.equal(receipt.siblings.length, 8);
 
-    assert.equal(zkforget(["commit", join(dir, "data.csv"), "--workspace", ws, "--profile", TEST_PROFILE]).code, 2, "refuses to overwrite state");
+    assert.equal(zkforget(["commit", join(dir, "data.csv"), "--workspace", ws, "--profile", TEST_PROFILE]).code, 2, "refuses to overwrite the ledger");
 
     // Three ids with K = 2: split into two consecutive proofs.
     const forget = zkforget(["forget", "alice-1", "alice-2", "carol-1", "--workspace", ws]);
     assert.equal(forget.code, 0, forget.stderr);
     const bundles = forget.stdout.trim().split("\n");
     assert.equal(bundles.length, 2);
-    const state = JSON.parse(await readFile(join(ws, "state.json"), "utf8"));
-    assert.deepEqual(state.live.map((s: { id: string }) => s.id), ["bob-1"]);
-    assert.deepEqual(state.deleted.map((s: { id: string }) => s.id), ["alice-1", "alice-2", "carol-1"]);
-    assert.ok(!JSON.stringify(state.deleted).includes("salt"), "deleted records keep no salt or features");
+    const state = JSON.parse(snapshotOf(ws).body);
+    assert.deepEqual(state.dataset.live.map((s: { id: string }) => s.id), ["bob-1"]);
+    assert.deepEqual(state.dataset.deleted.map((s: { id: string }) => s.id), ["alice-1", "alice-2", "carol-1"]);
+    assert.ok(!JSON.stringify(state.dataset.deleted).includes("salt"), "deleted records keep no salt or features");
     const b1 = JSON.parse(await readFile(bundles[0]!, "utf8")), b2 = JSON.parse(await readFile(bundles[1]!, "utf8"));
     assert.equal(b1.statement.newRoot, b2.statement.oldRoot, "consecutive proofs chain");
     assert.equal(b2.statement.newRoot, state.dataRoot);
@@ -88,11 +100,11 @@ describe("zkforget CLI", function () {
   it("names unknown or already deleted record ids, and leaves the state untouched", async function () {
     const ws = join(dir, "ws2");
     assert.equal(zkforget(["commit", join(dir, "data.csv"), "--workspace", ws, "--profile", TEST_PROFILE]).code, 0);
-    const before = await readFile(join(ws, "state.json"), "utf8");
+    const before = await readFile(join(ws, "ledger.sqlite"));
     const unknown = zkforget(["forget", "alice-1", "mallory-9", "--workspace", ws]);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown record id "mallory-9"/);
-    assert.equal(await readFile(join(ws, "state.json"), "utf8"), before);
+    assert.deepEqual(await readFile(join(ws, "ledger.sqlite")), before);
   });
 
   it("reports bad input files with file, row and column", async function () {
@@ -102,17 +114,23 @@ describe("zkforget CLI", function () {
     assert.match(r.stderr, /bad\.csv row 3, column "a"/);
   });
 
-  it("refuses a corrupted state file with a clear error", async function () {
+  it("refuses a corrupted ledger or a tampered snapshot with a clear error, changing nothing", async function () {
     const ws = join(dir, "ws4");
     assert.equal(zkforget(["commit", join(dir, "data.csv"), "--workspace", ws, "--profile", TEST_PROFILE]).code, 0);
-    const state = await readFile(join(ws, "state.json"), "utf8");
-    await writeFile(join(ws, "state.json"), state.slice(0, state.length / 2));
+    const ledger = join(ws, "ledger.sqlite");
+    const good = await readFile(ledger);
+    await writeFile(ledger, good.subarray(0, good.length / 2));
+    const cut = await readFile(ledger);
     const r = zkforget(["forget", "alice-1", "--workspace", ws]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /state\.json: not valid JSON/);
-    await writeFile(join(ws, "state.json"), state.replace(/"label": "65536"/, '"label": "0"'));
+    assert.ok(r.stderr.includes(`${ledger}: not a zkforget ledger, or the database is corrupt`), r.stderr);
+    assert.deepEqual(await readFile(ledger), cut, "the corrupted file is left as it was");
+    await writeFile(ledger, good);
+    const db = new Database(ledger);
+    db.prepare("UPDATE snapshot SET body = replace(body, '\"label\":\"65536\"', '\"label\":\"0\"')").run();
+    db.close();
     const t = zkforget(["forget", "alice-1", "--workspace", ws]);
     assert.equal(t.code, 1);
-    assert.match(t.stderr, /do not hash to its leaf/);
+    assert.match(t.stderr, /ledger\.sqlite \(snapshot\): dataset: record "alice-1": its features, label and salt do not hash to its leaf/);
   });
 });

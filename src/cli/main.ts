@@ -1,12 +1,21 @@
 import { ceremonyCommand } from "./commands/ceremony.ts";
 import { commitCommand } from "./commands/commit.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { exportSolidityCommand } from "./commands/exportSolidity.ts";
 import { forgetCommand } from "./commands/forget.ts";
+import { trainCommand } from "./commands/train.ts";
+import { requestsCommand } from "./commands/requests.ts";
+import { receiptCommand } from "./commands/receipt.ts";
+import { exportCommand } from "./commands/export.ts";
+import { evaluateCommand } from "./commands/evaluate.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { verifyCommand } from "./commands/verify.ts";
+import { verifyChainCommand } from "./commands/verifyChain.ts";
+import { proveAccuracyCommand } from "./commands/proveAccuracy.ts";
+import { reportCommand } from "./commands/report.ts";
 import { UsageError, type Command } from "./command.ts";
 
-const COMMANDS: readonly Command[] = [demoCommand, commitCommand, forgetCommand, verifyCommand, setupCommand, ceremonyCommand];
+const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

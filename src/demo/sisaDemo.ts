@@ -4,6 +4,10 @@ import { getProfile } from "../circuits/profiles.ts";
 import { getPoseidon } from "../crypto/poseidon.ts";
 import { CommittedDataset } from "../dataset/commitment.ts";
 import { loadDataset } from "../encoding/records.ts";
+import { buildEvaluationReport } from "../evaluation/buildReport.ts";
+import { formatEvaluation, type EvaluationReport } from "../evaluation/report.ts";
+import { trainAllShards } from "../evaluation/retrainAll.ts";
+import { startClock } from "../evaluation/timing.ts";
 import { ensureDevKey } from "../keys/devKeys.ts";
 import { makeTrainingConfig, shardProfileParams } from "../ml/config.ts";
 import { accuracyProfileFor, proveAccuracy } from "../prover/accuracy.ts";
@@ -41,6 +45,9 @@ export interface SisaDemoReport {
   bundlePaths: string[];
   allValid: boolean;
   chainContinuous: boolean;
+  /** The deletion's unlearning KPIs (controller-measured, not proved), also in <dir>/evaluation.json. */
+  evaluation: EvaluationReport;
+  evaluationPath: string;
   /** The proved accuracy of the final ensemble, when the demo was asked to prove it. */
   accuracyProof?: { correct: number; total: number; proveSeconds: number; bundlePath: string; valid: boolean };
 }
@@ -94,6 +101,8 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
     bundlePaths.push(path);
   };
   const genesisProveSeconds: number[] = [];
+  const evaluationStartedAt = new Date().toISOString();
+  const genesisClock = startClock();
   for (let k = 0; k < shards; k++) {
     const result = await proveShardRetrain(system, k, [], { profile, key });
     system = result.system;
@@ -101,17 +110,32 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
     await save(result.bundle, `${String(k + 1).padStart(4, "0")}-genesis-shard${k}.json`);
     log(`3/5 genesis training of shard ${k} proved in ${result.proveSeconds.toFixed(1)} s`);
   }
+  const genesisTime = genesisClock.stop();
+  const trained = system;
   const weightsOf = (s: SisaSystem) => Array.from({ length: shards }, (_, k) => s.models.shard(k)!.weights);
   const accuracyBefore = ensembleAccuracy(weightsOf(system), test);
 
   // One data subject owns three records that share a shard (shard 2's first three).
   const retrainedShard = 2;
   const deletedIds = system.dataset.liveSlots().filter((s) => shardOfSlot(s.index, params) === retrainedShard).slice(0, 3).map((s) => s.id);
+  const retrainClock = startClock();
   const retrain = await proveShardRetrain(system, retrainedShard, deletedIds, { profile, key });
+  const retrainTime = retrainClock.stop();
   system = retrain.system;
   await save(retrain.bundle, `${String(shards + 1).padStart(4, "0")}-retrain-shard${retrainedShard}.json`);
   log(`4/5 deleted ${deletedIds.join(", ")}; shard ${retrainedShard} retrained and proved in ${retrain.proveSeconds.toFixed(1)} s`);
   const accuracyAfter = ensembleAccuracy(weightsOf(system), test);
+  // The deletion's KPIs from the proofs already made (no extra proving): the genesis loop is a
+  // full train-and-prove of every shard, the cost a retrain without the records would have.
+  const evaluation = await buildEvaluationReport({
+    profile: profile.name, startedAt: evaluationStartedAt, original: trained, forgetIds: deletedIds, testSet, unlearned: system,
+    steps: [{ shard: retrainedShard, proveSeconds: retrain.proveSeconds, bundle: retrain.bundle }], unlearningTime: retrainTime,
+    reference: trainAllShards(config, trained.dataset.withoutRecords(deletedIds), poseidon.hash),
+    fullRetrain: { ...genesisTime, proofs: shards, proveSeconds: genesisProveSeconds.reduce((a, b) => a + b, 0) },
+    note: "full retrain timed on the demo's genesis proofs of every shard: same circuit and work, on the data before the deletion; the first also starts snarkjs",
+  });
+  const evaluationPath = join(dir, "evaluation.json");
+  await writeFileAtomically(evaluationPath, `${JSON.stringify(evaluation, null, 1)}\n`);
 
   let accuracyBundle: { bundle: ProofBundle<AccuracyStatement>; proveSeconds: number; bundlePath: string; key: TrustedKey } | undefined;
   if (options.proveAccuracy) {
@@ -157,7 +181,7 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
     profile: profile.name, constraints: key.manifest.constraints, records: train.records.length, testRecords: test.length, shards,
     genesisProveSeconds, retrainedShard, deletedIds, retrainProveSeconds: retrain.proveSeconds, verifyMilliseconds,
     accuracyBefore, accuracyAfter, states: [bundles[0]!.statement.oldState, ...bundles.map((b) => b.statement.newState)],
-    bundlePaths, allValid: allValid && (accuracyProof?.valid ?? true), chainContinuous,
+    bundlePaths, allValid: allValid && (accuracyProof?.valid ?? true), chainContinuous, evaluation, evaluationPath,
     ...(accuracyProof ? { accuracyProof } : {}),
   };
 }
@@ -181,5 +205,7 @@ export function formatSisaReport(r: SisaDemoReport): string {
     `  states           genesis ${r.states[0]!.slice(0, 18)}… → after training ${r.states[r.shards]!.slice(0, 18)}… → after deletion ${r.states.at(-1)!.slice(0, 18)}…`,
     `  bundles          ${r.bundlePaths[0]} … ${r.bundlePaths.at(-1)}`,
     `  check one with   npx zkforget verify ${r.bundlePaths.at(-1)} --allow-dev`,
+    formatEvaluation(r.evaluation),
+    `  written to   ${r.evaluationPath}`,
   ].join("\n");
 }

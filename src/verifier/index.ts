@@ -9,5 +9,10 @@ export { verificationKeyHash } from "./vkeyHash.ts";
 export { canonicalJson } from "./canonicalJson.ts";
 export { deletionDigestOf, poseidonLite, describeStatement } from "./statements.ts";
 export { toHex32 } from "./fieldText.ts";
+export {
+  verifyAuditPackage, describeProblem,
+  type ChainOptions, type ChainReport, type ChainProblem, type ChainEntryReport, type ChainKeyReport, type ChainRequestReport,
+} from "./chain.ts";
 export * from "./types.ts";
+export * from "./auditTypes.ts";
 export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";

@@ -1,27 +1,52 @@
-import { readFile } from "node:fs/promises";
 import type { CommittedSlot, DatasetSnapshot, DeletedSlotRecord } from "../dataset/commitment.ts";
+import type { TrainingConfig } from "../ml/config.ts";
+import type { ShardModel } from "../sisa/model.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
-import { writeFileAtomically } from "../fsAtomic.ts";
 
 /**
- * The controller's state file: the committed dataset (private: records and salts) and the
- * profile it is proved under. Written atomically; read with validation that names the file
- * and the JSON path of anything wrong.
+ * The controller's private state as JSON: the committed dataset (records and salts) and, for a
+ * SISA workspace, the training config, the shard models (weights and salts) and the committed
+ * held-out test set. It is stored as the ledger's snapshot (see ledger/ledger.ts), replaced in
+ * the same transaction as each appended entry. Parsing validates everything and names the
+ * source and the JSON path of anything wrong.
  */
 
-/** Format tag of state files. */
+/** Format tag and version of a state document. Version 1 was the old `state.json` file. */
 export const STATE_FORMAT = "zkforget-state";
+export const STATE_VERSION = 2;
 
-/** Contents of a state file. */
-export interface ControllerState {
+/** State of a dataset-deletion workspace. */
+export interface DeletionState {
+  kind: "deletion";
   /** Deletion profile the dataset tree is sized for. */
   profile: string;
   dataset: DatasetSnapshot;
-  /** Proof bundles written so far, oldest first (paths relative to the workspace). */
-  bundles: string[];
 }
 
-/** Raised for an unreadable or invalid state file. */
+/** State of a SISA workspace. */
+export interface SisaState {
+  kind: "sisa";
+  /** ShardRetrain profile. */
+  profile: string;
+  dataset: DatasetSnapshot;
+  config: TrainingConfig;
+  /** Trained shards, in shard order. */
+  models: { shard: number; model: ShardModel }[];
+  /** The committed held-out test set (its root is the config's testRoot), if any. */
+  testSet?: DatasetSnapshot;
+}
+
+/** Contents of a state document. */
+export type ControllerState = DeletionState | SisaState;
+
+/** Hashes a state document records, for the reader to compare with what it recomputes. */
+export interface RecordedRoots {
+  /** The state the document is at: the data root (deletion) or Poseidon(dataRoot, modelRoot, configHash). */
+  state: bigint;
+  dataRoot: bigint;
+}
+
+/** Raised for an unreadable or invalid state document. */
 export class StateFileError extends Error {
   constructor(readonly file: string, detail: string) {
     super(`${file}: ${detail}`);
@@ -29,14 +54,31 @@ export class StateFileError extends Error {
   }
 }
 
-/** Writes `state` to `path` atomically. */
-export async function saveState(path: string, state: ControllerState, dataRoot: bigint): Promise<void> {
-  const d = state.dataset;
-  const json = {
+/** Serialises `state` (bigints as 0x-hex or decimal strings). */
+export function serialiseState(state: ControllerState, roots: RecordedRoots): string {
+  const json: Record<string, unknown> = {
     format: STATE_FORMAT,
-    version: 1,
+    version: STATE_VERSION,
+    kind: state.kind,
     profile: state.profile,
-    dataRoot: toHex32(dataRoot),
+    state: toHex32(roots.state),
+    dataRoot: toHex32(roots.dataRoot),
+    dataset: datasetJson(state.dataset),
+  };
+  if (state.kind === "sisa") {
+    const c = state.config;
+    json.config = {
+      shardDepth: c.shardDepth, dataDepth: c.dataDepth, features: c.features, epochs: c.epochs, maxDeletions: c.maxDeletions,
+      learningRate: c.learningRate.toString(), l2: c.l2.toString(), initialWeights: c.initialWeights.map(String), testRoot: toHex32(c.testRoot),
+    };
+    json.models = state.models.map(({ shard, model }) => ({ shard, salt: toHex32(model.salt), weights: model.weights.map(String) }));
+    if (state.testSet) json.testSet = datasetJson(state.testSet);
+  }
+  return JSON.stringify(json);
+}
+
+function datasetJson(d: DatasetSnapshot): object {
+  return {
     depth: d.depth,
     featureNames: d.featureNames,
     live: d.live.map((s) => ({
@@ -44,66 +86,59 @@ export async function saveState(path: string, state: ControllerState, dataRoot: 
       label: s.label.toString(), features: s.features.map(String),
     })),
     deleted: d.deleted.map((s) => ({ id: s.id, index: s.index, leaf: toHex32(s.leaf) })),
-    bundles: state.bundles,
   };
-  await writeFileAtomically(path, `${JSON.stringify(json, null, 1)}\n`);
 }
 
 /**
- * Reads and validates a state file. The data root it records is returned for the caller to
- * compare with the root recomputed from the records.
- * @throws StateFileError naming the file and what is wrong.
+ * Parses and validates a state document. The hashes it records are returned for the caller
+ * to compare with those recomputed from the contents.
+ * @throws StateFileError naming `source` and what is wrong.
  */
-export async function loadState(path: string): Promise<{ state: ControllerState; dataRoot: bigint }> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new StateFileError(path, code === "ENOENT" ? "no state file here (run `zkforget commit` first)" : `cannot read: ${code}`);
-  }
+export function parseState(text: string, source: string): { state: ControllerState; recorded: RecordedRoots } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new StateFileError(path, `not valid JSON (truncated or corrupted?): ${(error as Error).message}`);
+    throw new StateFileError(source, `not valid JSON (truncated or corrupted?): ${(error as Error).message}`);
   }
-  const r = new Reader(path);
+  const r = new Reader(source);
   const o = r.object(raw, "$");
-  if (o.format !== STATE_FORMAT || o.version !== 1) throw new StateFileError(path, `not a version-1 ${STATE_FORMAT} file`);
-  const live = r.array(o.live, "$.live").map((v, i): CommittedSlot => {
-    const at = `$.live[${i}]`;
-    const s = r.object(v, at);
+  if (o.format !== STATE_FORMAT || o.version !== STATE_VERSION) throw new StateFileError(source, `not a version-${STATE_VERSION} ${STATE_FORMAT} document`);
+  const recorded = { state: r.hex(o.state, "$.state"), dataRoot: r.hex(o.dataRoot, "$.dataRoot") };
+  const profile = r.string(o.profile, "$.profile");
+  const dataset = r.dataset(o.dataset, "$.dataset");
+  if (o.kind === "deletion") return { state: { kind: "deletion", profile, dataset }, recorded };
+  if (o.kind !== "sisa") throw new StateFileError(source, `$.kind must be "deletion" or "sisa"`);
+  const c = r.object(o.config, "$.config");
+  const config: TrainingConfig = {
+    shardDepth: r.index(c.shardDepth, "$.config.shardDepth"),
+    dataDepth: r.index(c.dataDepth, "$.config.dataDepth"),
+    features: r.index(c.features, "$.config.features"),
+    epochs: r.index(c.epochs, "$.config.epochs"),
+    maxDeletions: r.index(c.maxDeletions, "$.config.maxDeletions"),
+    learningRate: r.integer(c.learningRate, "$.config.learningRate"),
+    l2: r.integer(c.l2, "$.config.l2"),
+    initialWeights: r.array(c.initialWeights, "$.config.initialWeights").map((w, j) => r.integer(w, `$.config.initialWeights[${j}]`)),
+    testRoot: r.hex(c.testRoot, "$.config.testRoot"),
+  };
+  const models = r.array(o.models, "$.models").map((v, i) => {
+    const at = `$.models[${i}]`;
+    const m = r.object(v, at);
     return {
-      id: r.string(s.id, `${at}.id`), index: r.index(s.index, `${at}.index`),
-      salt: r.hex(s.salt, `${at}.salt`), recordHash: r.hex(s.recordHash, `${at}.recordHash`), leaf: r.hex(s.leaf, `${at}.leaf`),
-      label: r.integer(s.label, `${at}.label`),
-      features: r.array(s.features, `${at}.features`).map((f, j) => r.integer(f, `${at}.features[${j}]`)),
+      shard: r.index(m.shard, `${at}.shard`),
+      model: { salt: r.hex(m.salt, `${at}.salt`), weights: r.array(m.weights, `${at}.weights`).map((w, j) => r.integer(w, `${at}.weights[${j}]`)) },
     };
   });
-  const deleted = r.array(o.deleted, "$.deleted").map((v, i): DeletedSlotRecord => {
-    const at = `$.deleted[${i}]`;
-    const s = r.object(v, at);
-    return { id: r.string(s.id, `${at}.id`), index: r.index(s.index, `${at}.index`), leaf: r.hex(s.leaf, `${at}.leaf`) };
-  });
-  const state: ControllerState = {
-    profile: r.string(o.profile, "$.profile"),
-    dataset: {
-      depth: r.index(o.depth, "$.depth"),
-      featureNames: r.array(o.featureNames, "$.featureNames").map((n, i) => r.string(n, `$.featureNames[${i}]`)),
-      live,
-      deleted,
-    },
-    bundles: r.array(o.bundles, "$.bundles").map((b, i) => r.string(b, `$.bundles[${i}]`)),
-  };
-  return { state, dataRoot: r.hex(o.dataRoot, "$.dataRoot") };
+  const state: SisaState = { kind: "sisa", profile, dataset, config, models };
+  if (o.testSet !== undefined) state.testSet = r.dataset(o.testSet, "$.testSet");
+  return { state, recorded };
 }
 
-/** Typed access to untrusted JSON, with errors that name the file and JSON path. */
+/** Typed access to untrusted JSON, with errors that name the source and JSON path. */
 class Reader {
-  constructor(private readonly file: string) {}
+  constructor(private readonly source: string) {}
   private fail(at: string, what: string): never {
-    throw new StateFileError(this.file, `${at} ${what}`);
+    throw new StateFileError(this.source, `${at} ${what}`);
   }
   object(v: unknown, at: string): Record<string, unknown> {
     if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail(at, "must be an object");
@@ -128,5 +163,29 @@ class Reader {
   integer(v: unknown, at: string): bigint {
     if (typeof v !== "string" || !/^-?(0|[1-9][0-9]*)$/.test(v)) this.fail(at, "must be a decimal integer string");
     return BigInt(v);
+  }
+  dataset(v: unknown, at: string): DatasetSnapshot {
+    const o = this.object(v, at);
+    const live = this.array(o.live, `${at}.live`).map((x, i): CommittedSlot => {
+      const where = `${at}.live[${i}]`;
+      const s = this.object(x, where);
+      return {
+        id: this.string(s.id, `${where}.id`), index: this.index(s.index, `${where}.index`),
+        salt: this.hex(s.salt, `${where}.salt`), recordHash: this.hex(s.recordHash, `${where}.recordHash`), leaf: this.hex(s.leaf, `${where}.leaf`),
+        label: this.integer(s.label, `${where}.label`),
+        features: this.array(s.features, `${where}.features`).map((f, j) => this.integer(f, `${where}.features[${j}]`)),
+      };
+    });
+    const deleted = this.array(o.deleted, `${at}.deleted`).map((x, i): DeletedSlotRecord => {
+      const where = `${at}.deleted[${i}]`;
+      const s = this.object(x, where);
+      return { id: this.string(s.id, `${where}.id`), index: this.index(s.index, `${where}.index`), leaf: this.hex(s.leaf, `${where}.leaf`) };
+    });
+    return {
+      depth: this.index(o.depth, `${at}.depth`),
+      featureNames: this.array(o.featureNames, `${at}.featureNames`).map((n, i) => this.string(n, `${at}.featureNames[${i}]`)),
+      live,
+      deleted,
+    };
   }
 }

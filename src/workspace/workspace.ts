@@ -1,14 +1,24 @@
 import { join } from "node:path";
-import { getPoseidon } from "../crypto/poseidon.ts";
-import { CommittedDataset } from "../dataset/commitment.ts";
+import { getProfile, type CircuitProfile } from "../circuits/profiles.ts";
+import { getPoseidon, type PoseidonHasher } from "../crypto/poseidon.ts";
+import { CommittedDataset, type DatasetSnapshot } from "../dataset/commitment.ts";
+import { pathExists } from "../fsAtomic.ts";
+import { EVALUATION_FILE } from "../ledger/audit.ts";
+import { LedgerError } from "../ledger/database.ts";
+import { Ledger, LEDGER_FILE } from "../ledger/ledger.ts";
+import { configHash, validateTrainingConfig } from "../ml/config.ts";
+import type { SisaSystem } from "../prover/shardRetrain.ts";
+import { ModelCommitment, stateHash } from "../sisa/model.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
-import { loadState, saveState, StateFileError, type ControllerState } from "./stateFile.ts";
+import { parseState, serialiseState, StateFileError, type ControllerState } from "./stateFile.ts";
 
 /**
  * A controller workspace directory:
- *   state.json          the committed dataset (private) and the bundles written so far
- *   receipts/<id>.json  inclusion receipts for data subjects
- *   bundles/NNNN-….json proof bundles, in order
+ *   ledger.sqlite             the ledger: entries, deletion requests and the private snapshot
+ *   receipts/<id>.json        inclusion receipts for data subjects
+ *   receipts/<id>.deletion.json  deletion receipts, after a forget
+ *   bundles/NNNN-….json       copies of the proof bundles, NNNN = ledger seq
+ *   evaluation.json           evaluation figures (`zkforget evaluate`), if any
  */
 export const DEFAULT_WORKSPACE = "zkforget-workspace";
 
@@ -16,38 +26,141 @@ export const DEFAULT_WORKSPACE = "zkforget-workspace";
 export function workspacePaths(dir: string) {
   return {
     dir,
-    state: join(dir, "state.json"),
+    ledger: join(dir, LEDGER_FILE),
     receipts: join(dir, "receipts"),
     bundles: join(dir, "bundles"),
+    lock: join(dir, ".zkforget.lock"),
+    evaluation: join(dir, EVALUATION_FILE),
+    /** Where zkforget 0.1 kept its state; only looked at to explain what to do. */
+    legacyState: join(dir, "state.json"),
   };
 }
 
-/** A loaded workspace: its state and the dataset rebuilt (and checked) from it. */
-export interface OpenWorkspace {
-  state: ControllerState;
-  dataset: CommittedDataset;
+/** The controller's state, rebuilt from the snapshot and checked against the ledger. */
+export type WorkspaceState =
+  | { kind: "deletion"; profile: CircuitProfile; dataset: CommittedDataset }
+  | { kind: "sisa"; profile: CircuitProfile; system: SisaSystem; testSet?: CommittedDataset };
+
+/** The state commitment of a workspace: its data root (deletion) or Poseidon(dataRoot, modelRoot, configHash) (SISA). */
+export function stateOf(ws: WorkspaceState, poseidon: PoseidonHasher): bigint {
+  if (ws.kind === "deletion") return ws.dataset.root;
+  const { dataset, models, config } = ws.system;
+  return stateHash(dataset.root, models.root, configHash(config, poseidon.hash), poseidon.hash);
+}
+
+/** The ledger snapshot of a workspace state: its state hash (0x-hex) and the serialised body. */
+export function snapshotOf(ws: WorkspaceState, poseidon: PoseidonHasher): { state: string; body: string } {
+  const state = stateOf(ws, poseidon);
+  const controller: ControllerState = ws.kind === "deletion"
+    ? { kind: "deletion", profile: ws.profile.name, dataset: ws.dataset.snapshot() }
+    : {
+      kind: "sisa", profile: ws.profile.name, dataset: ws.system.dataset.snapshot(), config: ws.system.config,
+      models: ws.system.models.trained().map(([shard, model]) => ({ shard, model })),
+      ...(ws.testSet ? { testSet: ws.testSet.snapshot() } : {}),
+    };
+  return { state: toHex32(state), body: serialiseState(controller, { state, dataRoot: controllerDataRoot(ws) }) };
+}
+
+function controllerDataRoot(ws: WorkspaceState): bigint {
+  return ws.kind === "deletion" ? ws.dataset.root : ws.system.dataset.root;
 }
 
 /**
- * Loads the workspace state and rebuilds the dataset, checking that the recomputed root is
- * the recorded one. @throws StateFileError
+ * Opens the workspace's ledger. @throws LedgerError naming the file (missing, corrupt, or a
+ * workspace made by zkforget 0.1, whose state.json must be committed again)
  */
-export async function openWorkspace(dir: string): Promise<OpenWorkspace> {
-  const path = workspacePaths(dir).state;
-  const { state, dataRoot } = await loadState(path);
-  let dataset: CommittedDataset;
-  try {
-    dataset = CommittedDataset.restore(state.dataset, await getPoseidon());
-  } catch (error) {
-    throw new StateFileError(path, (error as Error).message);
+export async function openLedger(dir: string): Promise<Ledger> {
+  const paths = workspacePaths(dir);
+  if (!(await pathExists(paths.ledger)) && (await pathExists(paths.legacyState))) {
+    throw new LedgerError(paths.ledger, `no ledger here, only ${paths.legacyState} from zkforget 0.1; commit the dataset again with \`zkforget commit\` (the ledger replaces state.json)`);
   }
-  if (dataset.root !== dataRoot) {
-    throw new StateFileError(path, `the records hash to root ${toHex32(dataset.root)}, not the recorded ${toHex32(dataRoot)}`);
-  }
-  return { state, dataset };
+  return Ledger.open(paths.ledger);
 }
 
-/** Saves the state (atomically) with the dataset's current contents. */
-export async function saveWorkspace(dir: string, profile: string, dataset: CommittedDataset, bundles: string[]): Promise<void> {
-  await saveState(workspacePaths(dir).state, { profile, dataset: dataset.snapshot(), bundles }, dataset.root);
+/**
+ * Rebuilds the controller's state from the ledger's snapshot, recomputing every leaf, root and
+ * the state hash, and checks it is the state of the ledger's last entry.
+ * @throws StateFileError naming the ledger's snapshot and what is wrong
+ */
+export async function restoreState(ledger: Ledger): Promise<WorkspaceState> {
+  const source = `${ledger.path} (snapshot)`;
+  const fail = (detail: string): never => {
+    throw new StateFileError(source, detail);
+  };
+  const snapshot = ledger.snapshot();
+  const { state, recorded } = parseState(snapshot.body, source);
+  const poseidon = await getPoseidon();
+  let profile: CircuitProfile;
+  try {
+    profile = getProfile(state.profile);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  if (state.profile !== ledger.info.profile) fail(`profile ${state.profile} is not the ledger's ${ledger.info.profile}`);
+  if (state.kind !== ledger.info.workspace) fail(`a ${state.kind} snapshot in a ${ledger.info.workspace} ledger`);
+  const restore = (d: DatasetSnapshot, what: string) => {
+    try {
+      return CommittedDataset.restore(d, poseidon);
+    } catch (error) {
+      return fail(`${what}: ${(error as Error).message}`);
+    }
+  };
+  const dataset = restore(state.dataset, "dataset");
+  if (dataset.root !== recorded.dataRoot) fail(`the records hash to root ${toHex32(dataset.root)}, not the recorded ${toHex32(recorded.dataRoot)}`);
+  let ws: WorkspaceState;
+  if (state.kind === "deletion") {
+    ws = { kind: "deletion", profile, dataset };
+  } else {
+    const config = state.config;
+    try {
+      validateTrainingConfig(config);
+    } catch (error) {
+      fail(`config: ${(error as Error).message}`);
+    }
+    const expected = [config.shardDepth, config.dataDepth, config.features, config.epochs, config.maxDeletions];
+    if (profile.params.join() !== expected.join()) fail(`config (${expected.join(", ")}) does not match profile ${profile.name} (${profile.params.join(", ")})`);
+    let models = ModelCommitment.empty(config.shardDepth, config.features, poseidon.hash);
+    for (const { shard, model } of state.models) {
+      try {
+        models = models.withShard(shard, model);
+      } catch (error) {
+        fail(`model of shard ${shard}: ${(error as Error).message}`);
+      }
+    }
+    const testSet = state.testSet && restore(state.testSet, "test set");
+    if ((testSet?.root ?? 0n) !== config.testRoot) fail(`the test set hashes to root ${toHex32(testSet?.root ?? 0n)}, not the config's testRoot ${toHex32(config.testRoot)}`);
+    ws = { kind: "sisa", profile, system: { config, dataset, models }, ...(testSet ? { testSet } : {}) };
+  }
+  const computed = toHex32(stateOf(ws, poseidon));
+  if (computed !== toHex32(recorded.state) || computed !== snapshot.state) fail(`the contents hash to state ${computed}, not the recorded ${snapshot.state}`);
+  const head = ledger.head();
+  if (snapshot.seq !== head.seq || snapshot.state !== head.newState) {
+    fail(`the snapshot is at entry ${snapshot.seq}, state ${snapshot.state}, but the ledger's last entry ${head.seq} is at ${head.newState}`);
+  }
+  return ws;
+}
+
+/** A SISA workspace as the library hands it out (the ledger is closed again). */
+export interface OpenSisaWorkspace {
+  system: SisaSystem;
+  /** The committed held-out test set, if one was committed. */
+  testSet: CommittedDataset | undefined;
+  profile: CircuitProfile;
+  /** Path of the workspace's ledger. */
+  ledgerPath: string;
+}
+
+/**
+ * Loads a SISA workspace's current system (dataset, models, config) and its committed test set,
+ * checked against the ledger. @throws LedgerError, StateFileError; Error for a deletion workspace
+ */
+export async function openSisaWorkspace(dir: string): Promise<OpenSisaWorkspace> {
+  const ledger = await openLedger(dir);
+  try {
+    const ws = await restoreState(ledger);
+    if (ws.kind !== "sisa") throw new Error(`${ledger.path}: a dataset-deletion workspace (profile ${ws.profile.name}), not a SISA workspace`);
+    return { system: ws.system, testSet: ws.testSet, profile: ws.profile, ledgerPath: ledger.path };
+  } finally {
+    ledger.close();
+  }
 }

@@ -1,34 +1,40 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { getProfile } from "../../circuits/profiles.ts";
 import { UnknownRecordError } from "../../dataset/commitment.ts";
-import { ensureDevKey } from "../../keys/devKeys.ts";
-import { proveDeletion } from "../../prover/deletion.ts";
 import { releaseCurve } from "../../snarkjsThreads.ts";
-import { writeFileAtomically } from "../../fsAtomic.ts";
-import { DEFAULT_WORKSPACE, openWorkspace, saveWorkspace, workspacePaths } from "../../workspace/workspace.ts";
+import { forgetInWorkspace } from "../../workspace/forget.ts";
+import { DEFAULT_WORKSPACE, workspacePaths } from "../../workspace/workspace.ts";
 import { parseCommandArgs, progress, UsageError, type Command } from "../command.ts";
+import { waitingForLock } from "./lockMessage.ts";
 
 export const forgetCommand: Command = {
   name: "forget",
-  summary: "delete records and prove it: writes one proof bundle per K deletions",
-  help: `Usage: zkforget forget ID... [--ids-file FILE] [--workspace DIR] [--seed SEED]
+  summary: "answer a deletion request: delete records, prove it (SISA: retrain their shards), append to the ledger",
+  help: `Usage: zkforget forget ID... [--ids-file FILE] [--workspace DIR] [--request-id R] [--seed SEED]
 
-Deletes the named records from the committed dataset and proves, in zero knowledge, that
-the new dataset root is the old one with exactly those slots emptied. A profile proves at
-most K deletions at a time; more ids are split into consecutive proofs.
-
-Each proof is written to <workspace>/bundles/NNNN-deletion.json before the state is
-updated (atomically), so an interrupted run leaves the last consistent state.
+Records a deletion request for the named records, then deletes them and proves it in zero
+knowledge:
+  - deletion workspace: the new dataset root is the old one with exactly those slots emptied;
+    at most K deletions per proof, more ids are split into consecutive proofs;
+  - SISA workspace: each affected shard is retrained from its initial weights without the
+    records (at most K per proof), and the proof covers deletion and training.
+Each proof is appended to the ledger as soon as it is made (one transaction with the new
+private snapshot), copied to <workspace>/bundles/NNNN-….json, and a deletion receipt is
+written per record to receipts/<id>.deletion.json (the workspace's copy of the inclusion
+receipt, which holds the deleted record's salt, is removed). The request goes
+received → proving → proved, or failed with the error; running again with the same
+--request-id and ids resumes an interrupted request. Two runs on one workspace wait for
+each other. Prints the bundle paths on stdout.
 
 Options:
   --ids-file FILE   read more ids from FILE, one per line
   --workspace DIR   default ./${DEFAULT_WORKSPACE}
+  --request-id R    id of the deletion request (default: req-<UTC time>-<random>)
   --seed SEED       dev-key seed (default: the seed of the committed keys)`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       "ids-file": { type: "string" },
       workspace: { type: "string" },
+      "request-id": { type: "string" },
       seed: { type: "string" },
     });
     const ids = [...positionals];
@@ -37,32 +43,24 @@ Options:
       ids.push(...text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== ""));
     }
     if (ids.length === 0) throw new UsageError("give at least one record id");
-    const log = progress();
+    if (values["request-id"] !== undefined && values["request-id"].trim() === "") throw new UsageError("--request-id must not be empty");
     const dir = values.workspace ?? DEFAULT_WORKSPACE;
-    let { state, dataset } = await openWorkspace(dir);
-    const profile = getProfile(state.profile);
+    const log = progress();
     try {
-      dataset.slotsOf(ids); // every id known and live before any proof is made
+      const result = await forgetInWorkspace(dir, ids, {
+        log,
+        onWait: waitingForLock(dir),
+        ...(values["request-id"] !== undefined ? { requestId: values["request-id"] } : {}),
+        ...(values.seed !== undefined ? { seed: values.seed } : {}),
+      });
+      log(`request ${result.request.id}: ${result.request.status}, ledger entries ${result.request.entries.join(", ")}`);
+      for (const step of result.steps) process.stdout.write(`${step.bundlePath}\n`);
+      return 0;
     } catch (error) {
-      if (error instanceof UnknownRecordError) throw new UsageError(`${error.message} in ${workspacePaths(dir).state}`);
+      if (error instanceof UnknownRecordError) throw new UsageError(`${error.message} in ${workspacePaths(dir).ledger}; nothing was recorded`);
       throw error;
+    } finally {
+      await releaseCurve();
     }
-    const k = profile.params[1]!;
-    const key = await ensureDevKey(profile, { onProgress: log, ...(values.seed ? { seed: values.seed } : {}) });
-    const bundles = [...state.bundles];
-    for (let start = 0; start < ids.length; start += k) {
-      const chunk = ids.slice(start, start + k);
-      log(`proving deletion of ${chunk.length} record(s) under ${profile.name}…`);
-      const result = await proveDeletion(dataset, chunk, { profile, key });
-      const name = `bundles/${String(bundles.length + 1).padStart(4, "0")}-deletion.json`;
-      await writeFileAtomically(join(dir, name), `${JSON.stringify(result.bundle, null, 1)}\n`);
-      bundles.push(name);
-      dataset = result.dataset;
-      await saveWorkspace(dir, profile.name, dataset, bundles);
-      log(`proved in ${result.proveSeconds.toFixed(1)} s → ${join(dir, name)}`);
-      process.stdout.write(`${join(dir, name)}\n`);
-    }
-    await releaseCurve();
-    return 0;
   },
 };

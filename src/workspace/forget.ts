@@ -1,0 +1,142 @@
+import { randomBytes } from "node:crypto";
+import { ensureDevKey, type ProvingKey } from "../keys/devKeys.ts";
+import type { Ledger, StoredRequest } from "../ledger/ledger.ts";
+import { proveDeletion } from "../prover/deletion.ts";
+import { planUnlearning, proveUnlearning } from "../prover/unlearn.ts";
+import type { AuditEntry } from "../verifier/auditTypes.ts";
+import { appendProof } from "./appendProof.ts";
+import { withWorkspaceLock } from "./lock.ts";
+import { deletionReceipt, recordDeletionReceipt } from "./receipts.ts";
+import { openLedger, restoreState, workspacePaths, type WorkspaceState } from "./workspace.ts";
+
+/** Options for {@link forgetInWorkspace}. */
+export interface ForgetOptions {
+  /** Id of the deletion request (default: a new one). Giving the id of an unfinished request resumes it. */
+  requestId?: string;
+  /** Dev-key seed (default: the seed of the committed keys). */
+  seed?: string;
+  log?: (message: string) => void;
+  /** Called when another process holds the workspace lock. */
+  onWait?: (holderPid: number) => void;
+}
+
+/** One proof made by {@link forgetInWorkspace}. */
+export interface ForgetStep {
+  entry: AuditEntry;
+  bundlePath: string;
+  recordIds: string[];
+  receiptPaths: string[];
+}
+
+/** What {@link forgetInWorkspace} did. */
+export interface ForgetResult {
+  request: StoredRequest;
+  steps: ForgetStep[];
+}
+
+/**
+ * Answers a deletion request: records it (status received), checks every id, then proves the
+ * deletions — dataset-deletion proofs of at most K records each, or for SISA the shard
+ * retrainings of proveUnlearning — appending each proof to the ledger as soon as it is made
+ * (one transaction each; the last one marks the request proved) and writing a deletion receipt
+ * per record. Runs under the workspace lock. On failure the request is marked failed with the
+ * error; running again with the same request id and ids resumes after the last appended proof.
+ *
+ * @throws UnknownRecordError for an unknown or already deleted id (nothing is recorded);
+ *   LedgerAppendError for a request id already proved or used with other ids
+ */
+export async function forgetInWorkspace(dir: string, recordIds: readonly string[], options: ForgetOptions = {}): Promise<ForgetResult> {
+  if (recordIds.length === 0) throw new Error("nothing to forget: give at least one record id");
+  const log = options.log ?? (() => {});
+  return withWorkspaceLock(workspacePaths(dir).lock, async () => {
+    const ledger = await openLedger(dir);
+    try {
+      const ws = await restoreState(ledger);
+      const requestId = options.requestId ?? newRequestId();
+      const earlier = ledger.request(requestId);
+      const dataset = ws.kind === "deletion" ? ws.dataset : ws.system.dataset;
+      // A resumed request skips the ids its own earlier entries deleted; every other id must be live.
+      const resuming = earlier !== undefined && earlier.entries.length > 0;
+      const deleted = new Set(dataset.deletedSlots().map((d) => d.id));
+      const remaining = resuming ? recordIds.filter((id) => !deleted.has(id)) : [...recordIds];
+      if (remaining.length === 0) throw new Error(`deletion request ${requestId}: every record is already deleted, but the request is not marked proved`);
+      dataset.slotsOf(remaining);
+      ledger.receiveRequest(requestId, recordIds);
+      log(`deletion request ${requestId}: ${recordIds.length} record(s)${resuming ? `, resuming with ${remaining.length} left` : ""}`);
+      ledger.setRequestStatus(requestId, "proving");
+      try {
+        const key = await ensureDevKey(ws.profile, { onProgress: log, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+        const steps = ws.kind === "deletion"
+          ? await forgetDeletion(ledger, dir, ws, remaining, requestId, key, log)
+          : await forgetSisa(ledger, dir, ws, remaining, requestId, key, log);
+        return { request: ledger.request(requestId)!, steps };
+      } catch (error) {
+        ledger.setRequestStatus(requestId, "failed", (error as Error).message);
+        throw error;
+      }
+    } finally {
+      ledger.close();
+    }
+  }, options.onWait ? { onWait: options.onWait } : {});
+}
+
+/** A fresh request id: the UTC time and 4 random bytes, e.g. `req-20250101T120000Z-1a2b3c4d`. */
+export function newRequestId(now = new Date()): string {
+  return `req-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "")}-${randomBytes(4).toString("hex")}`;
+}
+
+type Log = (message: string) => void;
+
+async function forgetDeletion(
+  ledger: Ledger, dir: string, ws: Extract<WorkspaceState, { kind: "deletion" }>, ids: string[], requestId: string, key: ProvingKey, log: Log,
+): Promise<ForgetStep[]> {
+  const k = ws.profile.params[1]!;
+  const steps: ForgetStep[] = [];
+  let dataset = ws.dataset;
+  for (let start = 0; start < ids.length; start += k) {
+    const chunk = ids.slice(start, start + k);
+    const slots = dataset.slotsOf(chunk);
+    log(`proving the deletion of ${chunk.length} record(s) under ${ws.profile.name}…`);
+    const result = await proveDeletion(dataset, chunk, { profile: ws.profile, key });
+    dataset = result.dataset;
+    const { entry, bundlePath } = await appendProof(ledger, dir, {
+      bundle: result.bundle, key, after: { ...ws, dataset }, proveSeconds: result.proveSeconds,
+      requestId, completesRequest: start + k >= ids.length,
+    });
+    steps.push(await recordStep(dir, entry, bundlePath, slots, result.proveSeconds, log));
+  }
+  return steps;
+}
+
+async function forgetSisa(
+  ledger: Ledger, dir: string, ws: Extract<WorkspaceState, { kind: "sisa" }>, ids: string[], requestId: string, key: ProvingKey, log: Log,
+): Promise<ForgetStep[]> {
+  const plan = planUnlearning(ws.system, ids);
+  const slotOf = new Map(ws.system.dataset.slotsOf(ids).map((s) => [s.id, s]));
+  log(`${plan.length} shard retraining(s): ${plan.map((p) => `shard ${p.shard} without ${p.recordIds.length}`).join(", ")}`);
+  const steps: ForgetStep[] = [];
+  await proveUnlearning(ws.system, ids, {
+    profile: ws.profile,
+    key,
+    onStep: async (step, system) => {
+      const { entry, bundlePath } = await appendProof(ledger, dir, {
+        bundle: step.bundle, key, after: { ...ws, system }, proveSeconds: step.proveSeconds,
+        requestId, completesRequest: steps.length === plan.length - 1,
+      });
+      steps.push(await recordStep(dir, entry, bundlePath, step.recordIds.map((id) => slotOf.get(id)!), step.proveSeconds, log));
+    },
+  });
+  return steps;
+}
+
+/** Writes the deletion receipts of one appended step and reports it. */
+async function recordStep(
+  dir: string, entry: AuditEntry, bundlePath: string, slots: readonly { id: string; index: number }[], proveSeconds: number, log: Log,
+): Promise<ForgetStep> {
+  const receiptsDir = workspacePaths(dir).receipts;
+  const receiptPaths: string[] = [];
+  for (const slot of slots) receiptPaths.push(await recordDeletionReceipt(receiptsDir, deletionReceipt(slot.id, slot.index, entry)));
+  const what = entry.bundle?.statement.type === "shard-retrain" ? `shard ${entry.bundle.statement.shard} retrained without` : "deleted";
+  log(`${what} ${slots.map((s) => s.id).join(", ")}: proved in ${proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
+  return { entry, bundlePath, recordIds: slots.map((s) => s.id), receiptPaths };
+}

@@ -1,0 +1,150 @@
+import { strict as assert } from "node:assert";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderHtmlReport } from "../src/report/html.ts";
+import { renderMarkdownReport } from "../src/report/markdown.ts";
+import { escapeHtml, escapeMarkdown, markdownCodeBlock } from "../src/report/markup.ts";
+import type { AuditPackage } from "../src/verifier/auditTypes.ts";
+import { releaseVerifierThreads, verifyAuditPackage, type ChainReport } from "../src/verifier/index.ts";
+import { auditChainFixture, clonePackage, type AuditChainFixture } from "./helpers/auditChainFixture.ts";
+import { runCli } from "./helpers/runCli.ts";
+
+const EVIL = `<img src=x onerror="alert(1)">&'|*`;
+
+describe("zkforget report (tiny SISA chain)", function () {
+  let fx: AuditChainFixture;
+  let chain: ChainReport;
+  const check = (pkg: AuditPackage) => verifyAuditPackage(pkg, { keys: fx.keys, allowDev: true });
+  const count = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].length;
+
+  before(async function () {
+    fx = await auditChainFixture();
+    chain = await check(fx.pkg);
+    assert.equal(chain.valid, true, JSON.stringify(chain.problems));
+  });
+  after(releaseVerifierThreads);
+
+  it("HTML: verdict, one timeline row per entry with states, shard, deletions and proof status", function () {
+    const page = renderHtmlReport(fx.pkg, chain, { generatedAt: "2025-03-02T00:00:00.000Z", source: "audit.json" });
+    assert.match(page, /^<!DOCTYPE html>/);
+    assert.match(page, /<div class="verdict valid">VALID audit chain/);
+    assert.equal(count(page, /<tr data-seq="\d+"/g), 6);
+    const row = page.match(/<tr data-seq="4">.*?<\/tr>/s)![0];
+    const e4 = fx.pkg.entries[3]!;
+    const statement = e4.bundle!.statement as { shard: number; deleted: unknown[] };
+    assert.ok(row.includes(`<td>${e4.recordedAt}</td>`));
+    assert.ok(row.includes(`title="${e4.oldState}">${e4.oldState.slice(0, 10)}…${e4.oldState.slice(-4)}</span> → <span title="${e4.newState}">`));
+    assert.ok(row.includes(`<td>${statement.shard}</td><td>${statement.deleted.length}</td><td>req-1</td>`));
+    assert.match(row, /class="ok">verified/);
+    assert.match(page, /<tr data-seq="1"><td>1<\/td><td>commit<\/td>.*recorded \(no proof\)/);
+    assert.match(page, /<tr data-request="req-1"><td>req-1<\/td><td>proved<\/td><td>2<\/td>.*<td>25\.0 min<\/td>/);
+    assert.ok(!/<script|\ssrc=|\shref=/i.test(page), "self-contained: no script, no external resource");
+  });
+
+  it("HTML: dev keys are flagged in red, and a key that is not the trusted one says so", async function () {
+    const page = renderHtmlReport(fx.pkg, chain);
+    assert.match(page, /<tr data-profile="sisa-d4-s1-f2-e2-k2">.*<span class="insecure" style="color:#b00020;font-weight:bold">INSECURE dev key<\/span>/s);
+    const pkg = clonePackage(fx.pkg);
+    pkg.keys[pkg.profile]!.vkey.IC[0]![0] = "1";
+    const bad = renderHtmlReport(pkg, await check(pkg));
+    assert.match(bad, /<div class="verdict broken">BROKEN audit chain<br>First break: entry 2 \(genesis\): key mismatch/);
+    assert.match(bad, /<tr data-profile="sisa-d4-s1-f2-e2-k2" class="bad">.*class="fail">NO/s);
+  });
+
+  it("HTML: the latency chart is inline SVG with one point per proved request", async function () {
+    const pkg = clonePackage(fx.pkg);
+    pkg.requests.push({ id: "req-3", recordCount: 1, status: "received", receivedAt: "2025-03-01T11:00:00.000Z", updatedAt: "2025-03-01T11:00:00.000Z", entries: [] });
+    const page = renderHtmlReport(pkg, await check(pkg));
+    const svg = page.match(/<svg[^>]*class="chart".*?<\/svg>/s)![0];
+    assert.equal(count(svg, /<circle class="point"/g), 2, "req-3 is not proved: no point");
+    assert.match(svg, /data-request="req-1".*<title>req-1: 25\.0 min from receipt to proof<\/title>/);
+    assert.match(svg, /data-request="req-2".*<title>req-2: 5\.0 min from receipt to proof<\/title>/);
+    const none = clonePackage(fx.pkg);
+    none.requests = [];
+    assert.match(renderHtmlReport(none, await check(none)), /No proved request yet/);
+  });
+
+  it("escapes every package string in HTML and Markdown", async function () {
+    const pkg = clonePackage(fx.pkg);
+    pkg.requests[0]!.id = EVIL;
+    for (const e of pkg.entries) if (e.requestId === "req-1") e.requestId = EVIL;
+    pkg.evaluation = { [EVIL]: 1 };
+    const report = await check(pkg);
+    assert.equal(report.valid, true, JSON.stringify(report.problems));
+    const page = renderHtmlReport(pkg, report);
+    assert.ok(!page.includes("<img"), "no raw tag from an id");
+    assert.ok(!page.includes(`"alert(1)"`));
+    assert.ok(page.includes(escapeHtml(EVIL)));
+    assert.equal(count(page, /data-request="&#60;img src=x onerror=&#34;alert\(1\)&#34;&#62;&#38;&#39;\|\*"/g), 2, "table row and chart point");
+    const md = renderMarkdownReport(pkg, report);
+    // Inside the fenced latency chart an id shows literally (CommonMark escapes code blocks); nowhere else is it raw.
+    const outsideCode = md.replace(/^(`{3,})text\n[\s\S]*?\n\1$/m, "");
+    assert.ok(md.includes(`${EVIL}  `), "the chart names the request literally");
+    assert.ok(!/(^|[^\\])<img/m.test(outsideCode), "every < outside the chart is backslash-escaped");
+    assert.ok(md.includes(escapeMarkdown(EVIL)));
+    assert.equal(escapeMarkdown("a|b<c>\n_d_"), "a\\|b\\<c\\> \\_d\\_");
+    assert.equal(markdownCodeBlock("x ```` y"), "`````text\nx ```` y\n`````");
+  });
+
+  it("evaluation figures are a table of numeric fields, labelled as not proved", function () {
+    const pkg = clonePackage(fx.pkg);
+    pkg.evaluation = { before: { accuracy: 0.953125, records: 256 }, after: { accuracy: 0.95 }, perShard: [0.5, 0.75], note: "text is skipped" };
+    const page = renderHtmlReport(pkg, chain);
+    assert.match(page, /<h3>Evaluation figures \(measured by the controller, not proved\)<\/h3>/);
+    assert.deepEqual([...page.matchAll(/<tr><td>([^<]+)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => [m[1], m[2]]), [
+      ["before.accuracy", "0.953125"], ["before.records", "256"], ["after.accuracy", "0.95"], ["perShard[0]", "0.5"], ["perShard[1]", "0.75"],
+    ]);
+    assert.ok(!page.includes("text is skipped"));
+    assert.ok(!renderHtmlReport(fx.pkg, chain).includes("Model evaluation"), "no section without figures");
+  });
+
+  it("Markdown: the same sections, INSECURE keys, and a text latency chart", async function () {
+    const pkg = clonePackage(fx.pkg);
+    pkg.evaluation = { accuracy: 0.953 };
+    const md = renderMarkdownReport(pkg, chain, { generatedAt: "2025-03-02T00:00:00.000Z" });
+    assert.match(md, /^# zkforget audit report/);
+    assert.match(md, /\*\*VALID audit chain\*\*/);
+    assert.equal(count(md, /^\| \d+ \| (commit|genesis|retrain) \|/gm), 6);
+    assert.match(md, /^\| 4 \| retrain \| \S+ \| 0x[0-9a-f]{8}…[0-9a-f]{4} → 0x[0-9a-f]{8}…[0-9a-f]{4} \| 0 \| 1 \| req-1 \| [\d.]+ s \| verified \|$/m);
+    assert.match(md, /\| sisa-d4-s1-f2-e2-k2 \| ShardRetrain\(1, 4, 2, 2, 2\) \| \*\*INSECURE dev key\*\*: anyone can forge proofs under it \| yes \|/);
+    assert.match(md, /^```text\n2025-03-01 09:25 {2}req-1 {2}█{40} 25\.0 min\n2025-03-01 09:55 {2}req-2 {2}█{8} 5\.0 min\n```$/m);
+    assert.match(md, /### Evaluation figures \(measured by the controller, not proved\)\n\n\| figure \| value \|\n\| --- \| --- \|\n\| accuracy \| 0\.953 \|/);
+    const broken = clonePackage(fx.pkg);
+    broken.entries.splice(2, 1);
+    const text = renderMarkdownReport(broken, await check(broken));
+    assert.match(text, /\*\*BROKEN audit chain\*\* — first break: entry 4 \(retrain\): seq 4 follows seq 2/);
+    assert.match(text, /^\| 4 \| retrain \|.*\| \*\*BROKEN\*\*; seq 4 follows seq 2/m);
+    assert.match(text, /## All problems found\n\n1\. entry 4/);
+  });
+
+  describe("the report command", function () {
+    let dir: string;
+    const zkforget = (args: string[]) => runCli(["report", ...args]);
+    before(async function () {
+      dir = await mkdtemp(join(tmpdir(), "zkf-report-"));
+      await writeFile(join(dir, "audit.json"), JSON.stringify(fx.pkg));
+    });
+
+    it("writes HTML or Markdown for an export directory; exit 2 on unusable input", async function () {
+      const out = join(dir, "out", "report.html");
+      const html = zkforget([dir, "--keys", fx.keyDir, "--allow-dev", "--out", out]);
+      assert.equal(html.code, 0, html.stderr);
+      assert.match(html.stderr, /VALID: 6 entries/);
+      const page = await readFile(out, "utf8");
+      assert.match(page, /VALID audit chain/);
+      assert.ok(page.includes(`from ${join(dir, "audit.json")}`));
+
+      const md = zkforget(["--workspace", dir, "--md", "--keys", fx.keyDir]);
+      assert.equal(md.code, 0, md.stderr);
+      assert.match(md.stdout, /^# zkforget audit report/);
+      assert.match(md.stdout, /\*\*BROKEN audit chain\*\* — first break: entry 2 \(genesis\): proof: profile .* INSECURE dev key/);
+
+      assert.equal(zkforget([join(dir, "missing"), "--keys", fx.keyDir]).code, 2);
+      await writeFile(join(dir, "bundle.json"), JSON.stringify({ format: "zkforget-bundle" }));
+      const wrong = zkforget([join(dir, "bundle.json"), "--keys", fx.keyDir]);
+      assert.equal(wrong.code, 2);
+      assert.match(wrong.stderr, /UNUSABLE: .*format must be "zkforget-audit"/);
+    });
+  });
+});
