@@ -29,23 +29,14 @@ import { makeTrainingConfig, shardProfileParams } from "../src/ml/config.ts";
 import type { SisaSystem } from "../src/prover/shardRetrain.ts";
 import { shardOfSlot } from "../src/sisa/shards.ts";
 import { releaseCurve } from "../src/snarkjsThreads.ts";
+import { seededRandom } from "../src/seededRandom.ts";
 
 const { values } = parseArgs({
   options: { seed: { type: "string", default: "1" }, "no-baseline-proofs": { type: "boolean" }, out: { type: "string" } },
 });
 const log = (m: string) => process.stderr.write(`[evaluate-demo] ${m}\n`);
 
-/** mulberry32: a small seeded PRNG, so the forget sets are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+const prng = seededRandom;
 const rand = prng(Number(values.seed));
 const pick = <T>(xs: readonly T[], n: number): T[] => {
   const pool = [...xs];

@@ -16,18 +16,9 @@ import {
   ensembleLogitBoundBits, ensembleWeightSumBits,
 } from "../src/statements/accuracy.ts";
 import { accuracyFixture, tinyTestSet, type AccuracyFixture } from "./helpers/accuracyFixture.ts";
+import { seededRandom } from "../src/seededRandom.ts";
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 describe("accuracy statement (src/statements/accuracy.ts)", () => {
   let fx: AccuracyFixture;

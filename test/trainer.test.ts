@@ -19,18 +19,9 @@ import { ensembleAccuracy } from "../src/sisa/ensemble.ts";
 import { toField } from "../src/field.ts";
 import { CircuitTester, testProfile } from "./helpers/circuitTester.ts";
 import { quotientBits } from "./helpers/trainingWitness.ts";
+import { seededRandom } from "../src/seededRandom.ts";
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 const randInt = (r: () => number, lo: bigint, hi: bigint): bigint => lo + BigInt(Math.floor(r() * Number(hi - lo)));
 
 /** A config for 2^slotsLog2-slot shards (dataDepth = slotsLog2 + 1, shardDepth 1). */

@@ -6,8 +6,8 @@ import {
   MODEL_ACCURACY_TEMPLATE, accuracyProfileParams, accuracySignalList, buildAccuracyWitness, checkCommittedTestSet,
 } from "../statements/accuracy.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type AccuracyStatement, type ProofBundle } from "../verifier/types.ts";
-import { proveWithKey } from "./groth16.ts";
+import { type AccuracyStatement, type ProofBundle } from "../verifier/types.ts";
+import { proveBundle } from "./groth16.ts";
 import type { SisaSystem } from "./shardRetrain.ts";
 
 /** Options for {@link proveAccuracy}. */
@@ -28,6 +28,8 @@ export interface AccuracyProof {
   correct: number;
   total: number;
   proveSeconds: number;
+  /** The key it was proved with (a ledger verifies the bundle under it before appending). */
+  key: ProvingKey;
 }
 
 /**
@@ -72,26 +74,17 @@ export async function proveAccuracy(system: SisaSystem, testSet: CommittedDatase
   }, accuracyProfileParams(profile.params), await getPoseidon());
 
   const key = options.key ?? (await ensureDevKey(profile, options));
-  const { proof, publicSignals, seconds } = await proveWithKey(key, witness.input, accuracySignalList(witness.publicSignals));
   const s = witness.statement;
-  const bundle: ProofBundle<AccuracyStatement> = {
-    format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
-    profile: profile.name,
-    vkeyHash: key.manifest.vkeyHash,
-    statement: {
-      type: "model-accuracy",
-      state: toHex32(s.state),
-      testRoot: toHex32(s.testRoot),
-      correct: s.correct,
-      total: s.total,
-      dataRoot: toHex32(s.dataRoot),
-      modelRoot: toHex32(s.modelRoot),
-      configHash: toHex32(s.configHash),
-    },
-    publicSignals,
-    proof,
-    createdAt: new Date().toISOString(),
+  const statement: AccuracyStatement = {
+    type: "model-accuracy",
+    state: toHex32(s.state),
+    testRoot: toHex32(s.testRoot),
+    correct: s.correct,
+    total: s.total,
+    dataRoot: toHex32(s.dataRoot),
+    modelRoot: toHex32(s.modelRoot),
+    configHash: toHex32(s.configHash),
   };
-  return { bundle, correct: s.correct, total: s.total, proveSeconds: seconds };
+  const { bundle, seconds } = await proveBundle(key, witness.input, accuracySignalList(witness.publicSignals), statement);
+  return { bundle, correct: s.correct, total: s.total, proveSeconds: seconds, key };
 }

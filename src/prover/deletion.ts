@@ -4,8 +4,8 @@ import { getPoseidon } from "../crypto/poseidon.ts";
 import { ensureDevKey, type DevKeyOptions, type ProvingKey } from "../keys/devKeys.ts";
 import { buildDeletionWitness } from "../statements/deletion.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type DeletionStatement, type ProofBundle } from "../verifier/types.ts";
-import { proveWithKey } from "./groth16.ts";
+import { type DeletionStatement, type ProofBundle } from "../verifier/types.ts";
+import { proveBundle } from "./groth16.ts";
 
 /** Options for {@link proveDeletion}. */
 export interface ProveDeletionOptions extends DevKeyOptions {
@@ -54,22 +54,13 @@ export async function proveDeletion(dataset: CommittedDataset, recordIds: readon
     if (value === undefined) throw new Error(`profile ${profile.name} lists an unknown public signal ${name}`);
     return value;
   });
-  const { proof, publicSignals, seconds } = await proveWithKey(key, witness.input, expected);
-  const bundle: ProofBundle<DeletionStatement> = {
-    format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
-    profile: profile.name,
-    vkeyHash: key.manifest.vkeyHash,
-    statement: {
-      type: "dataset-deletion",
-      oldRoot: toHex32(witness.publicSignals.oldRoot),
-      newRoot: toHex32(witness.publicSignals.newRoot),
-      deletionDigest: toHex32(witness.publicSignals.deletionDigest),
-      deleted: witness.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
-    },
-    publicSignals,
-    proof,
-    createdAt: new Date().toISOString(),
+  const statement: DeletionStatement = {
+    type: "dataset-deletion",
+    oldRoot: toHex32(witness.publicSignals.oldRoot),
+    newRoot: toHex32(witness.publicSignals.newRoot),
+    deletionDigest: toHex32(witness.publicSignals.deletionDigest),
+    deleted: witness.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
   };
+  const { bundle, seconds } = await proveBundle(key, witness.input, expected, statement);
   return { bundle, dataset: after, proveSeconds: seconds };
 }

@@ -1,6 +1,6 @@
 import { groth16, type CircuitInput } from "snarkjs";
 import type { ProvingKey } from "../keys/devKeys.ts";
-import type { Groth16Proof } from "../verifier/types.ts";
+import { BUNDLE_FORMAT, BUNDLE_VERSION, type Groth16Proof, type ProofBundle, type Statement } from "../verifier/types.ts";
 
 /** A proof and the public signals the circuit produced, checked against what we expected. */
 export interface ProvedSignals {
@@ -30,4 +30,28 @@ export async function proveWithKey(key: ProvingKey, input: CircuitInput, expecte
     throw new Error(`circuit ${key.manifest.profile} produced public signals [${got.join(", ")}], expected [${want.join(", ")}]`);
   }
   return { proof: result.proof as Groth16Proof, publicSignals: got, seconds };
+}
+
+/**
+ * Proves `input` with {@link proveWithKey} and wraps the proof in a bundle for `statement`
+ * (the readable form the verifier checks against the public signals).
+ */
+export async function proveBundle<S extends Statement>(
+  key: ProvingKey,
+  input: CircuitInput,
+  expected: readonly bigint[],
+  statement: S,
+): Promise<{ bundle: ProofBundle<S>; seconds: number }> {
+  const { proof, publicSignals, seconds } = await proveWithKey(key, input, expected);
+  const bundle: ProofBundle<S> = {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    profile: key.manifest.profile,
+    vkeyHash: key.manifest.vkeyHash,
+    statement,
+    publicSignals,
+    proof,
+    createdAt: new Date().toISOString(),
+  };
+  return { bundle, seconds };
 }

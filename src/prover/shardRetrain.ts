@@ -8,8 +8,8 @@ import { shardOfSlot } from "../sisa/shards.ts";
 import { buildShardRetrainWitness, shardRetrainSignalList } from "../statements/shardRetrain.ts";
 import { ensureDevKey, type DevKeyOptions, type ProvingKey } from "../keys/devKeys.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type ProofBundle, type ShardRetrainStatement } from "../verifier/types.ts";
-import { proveWithKey } from "./groth16.ts";
+import { type ProofBundle, type ShardRetrainStatement } from "../verifier/types.ts";
+import { proveBundle } from "./groth16.ts";
 
 /**
  * A SISA system as the controller holds it: the committed dataset (records and salts), the
@@ -80,29 +80,20 @@ export async function proveShardRetrain(
   if (dataset.root !== witness.statement.newDataRoot) throw new Error("internal error: the retrain model and the dataset disagree on the new data root");
 
   const key = options.key ?? (await ensureDevKey(profile, options));
-  const { proof, publicSignals, seconds } = await proveWithKey(key, witness.input, shardRetrainSignalList(witness.publicSignals));
   const s = witness.statement;
-  const bundle: ProofBundle<ShardRetrainStatement> = {
-    format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
-    profile: profile.name,
-    vkeyHash: key.manifest.vkeyHash,
-    statement: {
-      type: "shard-retrain",
-      shard,
-      oldState: toHex32(s.oldState),
-      newState: toHex32(s.newState),
-      deletionDigest: toHex32(s.deletionDigest),
-      oldDataRoot: toHex32(s.oldDataRoot),
-      newDataRoot: toHex32(s.newDataRoot),
-      oldModelRoot: toHex32(s.oldModelRoot),
-      newModelRoot: toHex32(s.newModelRoot),
-      configHash: toHex32(s.configHash),
-      deleted: s.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
-    },
-    publicSignals,
-    proof,
-    createdAt: new Date().toISOString(),
+  const statement: ShardRetrainStatement = {
+    type: "shard-retrain",
+    shard,
+    oldState: toHex32(s.oldState),
+    newState: toHex32(s.newState),
+    deletionDigest: toHex32(s.deletionDigest),
+    oldDataRoot: toHex32(s.oldDataRoot),
+    newDataRoot: toHex32(s.newDataRoot),
+    oldModelRoot: toHex32(s.oldModelRoot),
+    newModelRoot: toHex32(s.newModelRoot),
+    configHash: toHex32(s.configHash),
+    deleted: s.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
   };
+  const { bundle, seconds } = await proveBundle(key, witness.input, shardRetrainSignalList(witness.publicSignals), statement);
   return { bundle, system: { config: c, dataset, models: witness.newModels }, weights: witness.newWeights, proveSeconds: seconds };
 }

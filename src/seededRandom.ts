@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a tiny seeded PRNG giving numbers in [0, 1). Not for secrets (salts use the OS
+ * generator); for reproducible test data and reproducible forget sets in scripts.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
