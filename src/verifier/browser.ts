@@ -1,0 +1,42 @@
+/**
+ * The browser-safe verifier: everything in `zkforget/verifier` except `loadKeyRing` (which
+ * reads key files with node:fs). Package consumers get this module under the "browser"
+ * condition of the `./verifier` export; web/verifier-entry.ts bundles it for the static page.
+ * A browser builds its key ring with {@link keyRingOf} from keys it trusts.
+ */
+import type { KeyManifest } from "../keys/manifest.ts";
+import type { KeyRing, TrustedKey, VerificationKey } from "./types.ts";
+
+export { verifyBundle, releaseVerifierThreads, isVerificationKey, type VerifyOptions } from "./verify.ts";
+export {
+  verifyAuditPackage, describeProblem,
+  type ChainOptions, type ChainReport, type ChainProblem, type ChainEntryReport, type ChainKeyReport, type ChainRequestReport,
+} from "./chain.ts";
+export { verificationKeyHash } from "./vkeyHash.ts";
+export { canonicalJson } from "./canonicalJson.ts";
+export { deletionDigestOf, poseidonLite, describeStatement } from "./statements.ts";
+export { toHex32 } from "./fieldText.ts";
+export * from "./types.ts";
+export * from "./auditTypes.ts";
+export { checkReceipt, merkleRootFromPath, RECEIPT_FORMAT, type Receipt, type InclusionReceipt, type DeletionReceipt, type ReceiptCheckOptions, type ReceiptCheckResult } from "./receiptCheck.ts";
+export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";
+
+/** A verification key with its manifest, as `keys/<profile>.vkey.json` + `.manifest.json` hold them. */
+export interface KeyPair {
+  vkey: VerificationKey;
+  manifest: KeyManifest;
+}
+
+/**
+ * A key ring from (vkey, manifest) pairs, by the manifest's profile. The verifier still checks
+ * every key against its manifest's vkeyHash before using it.
+ * @throws Error if two pairs name the same profile (which one to trust would be ambiguous).
+ */
+export function keyRingOf(pairs: readonly KeyPair[]): KeyRing {
+  const ring = new Map<string, TrustedKey>();
+  for (const { vkey, manifest } of pairs) {
+    if (ring.has(manifest.profile)) throw new Error(`two trusted keys for profile ${manifest.profile}`);
+    ring.set(manifest.profile, { vkey, manifest });
+  }
+  return ring;
+}
