@@ -34,6 +34,7 @@ export { shardOfSlot, shardSlotRange, shardCount } from "./sisa/shards.ts";
 // Proving
 export { proveDeletion, type ProveDeletionOptions, type DeletionProof } from "./prover/deletion.ts";
 export { proveShardRetrain, type SisaSystem, type ProveShardRetrainOptions, type ShardRetrainProof } from "./prover/shardRetrain.ts";
+export { planUnlearning, proveUnlearning, type UnlearningStep, type ProvedUnlearningStep, type ProveUnlearningOptions } from "./prover/unlearn.ts";
 export { proveAccuracy, accuracyProfileFor, type ProveAccuracyOptions, type AccuracyProof } from "./prover/accuracy.ts";
 export {
   TestSetMismatchError, ENSEMBLE_MEAN_WEIGHT_BOUND_BITS, ensembleWeightSumBits, ensembleLogitBoundBits, accuracyProfileParams,
@@ -54,10 +55,10 @@ export {
 export { commitWorkspace, type CommitWorkspaceOptions, type CommitResult } from "./workspace/commit.ts";
 export { trainWorkspace, type TrainWorkspaceOptions, type TrainedShard } from "./workspace/train.ts";
 export { forgetInWorkspace, newRequestId, type ForgetOptions, type ForgetResult, type ForgetStep } from "./workspace/forget.ts";
+export { proveWorkspaceAccuracy, type ProveWorkspaceAccuracyOptions } from "./workspace/proveAccuracy.ts";
 export { withWorkspaceLock, type LockOptions } from "./workspace/lock.ts";
 export { StateFileError } from "./workspace/stateFile.ts";
 export { deletionReceipt, type DeletionReceipt, type Receipt } from "./workspace/receipts.ts";
-export { checkReceipt, merkleRootFromPath, type ReceiptCheckOptions, type ReceiptCheckResult } from "./verifier/receiptCheck.ts";
 
 // Evaluation of an unlearning (controller-measured KPIs, not proved)
 export { evaluateUnlearning, type EvaluateUnlearningOptions, type UnlearningEvaluation } from "./evaluation/evaluate.ts";

@@ -98,12 +98,18 @@ describe(`accuracy proofs end to end (profile ${ACCURACY_TEST_PROFILE})`, functi
     const out = join(dir, "accuracy.json");
     const proved = run("prove-accuracy", "--workspace", ws, "--out", out, "--json");
     assert.equal(proved.status, 0, proved.stderr);
-    const summary = JSON.parse(proved.stdout) as { bundle: string; correct: number; total: number };
+    const summary = JSON.parse(proved.stdout) as { bundle: string; entry: number; correct: number; total: number };
     assert.equal(summary.bundle, out);
     assert.equal(summary.total, 6);
+    assert.equal(summary.entry, 4, "the ledger holds commit, two genesis trainings, then the accuracy entry");
     const checked = run("verify", out, "--keys", keysDir, "--allow-dev");
     assert.equal(checked.status, 0, checked.stdout);
     assert.match(checked.stdout, new RegExp(`^VALID: accuracy ≥ ${summary.correct}/6, proved`));
+    // The accuracy entry is part of the audit chain: it attests the current state.
+    const chain = run("verify-chain", ws, "--allow-dev", "--json");
+    assert.equal(chain.status, 0, chain.stdout);
+    const report = JSON.parse(chain.stdout) as { entries: { seq: number; kind: string; valid: boolean }[] };
+    assert.deepEqual(report.entries.at(-1), { ...report.entries.at(-1), seq: 4, kind: "accuracy", valid: true });
 
     const bare = join(dir, "bare");
     await writeFile(join(dir, "small.csv"), `${rows.slice(0, 11).join("\n")}\n`);
