@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /**
@@ -28,4 +28,23 @@ export async function writeFileAtomically(path: string, content: string | Uint8A
 /** True when `path` exists (file or directory). */
 export async function pathExists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
+}
+
+/**
+ * Reads and parses a JSON file. Errors name the file and say what is wrong: "cannot read
+ * <what> <path>: ENOENT" or "<what> <path> is not valid JSON (truncated or corrupted?): …".
+ * @param what how the file is called in messages, e.g. "bundle"
+ */
+export async function readJsonFile(path: string, what = "file"): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new Error(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${what} ${path} is not valid JSON (truncated or corrupted?): ${(error as Error).message}`);
+  }
 }

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { pathExists, readJsonFile } from "../fsAtomic.ts";
 import { dirname, join } from "node:path";
 import { AUDIT_FORMAT, AUDIT_VERSION, type AuditEntry, type AuditKey, type AuditPackage } from "../verifier/auditTypes.ts";
 import type { KeyRing } from "../verifier/types.ts";
@@ -46,18 +46,7 @@ export async function auditPackageFromLedger(ledgerPath: string, keys: KeyRing, 
 }
 
 async function readEvaluation(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
+  return (await pathExists(path)) ? readJsonFile(path, "evaluation") : undefined;
 }
 
 /** `NNNN-deletion.json`, `NNNN-genesis-shard3.json`, `NNNN-retrain-shard3.json`, … (NNNN = seq). */

@@ -1,5 +1,6 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { readJsonFile } from "../fsAtomic.ts";
 import type { KeyManifest } from "../keys/manifest.ts";
 import { isObject } from "./statements.ts";
 import type { KeyRing, TrustedKey } from "./types.ts";
@@ -21,8 +22,8 @@ export async function loadKeyRing(dir: string): Promise<KeyRing> {
   const ring = new Map<string, TrustedKey>();
   for (const name of names.filter((n) => n.endsWith(".manifest.json")).sort()) {
     const profile = name.slice(0, -".manifest.json".length);
-    const manifest = await readJson(join(dir, name));
-    const vkey = await readJson(join(dir, `${profile}.vkey.json`));
+    const manifest = await readJsonFile(join(dir, name), "key manifest");
+    const vkey = await readJsonFile(join(dir, `${profile}.vkey.json`), "verification key");
     ring.set(profile, trustedKey(profile, manifest, vkey, dir));
   }
   return ring;
@@ -38,18 +39,4 @@ export function trustedKey(profile: string, manifest: unknown, vkey: unknown, wh
     throw new Error(`${where}/${profile}.manifest.json is not a valid key manifest for profile ${profile}`);
   }
   return { vkey, manifest: manifest as unknown as KeyManifest };
-}
-
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${path} is not valid JSON (truncated or corrupted?): ${(error as Error).message}`);
-  }
 }

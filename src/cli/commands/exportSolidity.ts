@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { groth16, zKey } from "snarkjs";
 import { getProfile } from "../../circuits/profiles.ts";
-import { writeFileAtomically } from "../../fsAtomic.ts";
+import { readJsonFile, writeFileAtomically } from "../../fsAtomic.ts";
 import { DEFAULT_DEV_SEED, ensureDevKey, type ProvingKey } from "../../keys/devKeys.ts";
 import { releaseCurve } from "../../snarkjsThreads.ts";
 import { isObject } from "../../verifier/statements.ts";
@@ -75,20 +75,6 @@ async function groth16Template(): Promise<string> {
   }
 }
 
-async function readBundle(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new Error(`cannot read bundle ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`bundle ${file} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 export const exportSolidityCommand: Command = {
   name: "export-solidity",
   summary: "write the Solidity Groth16 verifier of a profile's key, and calldata for a bundle",
@@ -120,7 +106,7 @@ Exit codes: 0 written, 1 the bundle does not fit the key or a step failed, 2 usa
     if (positionals.length !== 1) throw new UsageError("give exactly one PROFILE");
     const profile = getProfile(positionals[0]!);
     const outDir = resolve(values.out ?? ".");
-    const bundle = values.bundle === undefined ? undefined : await readBundle(values.bundle);
+    const bundle = values.bundle === undefined ? undefined : await readJsonFile(values.bundle, "bundle");
     try {
       const key = await ensureDevKey(profile, { onProgress: progress(), ...(values.seed ? { seed: values.seed } : {}) });
       // Everything is computed before anything is written: a bad bundle leaves no files.
