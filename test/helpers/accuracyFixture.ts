@@ -9,7 +9,7 @@ import { ModelCommitment } from "../../src/sisa/model.ts";
 import {
   accuracyProfileParams, buildAccuracyWitness, type AccuracyProfileParams, type AccuracyRequest, type AccuracyWitness,
 } from "../../src/statements/accuracy.ts";
-import { SISA_TEST_PROFILE, tinyDataset } from "./sisaFixture.ts";
+import { SISA_TEST_PROFILE, TINY_HYPERPARAMETERS, tinyDataset } from "./sisaFixture.ts";
 
 /** The tiny accuracy profile the tests prove under: 2 shards, 2 features, 16 test slots
  * (a sisa-d4-s1-f2-e2-k2 workspace commits its test set at the dataset's depth, 4). */
@@ -52,11 +52,7 @@ export async function accuracyFixture(): Promise<AccuracyFixture> {
   let counter = 5000n;
   const salt = () => (counter += 104729n);
   const testSet = CommittedDataset.commit(tinyTestSet(), params.testDepth, poseidon, salt);
-  const config = makeTrainingConfig(shardProfileParams(getProfile(SISA_TEST_PROFILE).params), {
-    learningRate: 2,
-    l2: 1 / 64,
-    initialWeights: { seed: "tiny" },
-  }, testSet.root);
+  const config = makeTrainingConfig(shardProfileParams(getProfile(SISA_TEST_PROFILE).params), TINY_HYPERPARAMETERS, testSet.root);
   const dataset = CommittedDataset.commit(tinyDataset(), config.dataDepth, poseidon, salt);
   let modelSalt = 899n;
   const models = trainAllShards(config, dataset, poseidon.hash, () => ++modelSalt);

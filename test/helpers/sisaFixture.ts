@@ -2,12 +2,15 @@ import { getProfile } from "../../src/circuits/profiles.ts";
 import { getPoseidon, type PoseidonHasher } from "../../src/crypto/poseidon.ts";
 import { CommittedDataset } from "../../src/dataset/commitment.ts";
 import type { Dataset } from "../../src/encoding/dataset.ts";
-import { makeTrainingConfig, shardProfileParams, type TrainingConfig } from "../../src/ml/config.ts";
+import { makeTrainingConfig, shardProfileParams, type TrainingConfig, type TrainingHyperparameters } from "../../src/ml/config.ts";
 import { ModelCommitment } from "../../src/sisa/model.ts";
 import { buildShardRetrainWitness, type ShardRetrainRequest, type ShardRetrainWitness } from "../../src/statements/shardRetrain.ts";
 
 /** The tiny SISA profile the tests prove under: 16 slots, 2 shards of 8, 2 features, 2 epochs, K = 2. */
 export const SISA_TEST_PROFILE = "sisa-d4-s1-f2-e2-k2";
+
+/** Hyperparameters of the tiny test systems (sisaFixture, accuracyFixture). */
+export const TINY_HYPERPARAMETERS: TrainingHyperparameters = { learningRate: 2, l2: 1 / 64, initialWeights: { seed: "tiny" } };
 
 /** 13 records in slots 0..12 (shard 1 has empty slots 13..15), features in [−1, 1), mixed labels. */
 export function tinyDataset(): Dataset {
@@ -36,11 +39,7 @@ export interface SisaFixture {
 /** Builds the fixture (deterministic salts, so runs reproduce). */
 export async function sisaFixture(): Promise<SisaFixture> {
   const poseidon = await getPoseidon();
-  const config = makeTrainingConfig(shardProfileParams(getProfile(SISA_TEST_PROFILE).params), {
-    learningRate: 2,
-    l2: 1 / 64,
-    initialWeights: { seed: "tiny" },
-  });
+  const config = makeTrainingConfig(shardProfileParams(getProfile(SISA_TEST_PROFILE).params), TINY_HYPERPARAMETERS);
   let counter = 1000n;
   const dataset = CommittedDataset.commit(tinyDataset(), config.dataDepth, poseidon, () => (counter += 7919n));
   const emptyModels = ModelCommitment.empty(config.shardDepth, config.features, poseidon.hash);
