@@ -7,17 +7,13 @@ import type { AuditEntry } from "../verifier/auditTypes.ts";
 import { appendProof } from "./appendProof.ts";
 import { withWorkspaceLock } from "./lock.ts";
 import { deletionReceipt, recordDeletionReceipt } from "./receipts.ts";
+import type { TrainWorkspaceOptions } from "./train.ts";
 import { openLedger, restoreState, workspacePaths, type WorkspaceState } from "./workspace.ts";
 
 /** Options for {@link forgetInWorkspace}. */
-export interface ForgetOptions {
+export interface ForgetOptions extends TrainWorkspaceOptions {
   /** Id of the deletion request (default: a new one). Giving the id of an unfinished request resumes it. */
   requestId?: string;
-  /** Dev-key seed (default: the seed of the committed keys). */
-  seed?: string;
-  log?: (message: string) => void;
-  /** Called when another process holds the workspace lock. */
-  onWait?: (holderPid: number) => void;
 }
 
 /** One proof made by {@link forgetInWorkspace}. */

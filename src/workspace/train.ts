@@ -6,7 +6,7 @@ import { appendProof } from "./appendProof.ts";
 import { withWorkspaceLock } from "./lock.ts";
 import { openLedger, restoreState, workspacePaths, type WorkspaceState } from "./workspace.ts";
 
-/** Options for {@link trainWorkspace}. */
+/** Options of a proving run in a workspace ({@link trainWorkspace}, forgetInWorkspace). */
 export interface TrainWorkspaceOptions {
   /** Dev-key seed (default: the seed of the committed keys). */
   seed?: string;
