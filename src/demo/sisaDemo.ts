@@ -130,7 +130,7 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
 
   const evaluationStartedAt = new Date().toISOString();
   const genesisClock = startClock();
-  const genesis = await trainWorkspace(dir, { log: (m) => log(`3/5 ${m}`) });
+  const genesis = await trainWorkspace(dir, { key, log: (m) => log(`3/5 ${m}`) });
   const genesisTime = genesisClock.stop();
   const genesisProveSeconds = genesis.map((t) => retrainProof(t.entry).proveSeconds);
   const trained = await openSisaWorkspace(dir);
@@ -143,7 +143,7 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
   const retrainedShard = options.subjectShard ?? 2;
   const deletedIds = trained.system.dataset.liveSlots().filter((s) => shardOfSlot(s.index, params) === retrainedShard).slice(0, SUBJECT_RECORDS).map((s) => s.id);
   const forgetClock = startClock();
-  const forget = await forgetInWorkspace(dir, deletedIds, { requestId: SISA_DEMO_REQUEST_ID, log: (m) => log(`4/5 ${m}`) });
+  const forget = await forgetInWorkspace(dir, deletedIds, { key, requestId: SISA_DEMO_REQUEST_ID, log: (m) => log(`4/5 ${m}`) });
   const retrainTime = forgetClock.stop();
   const steps = forget.steps.map((s) => retrainProof(s.entry));
   const unlearned = await openSisaWorkspace(dir);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { ensureDevKey, type ProvingKey } from "../keys/devKeys.ts";
+import type { ProvingKey } from "../keys/devKeys.ts";
 import type { Ledger, StoredRequest } from "../ledger/ledger.ts";
 import { proveDeletion } from "../prover/deletion.ts";
 import { planUnlearning, proveUnlearning } from "../prover/unlearn.ts";
@@ -7,7 +7,7 @@ import type { AuditEntry } from "../verifier/auditTypes.ts";
 import { appendProof } from "./appendProof.ts";
 import { withWorkspaceLock } from "./lock.ts";
 import { deletionReceipt, recordDeletionReceipt } from "./receipts.ts";
-import type { TrainWorkspaceOptions } from "./train.ts";
+import { workspaceKey, type TrainWorkspaceOptions } from "./train.ts";
 import { openLedger, restoreState, workspacePaths, type WorkspaceState } from "./workspace.ts";
 
 /** Options for {@link forgetInWorkspace}. */
@@ -61,7 +61,7 @@ export async function forgetInWorkspace(dir: string, recordIds: readonly string[
       log(`deletion request ${requestId}: ${recordIds.length} record(s)${resuming ? `, resuming with ${remaining.length} left` : ""}`);
       ledger.setRequestStatus(requestId, "proving");
       try {
-        const key = await ensureDevKey(ws.profile, { onProgress: log, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+        const key = await workspaceKey(ws.profile, options, log);
         const steps = ws.kind === "deletion"
           ? await forgetDeletion(ledger, dir, ws, remaining, requestId, key, log)
           : await forgetSisa(ledger, dir, ws, remaining, requestId, key, log);

@@ -1,4 +1,5 @@
-import { ensureDevKey } from "../keys/devKeys.ts";
+import type { CircuitProfile } from "../circuits/profiles.ts";
+import { ensureDevKey, type ProvingKey } from "../keys/devKeys.ts";
 import { proveShardRetrain } from "../prover/shardRetrain.ts";
 import { shardCount } from "../sisa/shards.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
@@ -14,6 +15,17 @@ export interface TrainWorkspaceOptions {
   log?: (message: string) => void;
   /** Called when another process holds the workspace lock. */
   onWait?: (holderPid: number) => void;
+  /** Proving key of the workspace's profile, when the caller already holds it (default: its dev key). */
+  key?: ProvingKey;
+}
+
+/** The proving key of a workspace run: `options.key` (checked against the profile) or the profile's dev key. */
+export async function workspaceKey(profile: CircuitProfile, options: TrainWorkspaceOptions, log: (message: string) => void): Promise<ProvingKey> {
+  if (options.key !== undefined) {
+    if (options.key.manifest.profile !== profile.name) throw new Error(`the key given is for profile ${options.key.manifest.profile}, but the workspace proves ${profile.name}`);
+    return options.key;
+  }
+  return ensureDevKey(profile, { onProgress: log, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
 }
 
 /** One genesis training recorded by {@link trainWorkspace}. */
@@ -41,7 +53,7 @@ export async function trainWorkspace(dir: string, options: TrainWorkspaceOptions
       const trained = new Set(ws.system.models.trained().map(([k]) => k));
       const todo = Array.from({ length: shardCount(ws.system.config) }, (_, k) => k).filter((k) => !trained.has(k));
       if (todo.length === 0) return [];
-      const key = await ensureDevKey(ws.profile, { onProgress: log, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+      const key = await workspaceKey(ws.profile, options, log);
       const done: TrainedShard[] = [];
       for (const [i, shard] of todo.entries()) {
         log(`training shard ${shard} (${i + 1}/${todo.length}) and proving it under ${ws.profile.name}…`);
