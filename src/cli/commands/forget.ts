@@ -1,9 +1,9 @@
-import { readFile } from "node:fs/promises";
 import { UnknownRecordError } from "../../dataset/commitment.ts";
 import { releaseCurve } from "../../snarkjsThreads.ts";
 import { forgetInWorkspace } from "../../workspace/forget.ts";
 import { DEFAULT_WORKSPACE, workspacePaths } from "../../workspace/workspace.ts";
 import { parseCommandArgs, progress, UsageError, type Command } from "../command.ts";
+import { collectRecordIds } from "../recordIds.ts";
 import { waitingForLock } from "./lockMessage.ts";
 
 export const forgetCommand: Command = {
@@ -37,11 +37,7 @@ Options:
       "request-id": { type: "string" },
       seed: { type: "string" },
     });
-    const ids = [...positionals];
-    if (values["ids-file"]) {
-      const text = await readFile(values["ids-file"], "utf8");
-      ids.push(...text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== ""));
-    }
+    const ids = await collectRecordIds(positionals, values["ids-file"]);
     if (ids.length === 0) throw new UsageError("give at least one record id");
     if (values["request-id"] !== undefined && values["request-id"].trim() === "") throw new UsageError("--request-id must not be empty");
     const dir = values.workspace ?? DEFAULT_WORKSPACE;
