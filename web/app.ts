@@ -98,9 +98,11 @@ async function checkBundle(data: unknown, allowDev: boolean): Promise<Verdict> {
 async function checkPackage(pkg: Record<string, unknown>, allowDev: boolean): Promise<Verdict> {
   const configHash = configHashInput.value.trim();
   const report: ChainReport = await verifyAuditPackage(pkg, { keys, allowDev, ...(configHash ? { configHash } : {}) });
-  const entries = Array.isArray(pkg.entries) ? pkg.entries.filter(isRecord) : [];
-  const chain = report.entries.map((entry): ChainRow => {
-    const bundle = entries.find((e) => e.seq === entry.seq)?.bundle;
+  // One verdict per package entry, in order: match by position (a broken package may repeat a seq).
+  const entries: unknown[] = Array.isArray(pkg.entries) ? pkg.entries : [];
+  const chain = report.entries.map((entry, i): ChainRow => {
+    const raw = entries[i];
+    const bundle = isRecord(raw) ? raw.bundle : undefined;
     return {
       seq: String(entry.seq),
       kind: entry.kind,

@@ -115,8 +115,9 @@ const MAX_FIGURES = 200;
 /** Builds the report model. Pure: same package and verdict, same model. */
 export function buildReportModel(pkg: AuditPackage, chain: ChainReport): ReportModel {
   const entries: unknown[] = Array.isArray(pkg.entries) ? pkg.entries : [];
-  const verdicts = new Map(chain.entries.map((e) => [e.seq, e]));
-  const timeline = entries.map((raw, i) => timelineRow(raw, i, verdicts));
+  // verifyAuditPackage reports one verdict per package entry, in order: match by position, not
+  // by seq, which a broken package may repeat or skip.
+  const timeline = entries.map((raw, i) => timelineRow(raw, i, chain.entries[i]));
   const requests = (Array.isArray(pkg.requests) ? (pkg.requests as unknown[]) : []).filter(isObject);
   const requestChecks = new Map(chain.requests.map((r) => [r.id, r]));
   const proveSecondsBySeq = new Map(entries.filter(isObject).map((e) => [e.seq, e.proveSeconds]));
@@ -138,10 +139,9 @@ export function buildReportModel(pkg: AuditPackage, chain: ChainReport): ReportM
   };
 }
 
-function timelineRow(raw: unknown, position: number, verdicts: Map<number, ChainReport["entries"][number]>): TimelineRow {
+function timelineRow(raw: unknown, position: number, verdict: ChainReport["entries"][number] | undefined): TimelineRow {
   const e = isObject(raw) ? raw : {};
   const seq = typeof e.seq === "number" ? e.seq : position + 1;
-  const verdict = verdicts.get(seq);
   const s = statementOf(e);
   const ok = verdict?.valid === true;
   return {
