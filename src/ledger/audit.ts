@@ -17,7 +17,8 @@ export const EVALUATION_FILE = "evaluation.json";
  *   ledger uses, or evaluation.json is not JSON
  */
 export async function auditPackageFromLedger(ledgerPath: string, keys: KeyRing, now = new Date()): Promise<AuditPackage> {
-  const ledger = Ledger.open(ledgerPath);
+  // Read-only: exporting or verifying someone's ledger must not write to it.
+  const ledger = Ledger.open(ledgerPath, { readonly: true });
   try {
     const { entries, requests } = ledger.consistentRead(() => ({ entries: ledger.entries(), requests: ledger.requests().map(publicRequest) }));
     const profiles = new Set([ledger.info.profile, ...entries.flatMap((e) => (e.bundle ? [e.bundle.profile] : []))]);

@@ -69,12 +69,12 @@ function controllerDataRoot(ws: WorkspaceState): bigint {
  * Opens the workspace's ledger. @throws LedgerError naming the file (missing, corrupt, or a
  * workspace made by zkforget 0.1, whose state.json must be committed again)
  */
-export async function openLedger(dir: string): Promise<Ledger> {
+export async function openLedger(dir: string, options: { readonly?: boolean } = {}): Promise<Ledger> {
   const paths = workspacePaths(dir);
   if (!(await pathExists(paths.ledger)) && (await pathExists(paths.legacyState))) {
     throw new LedgerError(paths.ledger, `no ledger here, only ${paths.legacyState} from zkforget 0.1; commit the dataset again with \`zkforget commit\` (the ledger replaces state.json)`);
   }
-  return Ledger.open(paths.ledger);
+  return Ledger.open(paths.ledger, options);
 }
 
 /**
@@ -155,7 +155,7 @@ export interface OpenSisaWorkspace {
  * checked against the ledger. @throws LedgerError, StateFileError; Error for a deletion workspace
  */
 export async function openSisaWorkspace(dir: string): Promise<OpenSisaWorkspace> {
-  const ledger = await openLedger(dir);
+  const ledger = await openLedger(dir, { readonly: true });
   try {
     const ws = await restoreState(ledger);
     if (ws.kind !== "sisa") throw new Error(`${ledger.path}: a dataset-deletion workspace (profile ${ws.profile.name}), not a SISA workspace`);

@@ -22,7 +22,7 @@ Options:
       hours = Number(values.overdue);
       if (values.overdue.trim() === "" || !Number.isFinite(hours) || hours < 0) throw new UsageError(`--overdue must be a number of hours ≥ 0, got ${JSON.stringify(values.overdue)}`);
     }
-    const ledger = await openLedger(values.workspace ?? DEFAULT_WORKSPACE);
+    const ledger = await openLedger(values.workspace ?? DEFAULT_WORKSPACE, { readonly: true });
     let requests;
     try {
       requests = ledger.requests().map(publicRequest);
