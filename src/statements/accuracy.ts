@@ -10,11 +10,12 @@
  */
 import { SparseMerkleTree } from "../crypto/merkle.ts";
 import type { PoseidonHasher } from "../crypto/poseidon.ts";
+import { spongeWith } from "../crypto/sponge.ts";
 import type { CommittedDataset } from "../dataset/commitment.ts";
 import { leafHash, recordHash } from "../dataset/leaf.ts";
 import { FRACTION_BITS, SCALE, decodeFixed, toFieldSigned } from "../encoding/fixedPoint.ts";
 import { FEATURE_BOUND_BITS } from "../ml/bounds.ts";
-import { configHash, configHashInputs, type TrainingConfig } from "../ml/config.ts";
+import { configHashInputs, type TrainingConfig } from "../ml/config.ts";
 import { checkTrainingSlots, type TrainingSlot } from "../ml/trainingInput.ts";
 import { describeWeight, type Weights } from "../ml/weights.ts";
 import { ensemblePredict } from "../sisa/ensemble.ts";
@@ -189,7 +190,7 @@ export function buildAccuracyWitness(request: AccuracyRequest, params: AccuracyP
   if (total === 0) throw new RangeError("the test set has no live records: there is no accuracy to prove");
   const correct = slots.filter((s, i) => s !== undefined && BigInt(predictions[i]!) * SCALE === s.label).length;
 
-  const cfgHash = configHash(config, hash);
+  const cfgHash = spongeWith(hash, cfgInputs); // = configHash(config), without validating and hashing the config again
   const statement: AccuracyStatementValues = {
     state: stateHash(dataRoot, models.root, cfgHash, hash),
     dataRoot,
