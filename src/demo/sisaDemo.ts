@@ -13,8 +13,6 @@ import { ensureDevKey, publishKey } from "../keys/devKeys.ts";
 import { auditPackageFromLedger } from "../ledger/audit.ts";
 import { shardProfileParams } from "../ml/config.ts";
 import { accuracyProfileFor } from "../prover/accuracy.ts";
-import type { SisaSystem } from "../prover/shardRetrain.ts";
-import { ensembleAccuracy } from "../sisa/ensemble.ts";
 import { shardOfSlot } from "../sisa/shards.ts";
 import {
   describeProblem, loadKeyRing, releaseVerifierThreads, trustedKey, verifyAuditPackage, verifyBundle,
@@ -135,9 +133,6 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
   const genesisProveSeconds = genesis.map((t) => retrainProof(t.entry).proveSeconds);
   const trained = await openSisaWorkspace(dir);
   const testSet = trained.testSet!; // committed above
-  const test = testSet.liveSlots();
-  const weightsOf = (s: SisaSystem) => Array.from({ length: shards }, (_, k) => s.models.shard(k)!.weights);
-  const accuracyBefore = ensembleAccuracy(weightsOf(trained.system), test);
 
   // One data subject owns three records that share a shard (shard 2's first three).
   const retrainedShard = options.subjectShard ?? 2;
@@ -147,7 +142,6 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
   const retrainTime = forgetClock.stop();
   const steps = forget.steps.map((s) => retrainProof(s.entry));
   const unlearned = await openSisaWorkspace(dir);
-  const accuracyAfter = ensembleAccuracy(weightsOf(unlearned.system), test);
   // The deletion's KPIs from the proofs already made (no extra proving): the genesis training is
   // a full train-and-prove of every shard, the cost a retrain without the records would have.
   const evaluation = await buildEvaluationReport({
@@ -157,6 +151,9 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
     fullRetrain: { ...genesisTime, proofs: shards, proveSeconds: genesisProveSeconds.reduce((a, b) => a + b, 0) },
     note: "full retrain timed on the demo's genesis proofs of every shard: same circuit and work, on the data before the deletion; the first also starts snarkjs; both timings include recording the proofs in the ledger",
   });
+  // Test accuracy before and after: the evaluation's utility figures (the same ensembles on the same records).
+  const accuracyBefore = evaluation.utility.original.test;
+  const accuracyAfter = evaluation.utility.unlearned.test;
   // Written before the audit package is read: the package carries it (labelled not proved).
   await writeFileAtomically(paths.evaluation, `${JSON.stringify(evaluation, null, 1)}\n`);
 
@@ -207,7 +204,7 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
   };
   return {
     profile: profile.name, constraints: key.manifest.constraints, workspace: dir, ledgerPath: paths.ledger,
-    records: train.records.length, testRecords: test.length, shards,
+    records: train.records.length, testRecords: testSet.size, shards,
     genesisProveSeconds, retrainedShard, deletedIds, requestId: forget.request.id,
     retrainProveSeconds: steps.reduce((sum, s) => sum + s.proveSeconds, 0), receiptPaths: forget.steps.flatMap((s) => s.receiptPaths),
     verifyMilliseconds, accuracyBefore, accuracyAfter,
