@@ -162,13 +162,9 @@ export class SparseMerkleTree {
   static verifyProof(proof: MerkleProof, root: bigint, hash: HashPair): boolean {
     const { leaf, siblings, pathIndices } = proof;
     if (siblings.length !== pathIndices.length || siblings.length < 1 || siblings.length > MAX_TREE_DEPTH) return false;
-    let cur = leaf;
-    for (let i = 0; i < siblings.length; i++) {
-      if (pathIndices[i] === 0) cur = hash(cur, siblings[i]);
-      else if (pathIndices[i] === 1) cur = hash(siblings[i], cur);
-      else return false;
-    }
-    return cur === root;
+    if (pathIndices.some((bit) => bit !== 0 && bit !== 1)) return false;
+    const index = pathIndices.reduce((acc: number, bit, level) => acc + bit * 2 ** level, 0);
+    return rootFromPath(leaf, index, siblings, hash) === root;
   }
 
   #node(level: number, pos: number): bigint {
@@ -192,4 +188,17 @@ export class SparseMerkleTree {
       throw new RangeError(`level ${level} is outside the tree: levels run from 0 (slots) to ${this.depth} (root)`);
     }
   }
+}
+
+/**
+ * The root of a Merkle path: hash `leaf` up with `siblings` (bottom-up); bit i of `index` says
+ * whether the node at level i is a right child. The one path-folding loop, shared by
+ * SparseMerkleTree.verifyProof and the receipt checker.
+ */
+export function rootFromPath(leaf: bigint, index: number, siblings: readonly bigint[], hash: HashPair): bigint {
+  let node = leaf;
+  siblings.forEach((sibling, level) => {
+    node = Math.floor(index / 2 ** level) % 2 === 1 ? hash(sibling, node) : hash(node, sibling);
+  });
+  return node;
 }

@@ -1,4 +1,5 @@
 import { spongeWith } from "../crypto/sponge.ts";
+import { rootFromPath } from "../crypto/merkle.ts";
 import { SNARK_FIELD } from "../field.ts";
 import { stateHash } from "../sisa/model.ts";
 import { parseHex32, toHex32 } from "./fieldText.ts";
@@ -184,14 +185,10 @@ async function checkDeletion(r: Receipt, options: ReceiptCheckOptions): Promise<
 
 /**
  * Root of a Poseidon Merkle tree from a leaf, its slot index and the siblings bottom-up: bit i of
- * the index says whether the path node at level i is a right child (src/crypto/merkle.ts).
+ * the index says whether the path node at level i is a right child; poseidon-lite, not the prover's hash.
  */
 export function merkleRootFromPath(leaf: bigint, index: number, siblings: readonly bigint[]): bigint {
-  let node = leaf;
-  siblings.forEach((sibling, level) => {
-    node = Math.floor(index / 2 ** level) % 2 === 1 ? poseidonLite([sibling, node]) : poseidonLite([node, sibling]);
-  });
-  return node;
+  return rootFromPath(leaf, index, siblings, (left, right) => poseidonLite([left, right]));
 }
 
 /** Problems with the receipt's shape; empty when it can be checked. */
