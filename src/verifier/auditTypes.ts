@@ -13,7 +13,8 @@ export const AUDIT_FORMAT = "zkforget-audit";
 export const AUDIT_VERSION = 1;
 
 /** What a ledger entry records. `accuracy` entries attest a state and do not move it. */
-export type LedgerEntryKind = "commit" | "genesis" | "deletion" | "retrain" | "accuracy";
+export const LEDGER_ENTRY_KINDS = ["commit", "genesis", "deletion", "retrain", "accuracy"] as const;
+export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 
 /** One appended ledger entry, as exported. */
 export interface AuditEntry {
@@ -34,7 +35,8 @@ export interface AuditEntry {
 }
 
 /** Life cycle of a deletion request. */
-export type DeletionRequestStatus = "received" | "proving" | "proved" | "failed";
+export const DELETION_REQUEST_STATUSES = ["received", "proving", "proved", "failed"] as const;
+export type DeletionRequestStatus = (typeof DELETION_REQUEST_STATUSES)[number];
 
 /** A deletion request as the controller recorded it (times are the controller's clock). */
 export interface DeletionRequestRecord {

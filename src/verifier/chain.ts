@@ -131,7 +131,8 @@ class ChainCheck {
   #sisa?: KeyManifest;
 
   constructor(options: ChainOptions) {
-    this.#options = options;
+    // A pinned config hash is compared with the lowercase hex statements carry, whoever typed it.
+    this.#options = options.configHash === undefined ? options : { ...options, configHash: options.configHash.toLowerCase() };
   }
 
   async run(input: unknown): Promise<void> {
@@ -176,7 +177,7 @@ class ChainCheck {
         if (position > 0) reasons.push("a commit entry has no proof, so it may only open the chain; here it would move the state without proof");
         if (raw.bundle !== undefined) reasons.push("a commit entry carries no proof bundle");
       } else if (raw.bundle === undefined) {
-        if ((KINDS as readonly string[]).includes(kind)) reasons.push(`a ${kind} entry must carry a proof bundle`);
+        if (KINDS.includes(kind)) reasons.push(`a ${kind} entry must carry a proof bundle`);
       } else {
         const checked = await this.#bundle(raw, kind, { oldState, newState }, reasons, !emptyRootChecked);
         if (checked.shardRetrain) emptyRootChecked = true;

@@ -1,7 +1,7 @@
 import { SNARK_FIELD } from "../field.ts";
 import type { KeyManifest } from "../keys/manifest.ts";
 import { ModelCommitment } from "../sisa/model.ts";
-import type { LedgerEntryKind } from "./auditTypes.ts";
+import { DELETION_REQUEST_STATUSES, LEDGER_ENTRY_KINDS } from "./auditTypes.ts";
 import type { ChainKeyReport } from "./chain.ts";
 import { parseHex32, toHex32 } from "./fieldText.ts";
 import { isObject, poseidonLite } from "./statements.ts";
@@ -14,11 +14,9 @@ import { verificationKeyHash } from "./vkeyHash.ts";
  * Each returns the problems it finds as sentences; none throws. Browser-safe.
  */
 
-/** Every ledger entry kind. */
-export const KINDS: readonly LedgerEntryKind[] = ["commit", "genesis", "deletion", "retrain", "accuracy"];
-
-/** Every deletion-request status. */
-export const REQUEST_STATUSES = ["received", "proving", "proved", "failed"];
+/** Every ledger entry kind and every deletion-request status (auditTypes.ts defines both). */
+export const KINDS: readonly string[] = LEDGER_ENTRY_KINDS;
+const REQUEST_STATUSES: readonly string[] = DELETION_REQUEST_STATUSES;
 
 /** An integer ≥ 1. */
 export function isPositiveInteger(value: unknown): value is number {
@@ -50,7 +48,7 @@ export function seqProblems(seq: unknown, maxSeq: number): string[] {
 /** Shape problems of one ledger entry's fields (kind, states, time, request id, proving time, bundle). */
 export function entryFieldProblems(e: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  if (!(KINDS as readonly string[]).includes(e.kind as string)) problems.push(`kind ${JSON.stringify(e.kind)} is not one of ${KINDS.join(", ")}`);
+  if (!KINDS.includes(e.kind as string)) problems.push(`kind ${JSON.stringify(e.kind)} is not one of ${KINDS.join(", ")}`);
   for (const field of ["oldState", "newState"]) {
     if (hexText(e[field]) === undefined) problems.push(`${field} is not a 0x-prefixed 64-digit lowercase hex field element`);
   }
