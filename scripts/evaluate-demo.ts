@@ -36,8 +36,7 @@ const { values } = parseArgs({
 });
 const log = (m: string) => process.stderr.write(`[evaluate-demo] ${m}\n`);
 
-const prng = seededRandom;
-const rand = prng(Number(values.seed));
+const rand = seededRandom(Number(values.seed));
 const pick = <T>(xs: readonly T[], n: number): T[] => {
   const pool = [...xs];
   return Array.from({ length: n }, () => pool.splice(Math.floor(rand() * pool.length), 1)[0]!);
@@ -53,7 +52,7 @@ const test = CommittedDataset.commit({ ...data, records: data.records.slice(capa
 const config = makeTrainingConfig(params, SISA_DEMO_HYPERPARAMETERS, test.root);
 const system: SisaSystem = { config, dataset: train, models: trainAllShards(config, train, poseidon.hash) };
 const key = await ensureDevKey(profile, { onProgress: log });
-log(`${train.size} records in 8 shards trained (no proofs); ${test.size} held out; key ${profile.name} ready`);
+log(`${train.size} records in ${2 ** params.shardDepth} shards trained (no proofs); ${test.size} held out; key ${profile.name} ready`);
 
 const live = train.liveSlots();
 const byShard = (k: number) => live.filter((s) => shardOfSlot(s.index, params) === k);

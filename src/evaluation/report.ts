@@ -4,6 +4,7 @@
  * {@link EVALUATION_VERSION} on any incompatible change. Every figure is the controller's own
  * measurement: nothing here is proved, and the document says so in `provenance`.
  */
+import type { ThresholdAdvantage } from "./metrics.ts";
 import type { AttackName } from "./scores.ts";
 
 /** Format tag of an evaluation document. */
@@ -26,13 +27,6 @@ export interface SetAccuracy {
   test: number;
 }
 
-/** A threshold (null: flag nothing), the rates it gives and TPR − FPR. */
-export interface ThresholdResult {
-  threshold: number | null;
-  tpr: number;
-  fpr: number;
-  advantage: number;
-}
 
 /** One attack against one model. */
 export interface AttackResult {
@@ -41,7 +35,7 @@ export interface AttackResult {
   /** Max over thresholds of TPR − FPR on the same two sets (an attacker who could tune on them). */
   maxAdvantage: number;
   /** The threshold tuned on the known sets, applied to the forget set vs the held-out non-members. */
-  tuned: ThresholdResult;
+  tuned: ThresholdAdvantage;
   /** AUC on the known sets (retain members vs calibration non-members): the attack's general power. */
   calibrationAuc: number;
 }
