@@ -1,5 +1,4 @@
-import type { KeyManifest } from "../keys/manifest.ts";
-import type { ProofBundle, VerificationKey } from "./types.ts";
+import type { ProofBundle, TrustedKey } from "./types.ts";
 
 /**
  * The audit chain as data: what `zkforget export` writes (audit.json), what `verify-chain` and
@@ -55,11 +54,8 @@ export interface DeletionRequestRecord {
   error?: string;
 }
 
-/** A verification key with its manifest, as shipped in an audit package. */
-export interface AuditKey {
-  vkey: VerificationKey;
-  manifest: KeyManifest;
-}
+/** A verification key with its manifest, as shipped in an audit package (the shape of a TrustedKey). */
+export type AuditKey = TrustedKey;
 
 /** A self-contained audit package. */
 export interface AuditPackage {

@@ -4,8 +4,7 @@
  * condition of the `./verifier` export; web/verifier-entry.ts bundles it for the static page.
  * A browser builds its key ring with {@link keyRingOf} from keys it trusts.
  */
-import type { KeyManifest } from "../keys/manifest.ts";
-import type { KeyRing, TrustedKey, VerificationKey } from "./types.ts";
+import type { KeyRing, TrustedKey } from "./types.ts";
 
 export { verifyBundle, releaseVerifierThreads, isVerificationKey, type VerifyOptions } from "./verify.ts";
 export {
@@ -22,10 +21,7 @@ export { checkReceipt, merkleRootFromPath, RECEIPT_FORMAT, type Receipt, type In
 export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";
 
 /** A verification key with its manifest, as `keys/<profile>.vkey.json` + `.manifest.json` hold them. */
-export interface KeyPair {
-  vkey: VerificationKey;
-  manifest: KeyManifest;
-}
+export type KeyPair = TrustedKey;
 
 /**
  * A key ring from (vkey, manifest) pairs, by the manifest's profile. The verifier still checks
