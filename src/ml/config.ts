@@ -64,6 +64,12 @@ export interface TrainingConfig extends ShardProfileParams {
    * made on a friendlier test set.
    */
   testRoot: bigint;
+  /**
+   * The public seed `initialWeights` were derived from (initialWeightsFromSeed), when they were.
+   * Not hashed itself (the weights are); published so a verifier can check that the initial
+   * weights are data-independent (see publicConfig.ts).
+   */
+  initSeed?: string;
 }
 
 /** Hyperparameters as real numbers, for {@link makeTrainingConfig}. */
@@ -116,6 +122,7 @@ export function makeTrainingConfig(params: ShardProfileParams, hyper: TrainingHy
     l2: encodeFixed(hyper.l2 ?? 0),
     initialWeights: init === "zeros" ? new Array<bigint>(params.features + 1).fill(0n) : initialWeightsFromSeed(init.seed, params.features),
     testRoot,
+    ...(init === "zeros" ? {} : { initSeed: init.seed }),
   };
   validateTrainingConfig(config);
   return config;

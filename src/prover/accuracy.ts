@@ -5,6 +5,7 @@ import { ensureDevKey, type DevKeyOptions, type ProvingKey } from "../keys/devKe
 import {
   MODEL_ACCURACY_TEMPLATE, accuracyProfileParams, accuracySignalList, buildAccuracyWitness, checkCommittedTestSet,
 } from "../statements/accuracy.ts";
+import { publicTrainingConfig } from "../ml/publicConfig.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { type AccuracyStatement, type ProofBundle } from "../verifier/types.ts";
 import { proveBundle } from "./groth16.ts";
@@ -84,6 +85,7 @@ export async function proveAccuracy(system: SisaSystem, testSet: CommittedDatase
     dataRoot: toHex32(s.dataRoot),
     modelRoot: toHex32(s.modelRoot),
     configHash: toHex32(s.configHash),
+    config: publicTrainingConfig(system.config),
   };
   const { bundle, seconds } = await proveBundle(key, witness.input, accuracySignalList(witness.publicSignals), statement);
   return { bundle, correct: s.correct, total: s.total, proveSeconds: seconds, key };

@@ -7,6 +7,7 @@ import type { ModelCommitment } from "../sisa/model.ts";
 import { shardOfSlot } from "../sisa/shards.ts";
 import { buildShardRetrainWitness, shardRetrainSignalList } from "../statements/shardRetrain.ts";
 import { ensureDevKey, type DevKeyOptions, type ProvingKey } from "../keys/devKeys.ts";
+import { publicTrainingConfig } from "../ml/publicConfig.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { type ProofBundle, type ShardRetrainStatement } from "../verifier/types.ts";
 import { proveBundle } from "./groth16.ts";
@@ -92,6 +93,7 @@ export async function proveShardRetrain(
     oldModelRoot: toHex32(s.oldModelRoot),
     newModelRoot: toHex32(s.newModelRoot),
     configHash: toHex32(s.configHash),
+    config: publicTrainingConfig(c),
     deleted: s.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
   };
   const { bundle, seconds } = await proveBundle(key, witness.input, shardRetrainSignalList(witness.publicSignals), statement);

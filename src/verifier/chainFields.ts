@@ -1,5 +1,4 @@
 import { SNARK_FIELD } from "../field.ts";
-import type { KeyManifest } from "../keys/manifest.ts";
 import { ModelCommitment } from "../sisa/model.ts";
 import { DELETION_REQUEST_STATUSES, LEDGER_ENTRY_KINDS } from "./auditTypes.ts";
 import type { ChainKeyReport } from "./chain.ts";
@@ -74,8 +73,7 @@ export function requestFieldProblems(r: Record<string, unknown>): string[] {
 }
 
 /** Root of the model tree with every shard untrained (2^S zero leaves), with poseidon-lite. */
-export function emptyModelRoot(manifest: KeyManifest): string {
-  const [shardDepth, , features] = manifest.params as [number, number, number];
+export function emptyModelRoot(shardDepth: number, features: number): string {
   return toHex32(ModelCommitment.empty(shardDepth, features, poseidonLite).root);
 }
 

@@ -2,6 +2,7 @@ import { poseidon1, poseidon2, poseidon3, poseidon4, poseidon5, poseidon6, posei
   poseidon10, poseidon11, poseidon12, poseidon13, poseidon14, poseidon15, poseidon16 } from "poseidon-lite";
 import { SNARK_FIELD } from "../field.ts";
 import type { KeyManifest } from "../keys/manifest.ts";
+import { DEFAULT_TRAINING_POLICY, publicConfigProblems, type TrainingPolicy } from "../ml/publicConfig.ts";
 import { parseDecimal, parseHex32 } from "./fieldText.ts";
 import { shardDeletionDigest } from "../sisa/digest.ts";
 import { stateHash } from "../sisa/model.ts";
@@ -44,7 +45,12 @@ export const STATEMENT_OF_TEMPLATE: Readonly<Record<string, Statement["type"]>> 
  * Checks that a statement agrees with the public signals and the key's parameters.
  * Returns the problems found (empty if none). Never throws.
  */
-export function checkStatement(statement: unknown, signals: readonly string[], manifest: KeyManifest): string[] {
+export function checkStatement(
+  statement: unknown,
+  signals: readonly string[],
+  manifest: KeyManifest,
+  policy: TrainingPolicy = DEFAULT_TRAINING_POLICY,
+): string[] {
   const expected = STATEMENT_OF_TEMPLATE[manifest.template];
   if (!expected) return [`the key for profile ${manifest.profile} proves template ${manifest.template}, which this verifier does not know`];
   if (!isObject(statement)) return ["bundle.statement is not an object"];
@@ -55,10 +61,33 @@ export function checkStatement(statement: unknown, signals: readonly string[], m
     case "dataset-deletion":
       return checkDeletion(statement as Partial<DeletionStatement>, signals, manifest);
     case "shard-retrain":
-      return checkShardRetrain(statement as Partial<ShardRetrainStatement>, signals, manifest);
+      return checkShardRetrain(statement as Partial<ShardRetrainStatement>, signals, manifest, policy);
     case "model-accuracy":
-      return checkAccuracy(statement as Partial<AccuracyStatement>, signals, manifest);
+      return checkAccuracy(statement as Partial<AccuracyStatement>, signals, manifest, policy);
   }
+}
+
+/**
+ * The readable config of a model-bearing statement: it must hash to the statement's configHash
+ * (with poseidon-lite), fit the key's template parameters (`fixed`: config field → the value the
+ * profile fixes) and pass the verifier's policy.
+ */
+function checkConfig(
+  config: unknown,
+  claimedHash: bigint | undefined,
+  fixed: Partial<Record<"shardDepth" | "dataDepth" | "features" | "epochs" | "maxDeletions", number>>,
+  manifest: KeyManifest,
+  policy: TrainingPolicy,
+): string[] {
+  const result = publicConfigProblems(config, claimedHash, poseidonLite, policy, "bundle.statement.config");
+  const problems = [...result.problems];
+  if (result.config) {
+    for (const [field, value] of Object.entries(fixed)) {
+      const actual = result.config[field as keyof typeof fixed];
+      if (actual !== value) problems.push(`bundle.statement.config.${field} is ${actual}, but profile ${manifest.profile} is built for ${value}`);
+    }
+  }
+  return problems;
 }
 
 function checkDeletion(s: Partial<DeletionStatement>, signals: readonly string[], manifest: KeyManifest): string[] {
@@ -72,8 +101,8 @@ function checkDeletion(s: Partial<DeletionStatement>, signals: readonly string[]
   return problems;
 }
 
-function checkShardRetrain(s: Partial<ShardRetrainStatement>, signals: readonly string[], manifest: KeyManifest): string[] {
-  const [shardDepth, dataDepth, , , maxDeletions] = manifest.params as [number, number, number, number, number];
+function checkShardRetrain(s: Partial<ShardRetrainStatement>, signals: readonly string[], manifest: KeyManifest, policy: TrainingPolicy): string[] {
+  const [shardDepth, dataDepth, features, epochs, maxDeletions] = manifest.params as [number, number, number, number, number];
   const problems = signalFields(s, ["oldState", "newState", "deletionDigest"], signals, manifest);
   const parts = hexFields(s, ["oldDataRoot", "newDataRoot", "oldModelRoot", "newModelRoot", "configHash"], problems);
   const shard = s.shard;
@@ -94,11 +123,12 @@ function checkShardRetrain(s: Partial<ShardRetrainStatement>, signals: readonly 
   if (shardDeletionDigest(shard, slots!, maxDeletions, poseidonLite) !== namedSignal("deletionDigest", signals, manifest)) {
     problems.push("bundle.statement.shard and deleted do not hash to the proved deletionDigest");
   }
+  problems.push(...checkConfig(s.config, parts.configHash, { shardDepth, dataDepth, features, epochs, maxDeletions }, manifest, policy));
   return problems;
 }
 
-function checkAccuracy(s: Partial<AccuracyStatement>, signals: readonly string[], manifest: KeyManifest): string[] {
-  const [, , testDepth] = manifest.params as [number, number, number];
+function checkAccuracy(s: Partial<AccuracyStatement>, signals: readonly string[], manifest: KeyManifest, policy: TrainingPolicy): string[] {
+  const [shardDepth, features, testDepth] = manifest.params as [number, number, number];
   const slots = 2 ** testDepth;
   const problems = signalFields(s, ["state", "testRoot"], signals, manifest);
   const parts = hexFields(s, ["dataRoot", "modelRoot", "configHash"], problems);
@@ -122,6 +152,10 @@ function checkAccuracy(s: Partial<AccuracyStatement>, signals: readonly string[]
   // state = Poseidon(dataRoot, modelRoot, configHash): the readable parts must be the proved state.
   if (stateHash(parts.dataRoot!, parts.modelRoot!, parts.configHash!, poseidonLite) !== namedSignal("state", signals, manifest)) {
     problems.push("bundle.statement.dataRoot/modelRoot/configHash do not hash to the proved state");
+  }
+  problems.push(...checkConfig(s.config, parts.configHash, { shardDepth, features }, manifest, policy));
+  if (isObject(s.config) && s.config.testRoot !== s.testRoot) {
+    problems.push("bundle.statement.testRoot is not the test root of bundle.statement.config: the accuracy would be on another test set than the one committed");
   }
   return problems;
 }

@@ -40,3 +40,16 @@ export function statementTransition(statement: unknown): StatementTransition | s
       return `statement type ${JSON.stringify(statement.type)} is not a state transition the ledger records`;
   }
 }
+
+/**
+ * The dataset root a statement leaves the data tree at (its new root, or for an attestation
+ * the root it attests), or undefined when the statement names none. Every statement the
+ * verifier knows only empties slots or leaves the tree as it is, so a slot that is empty at
+ * one entry of a valid chain is empty at every later one.
+ */
+export function dataRootAfter(statement: unknown): string | undefined {
+  if (!isObject(statement)) return undefined;
+  const field = { "dataset-deletion": "newRoot", "shard-retrain": "newDataRoot", "model-accuracy": "dataRoot" }[String(statement.type)];
+  const value = field === undefined ? undefined : statement[field];
+  return typeof value === "string" ? value : undefined;
+}

@@ -3,6 +3,7 @@ import { releaseCurve } from "../snarkjsThreads.ts";
 import { verificationKeyHash } from "./vkeyHash.ts";
 import { BASE_FIELD, parseDecimal, scalarProblem } from "./fieldText.ts";
 import { checkStatement, isObject } from "./statements.ts";
+import { DEFAULT_TRAINING_POLICY, type TrainingPolicy } from "../ml/publicConfig.ts";
 import {
   BUNDLE_FORMAT, BUNDLE_VERSION,
   type KeyRing, type ProofBundle, type TrustedKey, type VerificationKey, type VerificationResult,
@@ -17,6 +18,11 @@ export interface VerifyOptions {
    * forge such a proof: only for demos and tests.
    */
   allowDev?: boolean;
+  /**
+   * What training configs this verifier accepts (data-independent initial weights, a learning
+   * rate above a floor, …). Default {@link DEFAULT_TRAINING_POLICY}.
+   */
+  policy?: TrainingPolicy;
 }
 
 /**
@@ -58,7 +64,7 @@ export async function verifyBundle(input: unknown, options: VerifyOptions): Prom
     ...signalProblems(bundle.publicSignals, key),
     ...proofShapeProblems(bundle.proof),
   ];
-  if (reasons.length === 0) reasons.push(...checkStatement(bundle.statement, bundle.publicSignals, key.manifest));
+  if (reasons.length === 0) reasons.push(...checkStatement(bundle.statement, bundle.publicSignals, key.manifest, options.policy));
   if (reasons.length > 0) return reject(reasons, bundle, key);
 
   let ok = false;
@@ -152,6 +158,16 @@ function proofShapeProblems(proof: unknown): string[] {
   point(proof.pi_a, "bundle.proof.pi_a", 1);
   point(proof.pi_b, "bundle.proof.pi_b", 2);
   point(proof.pi_c, "bundle.proof.pi_c", 1);
+  // Only the canonical affine encoding (z = 1) is accepted: snarkjs would normalise any z ≠ 0,
+  // so one proof would have many encodings, and z = 0 encodes the point at infinity.
+  if (problems.length === 0) {
+    const affine = (z: unknown, where: string, one: unknown) => {
+      if (JSON.stringify(z) !== JSON.stringify(one)) problems.push(`${where} is not in canonical affine form: its z coordinate must be ${JSON.stringify(one)}`);
+    };
+    affine((proof.pi_a as unknown[])[2], "bundle.proof.pi_a", "1");
+    affine((proof.pi_b as unknown[])[2], "bundle.proof.pi_b", ["1", "0"]);
+    affine((proof.pi_c as unknown[])[2], "bundle.proof.pi_c", "1");
+  }
   return problems;
 }
 

@@ -4,9 +4,11 @@ import type { Ledger, StoredRequest } from "../ledger/ledger.ts";
 import { proveDeletion } from "../prover/deletion.ts";
 import { planUnlearning, proveUnlearning } from "../prover/unlearn.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
+import type { CommittedDataset } from "../dataset/commitment.ts";
 import { appendProof } from "./appendProof.ts";
 import { withWorkspaceLock } from "./lock.ts";
-import { deletionReceipt, recordDeletionReceipt } from "./receipts.ts";
+import { deletionReceipt, recordDeletionReceipt, writeRequestAcknowledgement } from "./receipts.ts";
+import { randomSalt } from "../dataset/leaf.ts";
 import { workspaceKey, type TrainWorkspaceOptions } from "./train.ts";
 import { openLedger, restoreState, workspacePaths, type WorkspaceState } from "./workspace.ts";
 
@@ -57,7 +59,10 @@ export async function forgetInWorkspace(dir: string, recordIds: readonly string[
       const remaining = resuming ? recordIds.filter((id) => !deleted.has(id)) : [...recordIds];
       if (remaining.length === 0) throw new Error(`deletion request ${requestId}: every record is already deleted, but the request is not marked proved`);
       dataset.slotsOf(remaining);
-      ledger.receiveRequest(requestId, recordIds);
+      // The request's salted commitment to its slots goes into the chain before any proof.
+      const opening = earlier ? undefined : { salt: randomSalt(), slots: dataset.slotsOf(recordIds).map((s) => ({ index: s.index, leaf: s.leaf })) };
+      const request = ledger.receiveRequest(requestId, recordIds, opening);
+      if (!earlier) await writeRequestAcknowledgement(workspacePaths(dir).receipts, ws.profile.name, request);
       log(`deletion request ${requestId}: ${recordIds.length} record(s)${resuming ? `, resuming with ${remaining.length} left` : ""}`);
       ledger.setRequestStatus(requestId, "proving");
       try {
@@ -99,7 +104,7 @@ async function forgetDeletion(
       bundle: result.bundle, key, after: { ...ws, dataset }, proveSeconds: result.proveSeconds,
       requestId, completesRequest: start + k >= ids.length,
     });
-    steps.push(await recordStep(dir, entry, bundlePath, slots, result.proveSeconds, log));
+    steps.push(await recordStep(dir, ledger, requestId, entry, bundlePath, slots, dataset, result.proveSeconds, log));
   }
   return steps;
 }
@@ -119,19 +124,27 @@ async function forgetSisa(
         bundle: step.bundle, key, after: { ...ws, system }, proveSeconds: step.proveSeconds,
         requestId, completesRequest: steps.length === plan.length - 1,
       });
-      steps.push(await recordStep(dir, entry, bundlePath, step.recordIds.map((id) => slotOf.get(id)!), step.proveSeconds, log));
+      steps.push(await recordStep(dir, ledger, requestId, entry, bundlePath, step.recordIds.map((id) => slotOf.get(id)!), system.dataset, step.proveSeconds, log));
     },
   });
   return steps;
 }
 
-/** Writes the deletion receipts of one appended step and reports it. */
+/**
+ * Writes the deletion receipts of one appended step (with each slot's non-membership path in
+ * `after`, the dataset the step moved to) and reports it.
+ */
 async function recordStep(
-  dir: string, entry: AuditEntry, bundlePath: string, slots: readonly { id: string; index: number }[], proveSeconds: number, log: Log,
+  dir: string, ledger: Ledger, requestId: string, entry: AuditEntry, bundlePath: string, slots: readonly { id: string; index: number }[],
+  after: CommittedDataset, proveSeconds: number, log: Log,
 ): Promise<ForgetStep> {
   const receiptsDir = workspacePaths(dir).receipts;
+  const request = ledger.request(requestId)!;
   const receiptPaths: string[] = [];
-  for (const slot of slots) receiptPaths.push(await recordDeletionReceipt(receiptsDir, deletionReceipt(slot.id, slot.index, entry)));
+  for (const slot of slots) {
+    const receipt = deletionReceipt(slot.id, slot.index, entry, request, after.merkleProof(slot.index).siblings);
+    receiptPaths.push(await recordDeletionReceipt(receiptsDir, receipt));
+  }
   const what = entry.bundle?.statement.type === "shard-retrain" ? `shard ${entry.bundle.statement.shard} retrained without` : "deleted";
   log(`${what} ${slots.map((s) => s.id).join(", ")}: proved in ${proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
   return { entry, bundlePath, recordIds: slots.map((s) => s.id), receiptPaths };

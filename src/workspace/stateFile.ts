@@ -1,5 +1,6 @@
 import type { CommittedSlot, DatasetSnapshot, DeletedSlotRecord } from "../dataset/commitment.ts";
 import type { TrainingConfig } from "../ml/config.ts";
+import { parsePublicTrainingConfig, publicTrainingConfig } from "../ml/publicConfig.ts";
 import type { ShardModel } from "../sisa/model.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 
@@ -67,10 +68,7 @@ export function serialiseState(state: ControllerState, roots: RecordedRoots): st
   };
   if (state.kind === "sisa") {
     const c = state.config;
-    json.config = {
-      shardDepth: c.shardDepth, dataDepth: c.dataDepth, features: c.features, epochs: c.epochs, maxDeletions: c.maxDeletions,
-      learningRate: c.learningRate.toString(), l2: c.l2.toString(), initialWeights: c.initialWeights.map(String), testRoot: toHex32(c.testRoot),
-    };
+    json.config = publicTrainingConfig(c);
     json.models = state.models.map(({ shard, model }) => ({ shard, salt: toHex32(model.salt), weights: model.weights.map(String) }));
     if (state.testSet) json.testSet = datasetJson(state.testSet);
   }
@@ -109,18 +107,9 @@ export function parseState(text: string, source: string): { state: ControllerSta
   const dataset = r.dataset(o.dataset, "$.dataset");
   if (o.kind === "deletion") return { state: { kind: "deletion", profile, dataset }, recorded };
   if (o.kind !== "sisa") throw new StateFileError(source, `$.kind must be "deletion" or "sisa"`);
-  const c = r.object(o.config, "$.config");
-  const config: TrainingConfig = {
-    shardDepth: r.index(c.shardDepth, "$.config.shardDepth"),
-    dataDepth: r.index(c.dataDepth, "$.config.dataDepth"),
-    features: r.index(c.features, "$.config.features"),
-    epochs: r.index(c.epochs, "$.config.epochs"),
-    maxDeletions: r.index(c.maxDeletions, "$.config.maxDeletions"),
-    learningRate: r.integer(c.learningRate, "$.config.learningRate"),
-    l2: r.integer(c.l2, "$.config.l2"),
-    initialWeights: r.array(c.initialWeights, "$.config.initialWeights").map((w, j) => r.integer(w, `$.config.initialWeights[${j}]`)),
-    testRoot: r.hex(c.testRoot, "$.config.testRoot"),
-  };
+  const parsed = parsePublicTrainingConfig(o.config, "$.config");
+  if ("problems" in parsed) throw new StateFileError(source, parsed.problems.join("; "));
+  const config: TrainingConfig = parsed.config;
   const models = r.array(o.models, "$.models").map((v, i) => {
     const at = `$.models[${i}]`;
     const m = r.object(v, at);
