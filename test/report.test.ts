@@ -29,12 +29,12 @@ describe("zkforget report (tiny SISA chain)", function () {
     const page = renderHtmlReport(fx.pkg, chain, { generatedAt: "2025-03-02T00:00:00.000Z", source: "audit.json" });
     assert.match(page, /^<!DOCTYPE html>/);
     assert.match(page, /<div class="verdict valid">VALID audit chain/);
-    assert.equal(count(page, /<tr data-seq="\d+"/g), 6);
-    const row = page.match(/<tr data-seq="4">.*?<\/tr>/s)![0];
-    const e4 = fx.pkg.entries[3]!;
-    const statement = e4.bundle!.statement as { shard: number; deleted: unknown[] };
-    assert.ok(row.includes(`<td>${e4.recordedAt}</td>`));
-    assert.ok(row.includes(`title="${e4.oldState}">${e4.oldState.slice(0, 10)}…${e4.oldState.slice(-4)}</span> → <span title="${e4.newState}">`));
+    assert.equal(count(page, /<tr data-seq="\d+"/g), 8);
+    const row = page.match(/<tr data-seq="5">.*?<\/tr>/s)![0];
+    const e5 = fx.pkg.entries[4]!;
+    const statement = e5.bundle!.statement as { shard: number; deleted: unknown[] };
+    assert.ok(row.includes(`<td>${e5.recordedAt}</td>`));
+    assert.ok(row.includes(`title="${e5.oldState}">${e5.oldState.slice(0, 10)}…${e5.oldState.slice(-4)}</span> → <span title="${e5.newState}">`));
     assert.ok(row.includes(`<td>${statement.shard}</td><td>${statement.deleted.length}</td><td>req-1</td>`));
     assert.match(row, /class="ok">verified/);
     assert.match(page, /<tr data-seq="1"><td>1<\/td><td>commit<\/td>.*recorded \(no proof\)/);
@@ -54,7 +54,9 @@ describe("zkforget report (tiny SISA chain)", function () {
 
   it("HTML: the latency chart is inline SVG with one point per proved request", async function () {
     const pkg = clonePackage(fx.pkg);
-    pkg.requests.push({ id: "req-3", recordCount: 1, status: "received", receivedAt: "2025-03-01T11:00:00.000Z", updatedAt: "2025-03-01T11:00:00.000Z", entries: [] });
+    pkg.requests.push({
+      id: "req-3", recordCount: 1, status: "received", receivedAt: "2025-03-01T11:00:00.000Z", updatedAt: "2025-03-01T11:00:00.000Z", entries: [], commitment: `0x${"0".repeat(63)}1`,
+    });
     const page = renderHtmlReport(pkg, await check(pkg));
     const svg = page.match(/<svg[^>]*class="chart".*?<\/svg>/s)![0];
     assert.equal(count(svg, /<circle class="point"/g), 2, "req-3 is not proved: no point");
@@ -105,16 +107,16 @@ describe("zkforget report (tiny SISA chain)", function () {
     const md = renderMarkdownReport(pkg, chain, { generatedAt: "2025-03-02T00:00:00.000Z" });
     assert.match(md, /^# zkforget audit report/);
     assert.match(md, /\*\*VALID audit chain\*\*/);
-    assert.equal(count(md, /^\| \d+ \| (commit|genesis|retrain) \|/gm), 6);
-    assert.match(md, /^\| 4 \| retrain \| \S+ \| 0x[0-9a-f]{8}…[0-9a-f]{4} → 0x[0-9a-f]{8}…[0-9a-f]{4} \| 0 \| 1 \| req-1 \| [\d.]+ s \| verified \|$/m);
+    assert.equal(count(md, /^\| \d+ \| (commit|genesis|request|retrain) \|/gm), 8);
+    assert.match(md, /^\| 5 \| retrain \| \S+ \| 0x[0-9a-f]{8}…[0-9a-f]{4} → 0x[0-9a-f]{8}…[0-9a-f]{4} \| 0 \| 1 \| req-1 \| [\d.]+ s \| verified \|$/m);
     assert.match(md, /\| sisa-d4-s1-f2-e2-k2 \| ShardRetrain\(1, 4, 2, 2, 2\) \| \*\*INSECURE dev key\*\*: anyone can forge proofs under it \| yes \|/);
     assert.match(md, /^```text\n2025-03-01 09:25 {2}req-1 {2}█{40} 25\.0 min\n2025-03-01 09:55 {2}req-2 {2}█{8} 5\.0 min\n```$/m);
     assert.match(md, /### Evaluation figures \(measured by the controller, not proved\)\n\n\| figure \| value \|\n\| --- \| --- \|\n\| accuracy \| 0\.953 \|/);
     const broken = clonePackage(fx.pkg);
     broken.entries.splice(2, 1);
     const text = renderMarkdownReport(broken, await check(broken));
-    assert.match(text, /\*\*BROKEN audit chain\*\* — first break: entry 4 \(retrain\): seq 4 follows seq 2/);
-    assert.match(text, /^\| 4 \| retrain \|.*\| \*\*BROKEN\*\*; seq 4 follows seq 2/m);
+    assert.match(text, /\*\*BROKEN audit chain\*\* — first break: entry 4 \(request\): seq 4 follows seq 2/);
+    assert.match(text, /^\| 4 \| request \|.*\| \*\*BROKEN\*\*; seq 4 follows seq 2/m);
     assert.match(text, /## All problems found\n\n1\. entry 4/);
   });
 
@@ -130,7 +132,7 @@ describe("zkforget report (tiny SISA chain)", function () {
       const out = join(dir, "out", "report.html");
       const html = zkforget([dir, "--keys", fx.keyDir, "--allow-dev", "--out", out]);
       assert.equal(html.code, 0, html.stderr);
-      assert.match(html.stderr, /VALID: 6 entries/);
+      assert.match(html.stderr, /VALID: 8 entries/);
       const page = await readFile(out, "utf8");
       assert.match(page, /VALID audit chain/);
       assert.ok(page.includes(`from ${join(dir, "audit.json")}`));

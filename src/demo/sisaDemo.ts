@@ -239,7 +239,7 @@ export function demoFollowUps(r: SisaDemoReport): string[] {
     `npx zkforget report --workspace ${ws} --out report.html --allow-dev${keys}`,
     `npx zkforget export --workspace ${ws} --out audit${keys}`,
     `npx zkforget requests --workspace ${ws}`,
-    `npx zkforget receipt check ${shellWord(r.receiptPaths[0]!)} --allow-dev`,
+    `npx zkforget receipt check ${shellWord(r.receiptPaths[0]!)} --audit audit --allow-dev${keys}`,
     `npx zkforget verify ${shellWord(r.bundlePaths.at(-1)!)} --allow-dev`,
   ];
 }

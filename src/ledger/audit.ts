@@ -10,8 +10,9 @@ export const EVALUATION_FILE = "evaluation.json";
 /**
  * The audit package of the ledger at `ledgerPath`: its entries with their bundles, its deletion
  * requests without the record ids, the key (vkey and manifest) of every profile an entry uses,
- * taken from `keys`, the config hash and shard count of a SISA workspace, and the parsed
- * `evaluation.json` next to the ledger when there is one. Nothing private goes in.
+ * taken from `keys`, the config hash and shard count of a SISA workspace, and the regulator's
+ * part of `evaluation.json` next to the ledger when there is one ({@link evaluationForRegulator}).
+ * Nothing private goes in.
  *
  * @throws LedgerError for a missing or corrupt ledger; Error when `keys` lacks a profile the
  *   ledger uses, or evaluation.json is not JSON
@@ -28,7 +29,7 @@ export async function auditPackageFromLedger(ledgerPath: string, keys: KeyRing, 
       if (!key) throw new Error(`no verification key for profile ${profile} (used by ${ledgerPath}); give the directory that holds it with --keys`);
       packageKeys[profile] = { vkey: key.vkey, manifest: key.manifest };
     }
-    const evaluation = await readEvaluation(join(dirname(ledgerPath), EVALUATION_FILE));
+    const evaluation = evaluationForRegulator(await readEvaluation(join(dirname(ledgerPath), EVALUATION_FILE)));
     return {
       format: AUDIT_FORMAT,
       version: AUDIT_VERSION,
@@ -44,6 +45,30 @@ export async function auditPackageFromLedger(ledgerPath: string, keys: KeyRing, 
   } finally {
     ledger.close();
   }
+}
+
+/**
+ * What of the controller's evaluation goes into the audit package: the figures a regulator
+ * needs to judge the unlearning as a whole — whether the unlearned model equals the reference
+ * retrained without the records, accuracy on the retained and test sets, the cost — and nothing
+ * about the forgotten records themselves. Left out: accuracy on the forget set and the
+ * membership-inference figures on it (per-forget-set facts about data subjects' records) and the
+ * shards their records were in. Returns undefined when there is no evaluation.
+ */
+export function evaluationForRegulator(evaluation: unknown): unknown {
+  if (typeof evaluation !== "object" || evaluation === null || Array.isArray(evaluation)) return undefined;
+  const e = evaluation as Record<string, unknown>;
+  const pick = (o: unknown, keys: readonly string[]) =>
+    typeof o === "object" && o !== null ? Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, (o as Record<string, unknown>)[k]])) : undefined;
+  const utility = typeof e.utility === "object" && e.utility !== null
+    ? Object.fromEntries(Object.entries(e.utility as Record<string, unknown>).map(([model, u]) => [model, pick(u, ["retain", "test"])]))
+    : undefined;
+  return {
+    ...pick(e, ["format", "version", "provenance", "startedAt", "finishedAt", "profile", "configHash", "shards", "states", "records", "exact", "efficiency"]),
+    forget: pick(e.forget, ["size", "proofs"]),
+    ...(utility ? { utility } : {}),
+    omitted: "accuracy on the forget set, membership-inference figures on it and the shards it touched are facts about data subjects' records; they stay with the controller",
+  };
 }
 
 async function readEvaluation(path: string): Promise<unknown> {

@@ -70,7 +70,7 @@ function status(ok: boolean, text: string): Markup {
 function timeline(m: ReportModel): Markup {
   return html`<h2>Timeline of states</h2>
 <table class="timeline">
-<thead><tr><th>#</th><th>kind</th><th>recorded at</th><th>old state → new state</th><th>shard</th><th>deleted</th><th>request</th><th>proving time</th><th>proof</th></tr></thead>
+<thead><tr><th>#</th><th>kind</th><th>recorded at (claimed)</th><th>old state → new state</th><th>shard</th><th>deleted</th><th>request</th><th>proving time</th><th>proof</th></tr></thead>
 <tbody>${m.timeline.map((r) => html`
 <tr data-seq="${r.seq}"${r.ok ? "" : html` class="bad"`}><td>${r.seq}</td><td>${r.kind}</td><td>${r.time}</td><td class="mono"><span title="${r.oldState}">${shortState(r.oldState)}</span> → <span title="${r.newState}">${shortState(r.newState)}</span></td><td>${r.shard}</td><td>${r.deleted}</td><td>${r.requestId}</td><td>${r.proveSeconds}</td><td>${status(r.ok, r.status)}${reasonList(r.reasons)}</td></tr>`)}
 </tbody>
@@ -82,7 +82,7 @@ function requests(m: ReportModel): Markup {
   const body = m.requests.length === 0
     ? html`<p class="note">No deletion requests.</p>`
     : html`<table class="requests">
-<thead><tr><th>request</th><th>status</th><th>records</th><th>received</th><th>proved</th><th>time to prove</th><th>proof compute</th><th>entries</th><th>verified</th></tr></thead>
+<thead><tr><th>request</th><th>status</th><th>records</th><th>received (claimed)</th><th>proved (claimed)</th><th>time to prove</th><th>proof compute</th><th>entries</th><th>verified</th></tr></thead>
 <tbody>${m.requests.map((r) => html`
 <tr data-request="${r.id}"${r.verified || r.status !== "proved" ? "" : html` class="bad"`}><td>${r.id}</td><td>${r.status}</td><td>${r.records}</td><td>${r.receivedAt}</td><td>${r.provedAt}</td><td>${r.timeToProve}</td><td>${r.proofCompute}</td><td>${r.entries}</td><td>${r.status === "proved" ? status(r.verified, r.verified ? "verified" : "NOT verified") : "—"}${reasonList(r.reasons)}</td></tr>`)}
 </tbody>

@@ -25,7 +25,7 @@ export function renderMarkdownReport(pkg: AuditPackage, chain: ChainReport, opti
     "",
     "## Timeline of states",
     "",
-    ...table(["#", "kind", "recorded at", "old state → new state", "shard", "deleted", "request", "proving time", "proof"],
+    ...table(["#", "kind", "recorded at (claimed)", "old state → new state", "shard", "deleted", "request", "proving time", "proof"],
       m.timeline.map((r) => [r.seq, r.kind, r.time, `${shortState(r.oldState)} → ${shortState(r.newState)}`, r.shard, r.deleted, r.requestId, r.proveSeconds,
         withReasons(r.ok ? r.status : `**${r.status}**`, r.reasons)])),
     "",
@@ -62,7 +62,7 @@ function requests(m: ReportModel): string[] {
     "## Deletion requests",
     "",
     ...(rows.length === 0 ? ["No deletion requests."]
-      : table(["request", "status", "records", "received", "proved", "time to prove", "proof compute", "entries", "verified"], rows)),
+      : table(["request", "status", "records", "received (claimed)", "proved (claimed)", "time to prove", "proof compute", "entries", "verified"], rows)),
     "",
     "### Proving latency per request",
     "",

@@ -17,7 +17,15 @@ export { deletionDigestOf, poseidonLite, describeStatement } from "./statements.
 export { toHex32 } from "./fieldText.ts";
 export * from "./types.ts";
 export * from "./auditTypes.ts";
-export { checkReceipt, merkleRootFromPath, RECEIPT_FORMAT, type Receipt, type InclusionReceipt, type DeletionReceipt, type ReceiptCheckOptions, type ReceiptCheckResult } from "./receiptCheck.ts";
+export {
+  checkReceipt, merkleRootFromPath, RECEIPT_FORMAT, RECEIPT_VERSION,
+  type Receipt, type InclusionReceipt, type RequestReceipt, type DeletionReceipt, type RequestOpeningJson, type ReceiptCheckOptions, type ReceiptCheckResult,
+} from "./receiptCheck.ts";
+export { requestCommitment, REQUEST_COMMITMENT_DOMAIN, type RequestedSlot } from "./requestCommitment.ts";
+export { bundleIdentity } from "./bundleIdentity.ts";
+export {
+  DEFAULT_TRAINING_POLICY, trainingPolicyProblems, parsePublicTrainingConfig, publicTrainingConfig, type TrainingPolicy,
+} from "../ml/publicConfig.ts";
 export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";
 
 /** A verification key with its manifest, as `keys/<profile>.vkey.json` + `.manifest.json` hold them. */

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { packageRoot } from "../../circuits/paths.ts";
 import { recordFieldElements } from "../../dataset/leaf.ts";
@@ -10,20 +10,28 @@ import { parseCommandArgs, UsageError, type Command } from "../command.ts";
 export const receiptCommand: Command = {
   name: "receipt",
   summary: "data subjects: check an inclusion or deletion receipt (exit 0 confirmed, 1 not confirmed)",
-  help: `Usage: zkforget receipt check RECEIPT [--bundle B] [--record JSON] [--keys DIR] [--allow-dev] [--json]
+  help: `Usage: zkforget receipt check RECEIPT [--audit PACKAGE] [--bundle B] [--record JSON] [--keys DIR] [--allow-dev] [--json]
 
 Tells a data subject, in plain words, what their receipt proves:
-  - inclusion receipt (receipts/<id>.json, given at commit): recomputes the leaf from the
-    record hash and salt, and the dataset root from the Merkle path; with --record, also the
-    record hash from your own record. "COMMITTED" means your record is in the committed dataset.
-  - deletion receipt (receipts/<id>.deletion.json, given after a deletion): verifies the proof
-    it carries with the standalone verifier and checks that your slot and leaf are among the
-    slots it deletes. "DELETED" means the record was deleted (and, for SISA, the shard's model
-    retrained without it).
-  - with --bundle B: checks proof B instead (e.g. one from the controller's audit package);
-    with an inclusion receipt this asks "did proof B delete my record?".
+  - inclusion receipt (receipts/<id>.json, given at commit): recomputes the dataset root from
+    the leaf and the Merkle path; with --record, also the leaf from your own record and the
+    receipt's salt; with --audit, that the published chain starts at this state.
+    "COMMITTED" means your record is in the committed dataset.
+  - request receipt (receipts/<request>.request.json, given when a deletion request is
+    received; needs --audit): the published chain records the request, committed to your slot.
+  - deletion receipt (receipts/<id>.deletion.json, given after a deletion; needs --audit):
+    the whole published chain verifies, its entry at the receipt's seq is this proof, the proof
+    deletes your slot and leaf, your request is recorded in the chain and answered, and a
+    non-membership path shows your slot empty. "DELETED" means the record was deleted (and, for
+    SISA, the shard's model retrained without it) in the chain the regulator sees — a proof on a
+    private fork of the controller's state is refused.
+  - with --bundle B: checks only that proof B deletes your slot (no chain).
+
+A receipt holds your slot's salt: with it anyone can test guesses of your record. Keep it
+secret, like a password.
 
 Options:
+  --audit PACKAGE the controller's PUBLISHED audit package (an export directory or audit.json)
   --bundle B      a proof bundle file to check the receipt's slot against
   --record JSON   your record, {"features": [x, …], "label": y} in the dataset's column order,
                   inline or as a file
@@ -34,6 +42,7 @@ Options:
 Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
+      audit: { type: "string" },
       bundle: { type: "string" },
       record: { type: "string" },
       keys: { type: "string" },
@@ -43,6 +52,7 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
     if (positionals[0] !== "check" || positionals.length !== 2) throw new UsageError("usage: zkforget receipt check RECEIPT");
     const receipt = await readText(positionals[1]!, "receipt");
     const bundle = values.bundle !== undefined ? await readText(values.bundle, "bundle") : undefined;
+    const audit = values.audit !== undefined ? await readAuditPackage(values.audit) : undefined;
     const fieldElements = values.record !== undefined ? await recordElements(values.record) : undefined;
     let keys: KeyRing | undefined;
     try {
@@ -62,6 +72,7 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
       ...(keys ? { keys } : {}),
       allowDev: values["allow-dev"] === true,
       ...(bundleJson !== undefined ? { bundle: bundleJson } : {}),
+      ...(audit !== undefined ? { audit } : {}),
       ...(fieldElements ? { recordFieldElements: fieldElements } : {}),
     });
     await releaseVerifierThreads();
@@ -70,6 +81,12 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
     return result.ok ? 0 : 1;
   },
 };
+
+/** The audit package text: `PATH/audit.json` for an export directory, else PATH itself. */
+async function readAuditPackage(path: string): Promise<string> {
+  const isDir = await stat(path).then((s) => s.isDirectory(), () => false);
+  return readText(isDir ? join(path, "audit.json") : path, "audit package");
+}
 
 async function readText(path: string, what: string): Promise<string> {
   try {
