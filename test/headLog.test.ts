@@ -341,6 +341,10 @@ describe("signed chain-head log", function () {
       const proof = JSON.parse(cmp.stdout) as unknown;
       assert.deepEqual(checkEquivocation(proof, { controllerKey: head.controller }), []);
       assert.match(cmp.stderr, /EQUIVOCATION: .*two different chains at seq 2/);
+      await writeFile(join(ws, "proof.json"), cmp.stdout);
+      const checked = runCli(["head", "check-proof", join(ws, "proof.json"), "--controller-key", head.controller]);
+      assert.equal(checked.code, 0, checked.stdout);
+      assert.match(checked.stdout, /^PROVED: the controller .* signed two different chains at seq 2/);
       const forkVerify = runCli(["head", "verify", otherFile, ws, "--keys", f.keysDir]);
       assert.equal(forkVerify.code, 1);
       assert.match(forkVerify.stdout, /head 2 of the log \(seq 2\) names chain digest cdcd/);

@@ -1,9 +1,10 @@
 import { join } from "node:path";
+import { readJsonFile } from "../../fsAtomic.ts";
 import { packageRoot } from "../../circuits/paths.ts";
 import { HeadLogFileError, readHeadLogFile } from "../../ledger/headLogFile.ts";
 import { publishHead } from "../../ledger/heads.ts";
 import { AuditSourceError, readAuditSource } from "../../report/auditSource.ts";
-import { headsMatchChain, findEquivocation, verifyHeadLog } from "../../verifier/headLog.ts";
+import { checkEquivocation, findEquivocation, headsMatchChain, verifyHeadLog, type Equivocation } from "../../verifier/headLog.ts";
 import { loadKeyRing } from "../../verifier/index.ts";
 import { isObject } from "../../verifier/statements.ts";
 import { DEFAULT_WORKSPACE, openLedger, workspacePaths } from "../../workspace/workspace.ts";
@@ -13,12 +14,14 @@ import { VERIFY_CHAIN_EXIT } from "./verifyChain.ts";
 /** Exit codes of `zkforget head verify` and `head compare` (those of verify-chain). */
 export const HEAD_EXIT = VERIFY_CHAIN_EXIT;
 
+/** `zkforget head`: publish (controller), verify, compare and check-proof (anyone). */
 export const headCommand: Command = {
   name: "head",
   summary: "publish, verify and compare signed chain heads (catch a controller showing different chains)",
   help: `Usage: zkforget head publish [--workspace DIR]
        zkforget head verify HEADS.jsonl LEDGER_OR_EXPORT [--controller-key HEX] [--keys DIR]
        zkforget head compare A.jsonl B.jsonl [--controller-key HEX]
+       zkforget head check-proof PROOF.json [--controller-key HEX]
 
 publish   (controller) signs the ledger's current head (entry count, last state, chain
           digest), links it to the last published head and appends it to the workspace's
@@ -31,6 +34,8 @@ verify    checks a head log (signatures by one key, each head linked to the one 
 compare   compares two head logs (e.g. the one you were shown and the one another party
           was shown) and prints a signed proof of equivocation if the controller signed two
           different chains at one seq, or two different successors of one head.
+check-proof  checks an equivocation proof that compare printed, on its own: both heads
+          validly signed by the controller key and contradicting each other.
 
 The signature alone proves nothing to a party who never compares: the controller can sign
 a different log for everyone. It is the comparison (or a place where the controller cannot
@@ -43,14 +48,16 @@ Options:
   --keys DIR             trusted keys, needed only to read a ledger (default: zkforget's keys/)
 
 Exit codes: verify 0 consistent, 1 broken; compare 0 no contradiction found, 1 equivocation
-proved (the proof is printed on stdout); 2 the input could not be used (missing file, not
+proved (the proof is printed on stdout); check-proof 0 the controller equivocated, 1 the
+proof does not hold; 2 the input could not be used (missing file, not
 JSON; for compare also: heads with a bad signature or another key, left out of the comparison).`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "publish") return publish(rest);
     if (sub === "verify") return verify(rest);
     if (sub === "compare") return compare(rest);
-    throw new UsageError(`give a subcommand: publish, verify or compare${sub === undefined ? "" : ` (got ${JSON.stringify(sub)})`}`);
+    if (sub === "check-proof") return checkProof(rest);
+    throw new UsageError(`give a subcommand: publish, verify, compare or check-proof${sub === undefined ? "" : ` (got ${JSON.stringify(sub)})`}`);
   },
 };
 
@@ -122,6 +129,26 @@ async function compare(argv: string[]): Promise<number> {
   if (notes.length) lines.push("INCOMPLETE: these heads could not be compared:", ...notes);
   process.stdout.write(`${lines.join("\n")}\n`);
   return notes.length ? HEAD_EXIT.unusable : HEAD_EXIT.valid;
+}
+
+async function checkProof(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { "controller-key": { type: "string" } });
+  if (positionals.length !== 1) throw new UsageError("give one PROOF.json");
+  let proof: unknown;
+  try {
+    proof = await readJsonFile(positionals[0]!, "equivocation proof");
+  } catch (error) {
+    process.stdout.write(`UNUSABLE: ${(error as Error).message}\n`);
+    return HEAD_EXIT.unusable;
+  }
+  const problems = checkEquivocation(proof, keyOption(values["controller-key"]));
+  if (problems.length > 0) {
+    process.stdout.write(`NOT PROVED: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}\n`);
+    return HEAD_EXIT.broken;
+  }
+  const { reason } = proof as Equivocation;
+  process.stdout.write(`PROVED: ${reason}\n${values["controller-key"] === undefined ? "note: the key is the proof's own; pin the controller's with --controller-key\n" : ""}`);
+  return HEAD_EXIT.valid;
 }
 
 function keyOption(key: string | undefined): { controllerKey?: string } {
