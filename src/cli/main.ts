@@ -13,9 +13,10 @@ import { verifyCommand } from "./commands/verify.ts";
 import { verifyChainCommand } from "./commands/verifyChain.ts";
 import { proveAccuracyCommand } from "./commands/proveAccuracy.ts";
 import { reportCommand } from "./commands/report.ts";
+import { headCommand } from "./commands/head.ts";
 import { UsageError, type Command } from "./command.ts";
 
-const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand];
+const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, headCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
