@@ -1,6 +1,7 @@
-import { mkdir, readdir } from "node:fs/promises";
-import { join } from "node:path";
-import { writeFileAtomically } from "../fsAtomic.ts";
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { pathExists, writeFileAtomically } from "../fsAtomic.ts";
+import { HEADS_FILE } from "./heads.ts";
 import type { AuditPackage } from "../verifier/auditTypes.ts";
 import type { KeyRing } from "../verifier/types.ts";
 import { auditPackageFromLedger, bundleFileName } from "./audit.ts";
@@ -46,6 +47,10 @@ export async function exportAuditDirectory(ledgerPath: string, keys: KeyRing, ou
     await write(join("keys", `${profile}.vkey.json`), `${JSON.stringify(key.vkey, null, 1)}\n`);
     await write(join("keys", `${profile}.manifest.json`), `${JSON.stringify(key.manifest, null, 1)}\n`);
   }
+  // The controller's signed head log, when the workspace publishes one: it lets anyone compare
+  // the chain they were shown with the heads others were shown (see verifier/headLog.ts).
+  const heads = join(dirname(ledgerPath), HEADS_FILE);
+  if (await pathExists(heads)) await write(HEADS_FILE, await readFile(heads, "utf8"));
   await write("README.md", auditReadme(pkg));
   return { pkg, files };
 }

@@ -23,6 +23,12 @@ export {
 } from "./receiptCheck.ts";
 export { requestCommitment, REQUEST_COMMITMENT_DOMAIN, type RequestedSlot } from "./requestCommitment.ts";
 export { bundleIdentity } from "./bundleIdentity.ts";
+export { entryDigest, chainDigests, CHAIN_DIGEST_DOMAIN, EMPTY_CHAIN_DIGEST, ChainDigestError } from "./chainDigest.ts";
+export {
+  verifyHeadLog, headMatchesChain, headsMatchChain, findEquivocation, checkEquivocation, signHead, headHash, parseSignedHead,
+  HEAD_FORMAT, HEAD_VERSION, EQUIVOCATION_FORMAT,
+  type SignedHead, type UnsignedHead, type HeadLogOptions, type HeadLogReport, type Equivocation, type EquivocationSearch,
+} from "./headLog.ts";
 export {
   DEFAULT_TRAINING_POLICY, trainingPolicyProblems, parsePublicTrainingConfig, publicTrainingConfig, type TrainingPolicy,
 } from "../ml/publicConfig.ts";

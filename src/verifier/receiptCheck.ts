@@ -12,6 +12,7 @@ import { bundleIdentity } from "./bundleIdentity.ts";
 import { describeProblem, verifyAuditPackage, type ChainReport } from "./chain.ts";
 import { requestCommitment } from "./requestCommitment.ts";
 import { dataRootAfter } from "./transition.ts";
+import { headMatchesChain, verifyHeadLog } from "./headLog.ts";
 
 /**
  * Receipts a data subject holds, and checking them. An inclusion receipt (given at commit)
@@ -121,6 +122,14 @@ export interface ReceiptCheckOptions {
    * chain's genesis.
    */
   audit?: unknown;
+  /**
+   * The controller's signed head log (heads.jsonl lines, parsed). With it, the audit package must
+   * be the chain the controller's last signed head commits to, so a receipt is checked against
+   * the chain the controller signed for everyone, not one made up for this subject.
+   */
+  heads?: readonly unknown[];
+  /** The controller's Ed25519 public key (hex) the head log must be signed with (published by the controller). */
+  controllerKey?: string;
   /**
    * A deletion proof bundle to check instead of the receipt's own (for an inclusion receipt:
    * check that this proof deleted the receipt's slot).
@@ -320,6 +329,12 @@ async function publishedChain(options: ReceiptCheckOptions): Promise<{ entries: 
   });
   if (!report.valid) return `the published audit chain does not verify, so it confirms nothing: ${report.firstBreak ? describeProblem(report.firstBreak) : "unreadable"}`;
   const pkg = (typeof options.audit === "string" ? JSON.parse(options.audit) : options.audit) as AuditPackage;
+  if (options.heads !== undefined) {
+    const log = verifyHeadLog(options.heads, options.controllerKey !== undefined ? { controllerKey: options.controllerKey } : {});
+    if (!log.valid || !log.last) return `the controller's signed head log is not valid: ${log.problems[0] ?? "it has no heads"}`;
+    const mismatch = headMatchesChain(log.last, pkg.entries);
+    if (mismatch.length > 0) return `the audit package is not the chain the controller's last signed head (seq ${log.last.seq}) commits to: ${mismatch[0]}`;
+  }
   return { entries: pkg.entries, report };
 }
 

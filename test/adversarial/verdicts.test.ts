@@ -20,6 +20,10 @@ import { SISA_TEST_PROFILE, sisaFixture } from "../helpers/sisaFixture.ts";
 import { loadKeyRing } from "../../src/verifier/index.ts";
 import { publishKey } from "../../src/keys/devKeys.ts";
 import { mkdtemp } from "node:fs/promises";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { chainDigests } from "../../src/verifier/chainDigest.ts";
+import { signHead } from "../../src/verifier/headLog.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -158,6 +162,39 @@ describe("adversarial: a controller with genuine proofs cannot fool the verdicts
       assert.equal(against.ok, false);
       assert.ok(against.reasons.some((x) => /entry 5 is not the proof in your receipt/.test(x)), against.reasons.join("\n"));
       assert.ok(against.reasons.some((x) => /records request "req-x" with another commitment/.test(x)), against.reasons.join("\n"));
+    });
+
+    /** The honest deletion receipt of r2 (req-2, entry 8), as the workspace writes it. */
+    const honestReceipt = (pkg: AuditPackage): DeletionReceipt => {
+      const e = pkg.entries.find((x) => x.seq === 8)!;
+      const s = e.bundle!.statement as Extract<ProofBundle["statement"], { type: "shard-retrain" }>;
+      const slot = s.deleted[0]!;
+      const q = pkg.requests.find((x) => x.id === "req-2")!;
+      return {
+        format: "zkforget-receipt", version: 2, kind: "deletion", recordId: "r2", profile: SISA_TEST_PROFILE, index: slot.index, leaf: slot.leaf,
+        request: { requestId: "req-2", seq: 7, commitment: q.commitment, salt: q.salt!, slots: [slot] },
+        seq: 8, state: e.newState, bundle: e.bundle!,
+        absence: { dataRoot: s.newDataRoot, siblings: fx.system.dataset.merkleProof(slot.index).siblings.map(toHex32) },
+        deletedAt: e.recordedAt,
+      };
+    };
+
+    it("the honest deletion receipt is confirmed against the published chain and its signed head", async function () {
+      const secret = ed25519.utils.randomSecretKey();
+      const controller = bytesToHex(ed25519.getPublicKey(secret));
+      const digests = chainDigests(fx.pkg.entries);
+      const last = fx.pkg.entries[fx.pkg.entries.length - 1]!;
+      const head = signHead({ format: "zkforget-head", version: 1, controller, seq: last.seq, state: last.newState, chainDigest: digests[last.seq]!, prevHead: null, publishedAt: "2025-03-01T12:00:00.000Z" }, secret);
+      const r = await checkReceipt(honestReceipt(fx.pkg), { keys: fx.keys, allowDev: true, audit: fx.pkg, heads: [head], controllerKey: controller });
+      assert.equal(r.ok, true, r.reasons.join("\n"));
+      assert.match(r.verdict, /^DELETED: .* at entry 8 of the published chain, answering request "req-2"\. The slot is empty under data root 0x[0-9a-f]{64}, the latest published root/);
+
+      // The controller shows this subject a package that is not the chain its signed head commits to.
+      const other = clonePackage(fx.pkg);
+      other.entries[7]!.recordedAt = "2025-03-01T11:59:00.000Z";
+      const forked = await checkReceipt(honestReceipt(other), { keys: fx.keys, allowDev: true, audit: other, heads: [head], controllerKey: controller });
+      assert.equal(forked.ok, false);
+      assert.match(forked.verdict, /not the chain the controller's last signed head \(seq 8\) commits to/);
     });
 
     it("a malleated proof (−A, −B) is the same entry: identity never rests on proof bytes", async function () {

@@ -21,6 +21,8 @@ export interface AuditChainFixture {
   keys: KeyRing;
   /** Directory holding the trusted key (for `--keys`). */
   keyDir: string;
+  /** The controller's system after the last entry (records, salts, models). */
+  system: SisaSystem;
 }
 
 let built: Promise<AuditChainFixture> | undefined;
@@ -91,5 +93,5 @@ async function build(): Promise<AuditChainFixture> {
     requests,
     keys: Object.fromEntries([...keys].map(([name, k]) => [name, { vkey: k.vkey, manifest: k.manifest }])),
   };
-  return { pkg: clonePackage(pkg), keys, keyDir };
+  return { pkg: clonePackage(pkg), keys, keyDir, system };
 }

@@ -5,12 +5,13 @@ import { recordFieldElements } from "../../dataset/leaf.ts";
 import { encodeRecord } from "../../encoding/records.ts";
 import { loadKeyRing, releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
 import { checkReceipt } from "../../verifier/receiptCheck.ts";
+import { readHeadLogFile } from "../../ledger/headLogFile.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
 
 export const receiptCommand: Command = {
   name: "receipt",
   summary: "data subjects: check an inclusion or deletion receipt (exit 0 confirmed, 1 not confirmed)",
-  help: `Usage: zkforget receipt check RECEIPT [--audit PACKAGE] [--bundle B] [--record JSON] [--keys DIR] [--allow-dev] [--json]
+  help: `Usage: zkforget receipt check RECEIPT [--audit PACKAGE [--heads FILE] [--controller-key HEX]] [--bundle B] [--record JSON] [--keys DIR] [--allow-dev] [--json]
 
 Tells a data subject, in plain words, what their receipt proves:
   - inclusion receipt (receipts/<id>.json, given at commit): recomputes the dataset root from
@@ -32,6 +33,9 @@ secret, like a password.
 
 Options:
   --audit PACKAGE the controller's PUBLISHED audit package (an export directory or audit.json)
+  --heads FILE    the controller's signed head log (heads.jsonl): the package must be the chain
+                  its last head commits to
+  --controller-key HEX  the controller's published Ed25519 key the head log must be signed with
   --bundle B      a proof bundle file to check the receipt's slot against
   --record JSON   your record, {"features": [x, …], "label": y} in the dataset's column order,
                   inline or as a file
@@ -43,6 +47,8 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       audit: { type: "string" },
+      heads: { type: "string" },
+      "controller-key": { type: "string" },
       bundle: { type: "string" },
       record: { type: "string" },
       keys: { type: "string" },
@@ -53,6 +59,14 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
     const receipt = await readText(positionals[1]!, "receipt");
     const bundle = values.bundle !== undefined ? await readText(values.bundle, "bundle") : undefined;
     const audit = values.audit !== undefined ? await readAuditPackage(values.audit) : undefined;
+    let heads: unknown[] | undefined;
+    if (values.heads !== undefined) {
+      try {
+        heads = await readHeadLogFile(values.heads);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
     const fieldElements = values.record !== undefined ? await recordElements(values.record) : undefined;
     let keys: KeyRing | undefined;
     try {
@@ -73,6 +87,8 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
       allowDev: values["allow-dev"] === true,
       ...(bundleJson !== undefined ? { bundle: bundleJson } : {}),
       ...(audit !== undefined ? { audit } : {}),
+      ...(heads !== undefined ? { heads } : {}),
+      ...(values["controller-key"] !== undefined ? { controllerKey: values["controller-key"] } : {}),
       ...(fieldElements ? { recordFieldElements: fieldElements } : {}),
     });
     await releaseVerifierThreads();
