@@ -18,6 +18,7 @@ export { toHex32 } from "./fieldText.ts";
 export * from "./types.ts";
 export * from "./auditTypes.ts";
 export { checkReceipt, merkleRootFromPath, RECEIPT_FORMAT, type Receipt, type InclusionReceipt, type DeletionReceipt, type ReceiptCheckOptions, type ReceiptCheckResult } from "./receiptCheck.ts";
+export { subjectRecordElements } from "./subjectRecord.ts";
 export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";
 
 /** A verification key with its manifest, as `keys/<profile>.vkey.json` + `.manifest.json` hold them. */
