@@ -54,19 +54,6 @@ function trustedKeysPlugin(pairs: readonly unknown[]): Plugin {
   };
 }
 
-/**
- * Puts src/verifier/poseidonGrain.ts in place of src/verifier/poseidonTable.ts: the same
- * Poseidon, with constants computed on first use instead of poseidon-lite's 610 KB of data.
- */
-function poseidonGrainPlugin(root: string): Plugin {
-  return {
-    name: "zkforget-poseidon-grain",
-    setup(b) {
-      b.onResolve({ filter: /\/poseidonTable\.ts$/ }, () => ({ path: join(root, "src", "verifier", "poseidonGrain.ts") }));
-    },
-  };
-}
-
 function scriptsOf(metafile: Metafile, root: string): BuiltScript[] {
   return Object.entries(metafile.outputs)
     .filter(([file]) => file.endsWith(".js"))
@@ -92,6 +79,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuiltWeb>
   await mkdir(outDir, { recursive: true });
   const common = {
     bundle: true,
+    // Also applies package.json's "browser" map: poseidonGrain.ts in place of poseidonTable.ts.
     platform: "browser",
     // BigInt literals and ** need ES2020.
     target: "es2020",
@@ -107,7 +95,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuiltWeb>
     entryPoints: [join(web, "app.ts")],
     format: "iife",
     outfile: join(outDir, "app.js"),
-    plugins: [trustedKeysPlugin(pairs), poseidonGrainPlugin(root)],
+    plugins: [trustedKeysPlugin(pairs)],
   });
   const library = join(outDir, "zkforget-verifier.js");
   const lib = await build({
@@ -115,7 +103,6 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuiltWeb>
     entryPoints: [join(web, "verifier-entry.ts")],
     format: "esm",
     outfile: library,
-    plugins: [poseidonGrainPlugin(root)],
   });
   const page = join(outDir, "index.html");
   await copyFile(join(web, "index.html"), page);

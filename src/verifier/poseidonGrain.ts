@@ -1,6 +1,6 @@
 /**
- * The verifier's Poseidon for browsers (scripts/build-web.ts puts it in place of
- * src/verifier/poseidonTable.ts): the same function as poseidon-lite, circomlib's parameters,
+ * The verifier's Poseidon for browsers (package.json's "browser" map puts it in place of
+ * src/verifier/poseidonTable.ts for bundlers): the same function as poseidon-lite, circomlib's parameters,
  * but the round constants and MDS matrix are generated on first use of each arity with the
  * Grain LFSR of the Poseidon paper, as circomlib's constants were, by @noble/curves
  * (`grainGenConstants`, with its permutation `poseidon`). The page then carries a few hundred

@@ -1,9 +1,10 @@
 /**
  * The verifier's Poseidon (circomlib parameters) by input count, 1..16, in Node: poseidon-lite,
  * whose per-arity entry points carry their round constants as data (610 KB for the 16 arities).
- * That is too big for a page, so scripts/build-web.ts swaps this module for
- * src/verifier/poseidonGrain.ts, which computes the same constants on first use; a test checks
- * that both give the same hashes for every arity.
+ * That is too big for a page, so package.json's "browser" map puts src/verifier/poseidonGrain.ts
+ * (and its dist/ build) in place of this module for bundlers (esbuild in scripts/build-web.ts,
+ * webpack, …): the same Poseidon with the constants computed on first use. A test checks that
+ * both give the same hashes for every arity.
  */
 import { poseidon1 } from "poseidon-lite/poseidon1";
 import { poseidon2 } from "poseidon-lite/poseidon2";
