@@ -53,8 +53,7 @@ export function prepareKey(vkey: VerificationKey): PreparedKey {
     alphaBeta: bn254.pairing(alpha, beta),
     gammaLines: bn254.utils.calcPairingPrecomputes(point2(vkey.vk_gamma_2, "vk_gamma_2")),
     deltaLines: bn254.utils.calcPairingPrecomputes(point2(vkey.vk_delta_2, "vk_delta_2")),
-    // Public-input points are multiplied once per signal per proof: give each a wNAF table.
-    ic: vkey.IC.map((p, i) => expectPoint(decodeG1(p, `IC[${i}]`), "the verification key is unusable").precompute(8, false)),
+    ic: vkey.IC.map((p, i) => expectPoint(decodeG1(p, `IC[${i}]`), "the verification key is unusable")),
   };
   prepared.set(vkey, key);
   return key;
