@@ -13,8 +13,11 @@ import { loadDataset } from "../src/encoding/records.ts";
 import { inclusionReceipt } from "../src/workspace/receipts.ts";
 import { deletionFixture, TEST_PROFILE, type DeletionFixture } from "./helpers/deletionFixture.ts";
 
-/** Debian's Chromium (installed by .ci/run); playwright-core only drives it, it never downloads a browser. */
-const CHROMIUM = "/usr/bin/chromium";
+/**
+ * Debian's Chromium (installed by .ci/run), or the browser ZKFORGET_CHROMIUM names; playwright-core
+ * only drives it, it never downloads a browser.
+ */
+const CHROMIUM = process.env.ZKFORGET_CHROMIUM || "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
