@@ -1,5 +1,6 @@
 // Benchmarks: prints one JSON line per measurement (constraints, setup, prove and verify
-// seconds, peak memory), and the dev powers-of-tau generator against the snarkjs route.
+// seconds, peak memory; verify both with snarkjs and with the standalone verifier on @noble/curves),
+// and the dev powers-of-tau generator against the snarkjs route.
 //
 // Usage: npm run bench [-- --quick] [-- --profiles a,b] [-- --powers 12,14] [-- --accuracy a,b] [-- --only-accuracy]
 //        npm run bench -- --only-verifier [--verifier-profile P]
@@ -15,7 +16,7 @@
 // built into a fresh cache directory so that setup is measured from scratch.
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as snarkjs from "snarkjs";
@@ -28,6 +29,10 @@ import { CommittedDataset } from "../src/dataset/commitment.ts";
 import { loadDataset } from "../src/encoding/records.ts";
 import { ensureDevKey, type ProvingKey } from "../src/keys/devKeys.ts";
 import type { Groth16Proof } from "../src/verifier/types.ts";
+import { groth16Check } from "../src/verifier/groth16.ts";
+import { decodeProof } from "../src/verifier/proofPoints.ts";
+import { verifyBundle } from "../src/verifier/verify.ts";
+import { proveDeletion } from "../src/prover/deletion.ts";
 import { makeTrainingConfig, shardProfileParams } from "../src/ml/config.ts";
 import { proveWithKey } from "../src/prover/groth16.ts";
 import { proveAccuracy } from "../src/prover/accuracy.ts";
@@ -112,6 +117,18 @@ async function warmVerifySeconds(key: ProvingKey, publicSignals: string[], proof
   return median(times);
 }
 
+/** Median of 20 warm checks on the verifier's path (decode the points, noble pairing check), after one that prepares the key. */
+function warmNobleVerifySeconds(key: ProvingKey, publicSignals: string[], proof: Groth16Proof): number {
+  const once = () => {
+    const t = performance.now();
+    const decoded = decodeProof(proof);
+    if (!decoded.ok || !groth16Check(key.vkey, publicSignals.map(BigInt), decoded.value)) throw new Error("bench proof did not verify on noble");
+    return (performance.now() - t) / 1000;
+  };
+  once();
+  return median(Array.from({ length: 20 }, once));
+}
+
 function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
@@ -180,11 +197,12 @@ async function benchDeletionProfile(name: string, emit: (o: object) => void): Pr
     proveTimes.push(last.seconds);
   }
   const verifySeconds = await warmVerifySeconds(key, last!.publicSignals, last!.proof);
+  const nobleSeconds = warmNobleVerifySeconds(key, last!.publicSignals, last!.proof);
   emit({
     bench: "profile", profile: name, constraints: circuit.constraints,
     compileSeconds: round(compileSeconds), setupSeconds: round(keySeconds),
     proveSeconds: round(median(proveTimes)), proveSecondsAll: proveTimes.map((t) => round(t)),
-    verifySecondsWarm: round(verifySeconds, 4), deletionsPerProof: k,
+    verifySecondsWarm: round(verifySeconds, 4), verifySecondsWarmNoble: round(nobleSeconds, 4), deletionsPerProof: k,
   });
 }
 
@@ -219,12 +237,13 @@ async function benchShardProfile(name: string, emit: (o: object) => void): Promi
   const ids = full.dataset.liveSlots().filter((s) => shardOfSlot(s.index, p) === 0).slice(0, p.maxDeletions).map((s) => s.id);
   const retrain = await proveShardRetrain(full, 0, ids, { profile, key });
   const verifySeconds = await warmVerifySeconds(key, retrain.bundle.publicSignals, retrain.bundle.proof);
+  const nobleSeconds = warmNobleVerifySeconds(key, retrain.bundle.publicSignals, retrain.bundle.proof);
   const fullSeconds = fullTimes.reduce((a, b) => a + b, 0);
   emit({
     bench: "profile", profile: name, constraints: circuit.constraints, recordsPerShard: perShard, features: p.features, epochs: p.epochs,
     constraintsPerSampleEpoch: round(perSampleEpoch, 1),
     compileSeconds: round(compileSeconds), setupSeconds: round(keySeconds),
-    proveSeconds: round(retrain.proveSeconds), verifySecondsWarm: round(verifySeconds, 4),
+    proveSeconds: round(retrain.proveSeconds), verifySecondsWarm: round(verifySeconds, 4), verifySecondsWarmNoble: round(nobleSeconds, 4),
     deletedRecords: ids.length,
     retrainProveSecondsPerDeletedRecord: round(retrain.proveSeconds / ids.length),
     fullRetrainProveSeconds: round(fullSeconds), fullRetrainProveSecondsPerDeletedRecord: round(fullSeconds / ids.length),
@@ -270,12 +289,13 @@ async function benchAccuracyProfile(name: string, emit: (o: object) => void): Pr
     proveTimes.push(last.proveSeconds);
   }
   const verifySeconds = await warmVerifySeconds(key, last!.bundle.publicSignals, last!.bundle.proof);
+  const nobleSeconds = warmNobleVerifySeconds(key, last!.bundle.publicSignals, last!.bundle.proof);
   emit({
     bench: "accuracy", profile: name, constraints: circuit.constraints, testSlots: slots, testRecords: last!.total, features: p.features, shards: 2 ** p.shardDepth,
     constraintsPerTestRecord: round(perRecord, 1), predictionConstraintsPerRecord: prediction.constraints,
     commitmentConstraintsPerRecord: round(perRecord - prediction.constraints, 1), onceConstraints: round(circuit.constraints - perRecord * slots),
     ptauPower: key.manifest.ptau.power, compileSeconds: round(compileSeconds), setupSeconds: round(setupSeconds),
-    proveSeconds: round(median(proveTimes)), proveSecondsAll: proveTimes.map((t) => round(t)), verifySecondsWarm: round(verifySeconds, 4),
+    proveSeconds: round(median(proveTimes)), proveSecondsAll: proveTimes.map((t) => round(t)), verifySecondsWarm: round(verifySeconds, 4), verifySecondsWarmNoble: round(nobleSeconds, 4),
     correct: last!.correct, total: last!.total,
   });
 }
@@ -287,8 +307,6 @@ async function benchAccuracyProfile(name: string, emit: (o: object) => void): Pr
  * is the steadier figure), against snarkjs.groth16.verify warm on the same proof.
  */
 async function benchVerifier(name: string, emit: (o: object) => void): Promise<void> {
-  const { verifyBundle } = await import("../src/verifier/verify.ts");
-  const { proveDeletion } = await import("../src/prover/deletion.ts");
   const profile = getProfile(name);
   const key = await ensureDevKey(profile);
   const data = await loadDataset("data/demo.csv");
@@ -311,6 +329,6 @@ async function benchVerifier(name: string, emit: (o: object) => void): Promise<v
     bench: "verifier", profile: name, library: "@noble/curves", publicSignals: bundle.publicSignals.length,
     firstCallSeconds: round(first.wall, 4), warmSeconds: round(median(warm.map((w) => w.wall)), 4),
     warmCpuSeconds: round(median(warm.map((w) => w.cpu)), 4), warmMinSeconds: round(Math.min(...warm.map((w) => w.wall)), 4),
-    snarkjsWarmSeconds: round(snarkjsSeconds, 4), loadAverage: (await import("node:os")).loadavg()[0],
+    snarkjsWarmSeconds: round(snarkjsSeconds, 4), loadAverage: loadavg()[0],
   });
 }
