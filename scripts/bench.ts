@@ -1,17 +1,22 @@
 // Benchmarks: prints one JSON line per measurement (constraints, setup, prove and verify
-// seconds, peak memory), and the dev powers-of-tau generator against the snarkjs route.
+// seconds, peak memory; verify both with snarkjs and with the standalone verifier on @noble/curves),
+// and the dev powers-of-tau generator against the snarkjs route.
 //
 // Usage: npm run bench [-- --quick] [-- --profiles a,b] [-- --powers 12,14] [-- --accuracy a,b] [-- --only-accuracy]
+//        npm run bench -- --only-verifier [--verifier-profile P]
 //   --quick          skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
 //   --profiles       profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
 //   --accuracy       ModelAccuracy profiles to measure (default: accuracy-s3-f16-t8, 256 test records)
 //   --only-accuracy  measure only the accuracy profiles (no ptau routes, no other profiles)
+//   --only-verifier  only the standalone verifier (@noble/curves) on a real bundle of
+//                    --verifier-profile (default deletion-d8-k2), against snarkjs; uses the usual
+//                    cache ($ZKFORGET_CACHE), since it measures verification, not setup
 //
 // Each measurement runs in a child process so that its peak RSS is its own. Profiles are
 // built into a fresh cache directory so that setup is measured from scratch.
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as snarkjs from "snarkjs";
@@ -24,6 +29,10 @@ import { CommittedDataset } from "../src/dataset/commitment.ts";
 import { loadDataset } from "../src/encoding/records.ts";
 import { ensureDevKey, type ProvingKey } from "../src/keys/devKeys.ts";
 import type { Groth16Proof } from "../src/verifier/types.ts";
+import { groth16Check } from "../src/verifier/groth16.ts";
+import { decodeProof } from "../src/verifier/proofPoints.ts";
+import { verifyBundle } from "../src/verifier/verify.ts";
+import { proveDeletion } from "../src/prover/deletion.ts";
 import { makeTrainingConfig, shardProfileParams } from "../src/ml/config.ts";
 import { proveWithKey } from "../src/prover/groth16.ts";
 import { proveAccuracy } from "../src/prover/accuracy.ts";
@@ -43,6 +52,8 @@ const { values } = parseArgs({
     powers: { type: "string" },
     accuracy: { type: "string" },
     "only-accuracy": { type: "boolean" },
+    "only-verifier": { type: "boolean" },
+    "verifier-profile": { type: "string" },
     child: { type: "string" },
     arg: { type: "string" },
   },
@@ -55,6 +66,11 @@ if (values.child) {
 }
 
 async function runParent(): Promise<void> {
+  if (values["only-verifier"]) {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench.ts", "--child", "verifier", "--arg", values["verifier-profile"] ?? "deletion-d8-k2"], { encoding: "utf8", stdio: ["ignore", "inherit", "inherit"] });
+    if (r.status !== 0) throw new Error(`bench verifier failed (exit ${r.status})`);
+    return;
+  }
   const cache = await mkdtemp(join(tmpdir(), "zkf-bench-"));
   const env = { ...process.env, ZKFORGET_CACHE: cache };
   const child = (task: string, arg: string): Record<string, unknown> => {
@@ -101,6 +117,18 @@ async function warmVerifySeconds(key: ProvingKey, publicSignals: string[], proof
   return median(times);
 }
 
+/** Median of 20 warm checks on the verifier's path (decode the points, noble pairing check), after one that prepares the key. */
+function warmNobleVerifySeconds(key: ProvingKey, publicSignals: string[], proof: Groth16Proof): number {
+  const once = () => {
+    const t = performance.now();
+    const decoded = decodeProof(proof);
+    if (!decoded.ok || !groth16Check(key.vkey, publicSignals.map(BigInt), decoded.value)) throw new Error("bench proof did not verify on noble");
+    return (performance.now() - t) / 1000;
+  };
+  once();
+  return median(Array.from({ length: 20 }, once));
+}
+
 function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
@@ -134,6 +162,8 @@ async function runChild(task: string, arg: string): Promise<void> {
       emit({ bench: "snarkjs-ptau", power, seconds: round(newS + beaconS + prepareS), newSeconds: round(newS), beaconSeconds: round(beaconS), prepareSeconds: round(prepareS) });
     } else if (task === "accuracy") {
       await benchAccuracyProfile(arg, emit);
+    } else if (task === "verifier") {
+      await benchVerifier(arg, emit);
     } else if (task === "profile") {
           if (getProfile(arg).template === "ShardRetrain") await benchShardProfile(arg, emit);
       else await benchDeletionProfile(arg, emit);
@@ -167,11 +197,12 @@ async function benchDeletionProfile(name: string, emit: (o: object) => void): Pr
     proveTimes.push(last.seconds);
   }
   const verifySeconds = await warmVerifySeconds(key, last!.publicSignals, last!.proof);
+  const nobleSeconds = warmNobleVerifySeconds(key, last!.publicSignals, last!.proof);
   emit({
     bench: "profile", profile: name, constraints: circuit.constraints,
     compileSeconds: round(compileSeconds), setupSeconds: round(keySeconds),
     proveSeconds: round(median(proveTimes)), proveSecondsAll: proveTimes.map((t) => round(t)),
-    verifySecondsWarm: round(verifySeconds, 4), deletionsPerProof: k,
+    verifySecondsWarm: round(verifySeconds, 4), verifySecondsWarmNoble: round(nobleSeconds, 4), deletionsPerProof: k,
   });
 }
 
@@ -206,12 +237,13 @@ async function benchShardProfile(name: string, emit: (o: object) => void): Promi
   const ids = full.dataset.liveSlots().filter((s) => shardOfSlot(s.index, p) === 0).slice(0, p.maxDeletions).map((s) => s.id);
   const retrain = await proveShardRetrain(full, 0, ids, { profile, key });
   const verifySeconds = await warmVerifySeconds(key, retrain.bundle.publicSignals, retrain.bundle.proof);
+  const nobleSeconds = warmNobleVerifySeconds(key, retrain.bundle.publicSignals, retrain.bundle.proof);
   const fullSeconds = fullTimes.reduce((a, b) => a + b, 0);
   emit({
     bench: "profile", profile: name, constraints: circuit.constraints, recordsPerShard: perShard, features: p.features, epochs: p.epochs,
     constraintsPerSampleEpoch: round(perSampleEpoch, 1),
     compileSeconds: round(compileSeconds), setupSeconds: round(keySeconds),
-    proveSeconds: round(retrain.proveSeconds), verifySecondsWarm: round(verifySeconds, 4),
+    proveSeconds: round(retrain.proveSeconds), verifySecondsWarm: round(verifySeconds, 4), verifySecondsWarmNoble: round(nobleSeconds, 4),
     deletedRecords: ids.length,
     retrainProveSecondsPerDeletedRecord: round(retrain.proveSeconds / ids.length),
     fullRetrainProveSeconds: round(fullSeconds), fullRetrainProveSecondsPerDeletedRecord: round(fullSeconds / ids.length),
@@ -257,12 +289,46 @@ async function benchAccuracyProfile(name: string, emit: (o: object) => void): Pr
     proveTimes.push(last.proveSeconds);
   }
   const verifySeconds = await warmVerifySeconds(key, last!.bundle.publicSignals, last!.bundle.proof);
+  const nobleSeconds = warmNobleVerifySeconds(key, last!.bundle.publicSignals, last!.bundle.proof);
   emit({
     bench: "accuracy", profile: name, constraints: circuit.constraints, testSlots: slots, testRecords: last!.total, features: p.features, shards: 2 ** p.shardDepth,
     constraintsPerTestRecord: round(perRecord, 1), predictionConstraintsPerRecord: prediction.constraints,
     commitmentConstraintsPerRecord: round(perRecord - prediction.constraints, 1), onceConstraints: round(circuit.constraints - perRecord * slots),
     ptauPower: key.manifest.ptau.power, compileSeconds: round(compileSeconds), setupSeconds: round(setupSeconds),
-    proveSeconds: round(median(proveTimes)), proveSecondsAll: proveTimes.map((t) => round(t)), verifySecondsWarm: round(verifySeconds, 4),
+    proveSeconds: round(median(proveTimes)), proveSecondsAll: proveTimes.map((t) => round(t)), verifySecondsWarm: round(verifySeconds, 4), verifySecondsWarmNoble: round(nobleSeconds, 4),
     correct: last!.correct, total: last!.total,
+  });
+}
+
+/**
+ * verifyBundle (bundle checks, statement, the noble pairing check) on a real deletion bundle:
+ * the first call (which prepares the key: e(α, β) and the lines of γ and δ) and the median of 30
+ * warm calls, in wall-clock and in this process's CPU time (the machine is shared, so CPU time
+ * is the steadier figure), against snarkjs.groth16.verify warm on the same proof.
+ */
+async function benchVerifier(name: string, emit: (o: object) => void): Promise<void> {
+  const profile = getProfile(name);
+  const key = await ensureDevKey(profile);
+  const data = await loadDataset("data/demo.csv");
+  const dataset = CommittedDataset.commit({ ...data, records: data.records.slice(0, 40) }, profile.params[0]!, await getPoseidon());
+  const { bundle } = await proveDeletion(dataset, [data.records[3]!.id, data.records[17]!.id], { profile, key });
+  const keys = new Map([[profile.name, { vkey: key.vkey, manifest: key.manifest }]]);
+  const once = async () => {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    const result = await verifyBundle(bundle, { keys, allowDev: true });
+    const cpu = process.cpuUsage(c);
+    if (!result.valid) throw new Error(`bench bundle did not verify: ${result.reasons.join("; ")}`);
+    return { wall: (performance.now() - t) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+  };
+  const first = await once();
+  const warm = [];
+  for (let i = 0; i < 30; i++) warm.push(await once());
+  const snarkjsSeconds = await warmVerifySeconds(key, bundle.publicSignals, bundle.proof);
+  emit({
+    bench: "verifier", profile: name, library: "@noble/curves", publicSignals: bundle.publicSignals.length,
+    firstCallSeconds: round(first.wall, 4), warmSeconds: round(median(warm.map((w) => w.wall)), 4),
+    warmCpuSeconds: round(median(warm.map((w) => w.cpu)), 4), warmMinSeconds: round(Math.min(...warm.map((w) => w.wall)), 4),
+    snarkjsWarmSeconds: round(snarkjsSeconds, 4), loadAverage: loadavg()[0],
   });
 }

@@ -9,10 +9,15 @@ import {
   AUDIT_FORMAT, AUDIT_VERSION, describeStatement, releaseVerifierThreads, toHex32,
   type AuditPackage, type DeletionStatement, type ProofBundle,
 } from "../src/verifier/index.ts";
+import { loadDataset } from "../src/encoding/records.ts";
+import { inclusionReceipt } from "../src/workspace/receipts.ts";
 import { deletionFixture, TEST_PROFILE, type DeletionFixture } from "./helpers/deletionFixture.ts";
 
-/** Debian's Chromium (installed by .ci/run); playwright-core only drives it, it never downloads a browser. */
-const CHROMIUM = "/usr/bin/chromium";
+/**
+ * Debian's Chromium (installed by .ci/run), or the browser ZKFORGET_CHROMIUM names; playwright-core
+ * only drives it, it never downloads a browser.
+ */
+const CHROMIUM = process.env.ZKFORGET_CHROMIUM || "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -104,9 +109,14 @@ describe("browser verifier page (headless Chromium)", function () {
   }
 
   before(async function () {
-    await access(CHROMIUM).catch(() => {
-      throw new Error(`no Chromium at ${CHROMIUM}: install the Debian package (apt-get install chromium), as .ci/run does`);
-    });
+    const missing = await access(CHROMIUM).then(() => false, () => true);
+    if (missing) {
+      const why = `no Chromium at ${CHROMIUM}: install the Debian package (apt-get install chromium), as .ci/run does`;
+      // .ci/run sets ZKFORGET_REQUIRE_BROWSER=1: there a missing browser fails the run instead of hiding a whole test file.
+      if (process.env.ZKFORGET_REQUIRE_BROWSER === "1") throw new Error(`${why} (ZKFORGET_REQUIRE_BROWSER=1 requires the browser test)`);
+      console.warn(`\n  SKIPPED: the headless-browser verifier test, ${why}; set ZKFORGET_REQUIRE_BROWSER=1 to make this an error\n`);
+      this.skip();
+    }
     f = await deletionFixture(); // a real deletion-d8-k2 bundle, proved in this run
     outDir = await mkdtemp(join(tmpdir(), "zkf-web-"));
     const built = await buildWeb({ outDir }); // embeds the shipped keys/
@@ -209,5 +219,32 @@ describe("browser verifier page (headless Chromium)", function () {
     const shown = await verdictAfter(() => page.setInputFiles("#file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not json") }));
     assert.equal(shown.state, "invalid");
     assert.ok(shown.reasons.some((r) => r.startsWith("malformed JSON")), shown.reasons.join("\n"));
+  });
+
+  it("checks an inclusion receipt against the record the subject types in, in the page", async function () {
+    const data = await loadDataset("data/demo.csv");
+    const mine = data.records[5]!; // committed by the fixture and not deleted
+    const receipt = inclusionReceipt(f.dataset, mine.id, TEST_PROFILE);
+    await page.fill("#record", JSON.stringify({ features: mine.features, label: mine.label })); // input event only: no re-check yet
+    const confirmed = await verdictAfter(upload(`${mine.id}.json`, receipt));
+    assert.equal(confirmed.state, "valid", confirmed.reasons.join("\n"));
+    assert.equal(confirmed.verdict, "COMMITTED: receipt confirmed");
+    assert.match(confirmed.statement, new RegExp(`^COMMITTED: your record \\(checked against the record you gave\\) is committed in slot ${receipt.index} under dataset root ${receipt.dataRoot}`));
+
+    const changed = { features: mine.features.map((x, i) => (i === 0 ? x + 0.5 : x)), label: mine.label };
+    const refused = await verdictAfter(async () => {
+      await page.fill("#record", JSON.stringify(changed));
+      await page.dispatchEvent("#record", "change");
+    });
+    assert.equal(refused.state, "invalid");
+    assert.deepEqual(refused.reasons, ["your record does not hash to the receipt's recordHash: the record you gave is not the one committed in this slot"]);
+
+    const unreadable = await verdictAfter(async () => {
+      await page.fill("#record", '{"features": "nope"}');
+      await page.dispatchEvent("#record", "change");
+    });
+    assert.equal(unreadable.verdict, "NOT CONFIRMED: your record cannot be read");
+    assert.deepEqual(unreadable.reasons, ['the record must be {"features": [numbers…], "label": number}']);
+    await page.fill("#record", "");
   });
 });

@@ -88,7 +88,7 @@ describe("verifier (distrusts the prover)", function () {
     await expectReason(tampered(f.bundle, (b) => { b.proof.pi_a = [...b.proof.pi_c]; }), /Groth16 proof does not verify|could not be checked/);
   });
 
-  it("rejects malformed proofs with a reason instead of letting snarkjs throw", async function () {
+  it("rejects malformed proofs with a reason naming the coordinate", async function () {
     await expectReason(tampered(f.bundle, (b) => { (b.proof as unknown as Record<string, unknown>).pi_b = [["1"], ["1", "2"], ["1", "2"]]; }), /pi_b\[0\] must be a pair/);
     await expectReason(tampered(f.bundle, (b) => { delete (b.proof as unknown as Record<string, unknown>).pi_c; }), /pi_c must be a list of 3/);
     await expectReason(tampered(f.bundle, (b) => { b.proof.pi_a[0] = "x"; }), /pi_a\[0\] is not a canonical base-field coordinate/);

@@ -1,13 +1,13 @@
 /**
  * The static verification page (web/index.html): reads a dropped or chosen file, verifies it
- * as a proof bundle or an audit package against the keys embedded at build time, and shows
- * the verdict with its reasons. Everything shown from the file is untrusted, so it is only
+ * as a proof bundle, an audit package or a receipt (with the subject's own record, if typed
+ * in) against the keys embedded at build time, and shows the verdict with its reasons. Everything shown from the file is untrusted, so it is only
  * ever written with textContent, never parsed as HTML.
  */
 import trustedKeys from "zkforget:trusted-keys";
 import {
-  AUDIT_FORMAT, describeProblem, describeStatement, keyRingOf, verifyAuditPackage, verifyBundle,
-  type ChainReport, type KeyManifest, type Statement,
+  AUDIT_FORMAT, RECEIPT_FORMAT, checkReceipt, describeProblem, describeStatement, keyRingOf, subjectRecordElements,
+  verifyAuditPackage, verifyBundle, type ChainReport, type KeyManifest, type Statement,
 } from "./verifier-entry.ts";
 
 /** What the result section shows for one verification. */
@@ -41,6 +41,7 @@ const fileInput = byId<HTMLInputElement>("file");
 const drop = byId("drop");
 const allowDevBox = byId<HTMLInputElement>("allow-dev");
 const configHashInput = byId<HTMLInputElement>("config-hash");
+const recordInput = byId<HTMLTextAreaElement>("record");
 const verdictEl = byId("verdict");
 
 /** The last file read, so that changing an option re-checks it. */
@@ -124,6 +125,30 @@ async function checkPackage(pkg: Record<string, unknown>, allowDev: boolean): Pr
   };
 }
 
+/** A receipt, checked against the subject's record when one is typed in (the record never leaves the page). */
+async function checkReceiptFile(receipt: Record<string, unknown>, allowDev: boolean): Promise<Verdict> {
+  const recordText = recordInput.value.trim();
+  let recordFieldElements: bigint[] | undefined;
+  if (recordText !== "") {
+    try {
+      recordFieldElements = subjectRecordElements(recordText);
+    } catch (error) {
+      return { valid: false, headline: "NOT CONFIRMED: your record cannot be read", reasons: [(error as Error).message] };
+    }
+  }
+  const result = await checkReceipt(receipt, { keys, allowDev, ...(recordFieldElements ? { recordFieldElements } : {}) });
+  const bundle = isRecord(receipt.bundle) ? receipt.bundle : undefined;
+  const dev = typeof receipt.profile === "string" && keys.get(receipt.profile)?.manifest.security === "insecure-dev" && bundle !== undefined;
+  return {
+    valid: result.ok,
+    headline: result.ok ? `${result.finding === "deleted" ? "DELETED" : "COMMITTED"}: receipt confirmed` : "NOT CONFIRMED: receipt",
+    ...(dev ? { devNote: allowDev ? DEV_ACCEPTED : DEV_REFUSED } : {}),
+    statement: result.verdict,
+    ...(typeof receipt.profile === "string" ? { key: keyText(receipt.profile) ?? `No trusted key for profile ${receipt.profile}` } : {}),
+    reasons: result.reasons,
+  };
+}
+
 async function check(text: string, allowDev: boolean): Promise<Verdict> {
   let data: unknown;
   try {
@@ -132,6 +157,7 @@ async function check(text: string, allowDev: boolean): Promise<Verdict> {
     return { valid: false, headline: "INVALID: not a JSON file", reasons: [`malformed JSON: ${(error as Error).message}`] };
   }
   if (isRecord(data) && data.format === AUDIT_FORMAT) return checkPackage(data, allowDev);
+  if (isRecord(data) && data.format === RECEIPT_FORMAT) return checkReceiptFile(data, allowDev);
   return checkBundle(data, allowDev);
 }
 
@@ -206,6 +232,7 @@ async function load(file: File | undefined): Promise<void> {
 fileInput.addEventListener("change", () => void load(fileInput.files?.[0]));
 allowDevBox.addEventListener("change", () => void run());
 configHashInput.addEventListener("change", () => void run());
+recordInput.addEventListener("change", () => void run());
 // Dropping anywhere must not make the browser navigate away to the file.
 for (const type of ["dragover", "drop"] as const) document.addEventListener(type, (event) => event.preventDefault());
 drop.addEventListener("dragover", () => drop.classList.add("over"));

@@ -32,6 +32,7 @@ export {
 export {
   DEFAULT_TRAINING_POLICY, trainingPolicyProblems, parsePublicTrainingConfig, publicTrainingConfig, type TrainingPolicy,
 } from "../ml/publicConfig.ts";
+export { subjectRecordElements } from "./subjectRecord.ts";
 export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";
 
 /** A verification key with its manifest, as `keys/<profile>.vkey.json` + `.manifest.json` hold them. */

@@ -1,5 +1,3 @@
-import { poseidon1, poseidon2, poseidon3, poseidon4, poseidon5, poseidon6, poseidon7, poseidon8, poseidon9,
-  poseidon10, poseidon11, poseidon12, poseidon13, poseidon14, poseidon15, poseidon16 } from "poseidon-lite";
 import { SNARK_FIELD } from "../field.ts";
 import type { KeyManifest } from "../keys/manifest.ts";
 import { DEFAULT_TRAINING_POLICY, publicConfigProblems, type TrainingPolicy } from "../ml/publicConfig.ts";
@@ -7,6 +5,7 @@ import { parseDecimal, parseHex32 } from "./fieldText.ts";
 import { shardDeletionDigest } from "../sisa/digest.ts";
 import { stateHash } from "../sisa/model.ts";
 import { slotDigest } from "../statements/slotDigest.ts";
+import { poseidonOfArity } from "./poseidonTable.ts";
 import type { AccuracyStatement, DeletionStatement, ShardRetrainStatement, Statement } from "./types.ts";
 
 /**
@@ -16,12 +15,9 @@ import type { AccuracyStatement, DeletionStatement, ShardRetrainStatement, State
  * code with the prover and runs in a browser.
  */
 
-const POSEIDON_BY_ARITY = [poseidon1, poseidon2, poseidon3, poseidon4, poseidon5, poseidon6, poseidon7, poseidon8,
-  poseidon9, poseidon10, poseidon11, poseidon12, poseidon13, poseidon14, poseidon15, poseidon16];
-
-/** Poseidon with circomlib parameters for 1..16 inputs (poseidon-lite). */
+/** Poseidon with circomlib parameters for 1..16 inputs (poseidon-lite; in a page, src/verifier/poseidonGrain.ts). */
 export function poseidonLite(inputs: readonly bigint[]): bigint {
-  const fn = POSEIDON_BY_ARITY[inputs.length - 1];
+  const fn = poseidonOfArity(inputs.length);
   if (!fn) throw new RangeError(`Poseidon takes 1 to 16 inputs, got ${inputs.length}`);
   return fn([...inputs]);
 }

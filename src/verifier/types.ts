@@ -3,7 +3,7 @@ import type { PublicTrainingConfig } from "../ml/publicConfig.ts";
 
 export type { PublicTrainingConfig };
 
-/** A Groth16 proof as snarkjs writes it (decimal strings, projective coordinates). */
+/** A Groth16 proof as snarkjs writes it: decimal strings, each point affine with z = 1 (the verifier accepts no other encoding). */
 export interface Groth16Proof {
   pi_a: [string, string, string];
   pi_b: [[string, string], [string, string], [string, string]];

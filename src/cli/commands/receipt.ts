@@ -1,11 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { packageRoot } from "../../circuits/paths.ts";
-import { recordFieldElements } from "../../dataset/leaf.ts";
-import { encodeRecord } from "../../encoding/records.ts";
 import { loadKeyRing, releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
 import { checkReceipt } from "../../verifier/receiptCheck.ts";
 import { readHeadLogFile } from "../../ledger/headLogFile.ts";
+import { subjectRecordElements } from "../../verifier/subjectRecord.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
 
 export const receiptCommand: Command = {
@@ -115,18 +114,8 @@ async function readText(path: string, what: string): Promise<string> {
 /** The field elements of the subject's record, given inline or as a file. */
 async function recordElements(arg: string): Promise<bigint[]> {
   const text = arg.trim().startsWith("{") ? arg : await readText(arg, "record");
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--record is not valid JSON: ${(error as Error).message}`);
-  }
-  const r = raw as { features?: unknown; label?: unknown };
-  if (typeof raw !== "object" || raw === null || !Array.isArray(r.features) || !r.features.every((x) => typeof x === "number") || typeof r.label !== "number") {
-    throw new UsageError('--record must be {"features": [numbers…], "label": number}');
-  }
-  try {
-    return recordFieldElements(encodeRecord({ id: "your record", features: r.features as number[], label: r.label }));
+    return subjectRecordElements(text);
   } catch (error) {
     throw new UsageError(`--record: ${(error as Error).message}`);
   }
