@@ -56,7 +56,7 @@ describe("zkforget report (tiny SISA chain)", function () {
     const pkg = clonePackage(fx.pkg);
     pkg.requests.push({ id: "req-3", recordCount: 1, status: "received", receivedAt: "2025-03-01T11:00:00.000Z", updatedAt: "2025-03-01T11:00:00.000Z", entries: [] });
     const page = renderHtmlReport(pkg, await check(pkg));
-    const svg = page.match(/<svg[^>]*class="chart".*?<\/svg>/s)![0];
+    const svg = page.match(/<svg[^>]*class="chart latency-chart".*?<\/svg>/s)![0];
     assert.equal(count(svg, /<circle class="point"/g), 2, "req-3 is not proved: no point");
     assert.match(svg, /data-request="req-1".*<title>req-1: 25\.0 min from receipt to proof<\/title>/);
     assert.match(svg, /data-request="req-2".*<title>req-2: 5\.0 min from receipt to proof<\/title>/);

@@ -38,7 +38,7 @@ export function latencyChart(points: readonly LatencyPoint[]): Markup {
   const line = sorted.map((p) => `${fixed(x(p.at))},${fixed(y(p.seconds))}`).join(" ");
   const dots = sorted.map((p) => html`
     <circle class="point" data-request="${p.id}" cx="${fixed(x(p.at))}" cy="${fixed(y(p.seconds))}" r="4" fill="${p.verified ? "#1f5fbf" : "#b00020"}"><title>${p.id}: ${formatDuration(p.seconds)} from receipt to proof${p.verified ? "" : " (NOT verified)"}</title></circle>`);
-  return html`<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif">
+  return html`<svg xmlns="http://www.w3.org/2000/svg" class="chart latency-chart" role="img" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif">
   <title>Proving latency per request: time from receipt to the last proof, by time received</title>${yTicks}
   <line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#333"/>
   <line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH}" stroke="#333"/>${xLabels.map(([at, anchor]) => html`
