@@ -9,14 +9,15 @@ import { formatDuration } from "./model.ts";
  * retrain. Every coordinate comes from a number the view already checked.
  */
 
-/** One colour and stroke per model. The unlearned and reference curves coincide for exact SISA
- * unlearning, so the reference is drawn wide and dashed under the unlearned one: both stay visible. */
+/** One colour and stroke per model. Curves often coincide (unlearned = reference for exact SISA
+ * unlearning; all three when the forget set leaked nothing), so they are nested: the reference
+ * wide and dashed at the bottom, the original narrower above it, the unlearned thin on top. */
 const STYLE: Record<EvaluatedModel, { color: string; width: number; dash?: string }> = {
-  original: { color: "#d95f02", width: 2 },
-  reference: { color: "#1b9e77", width: 5, dash: "7 4" },
-  unlearned: { color: "#1f5fbf", width: 2 },
+  original: { color: "#d95f02", width: 4 },
+  reference: { color: "#1b9e77", width: 7, dash: "8 4" },
+  unlearned: { color: "#1f5fbf", width: 1.5 },
 };
-const DRAW_ORDER: readonly EvaluatedModel[] = ["original", "reference", "unlearned"];
+const DRAW_ORDER: readonly EvaluatedModel[] = ["reference", "original", "unlearned"];
 const LEGEND_ORDER: readonly EvaluatedModel[] = ["original", "unlearned", "reference"];
 const fixed = (n: number) => n.toFixed(1);
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -57,8 +58,8 @@ export function rocChart(attack: string, rows: readonly AttackRow[]): Markup {
   <text x="${m.left}" y="14" font-size="12" font-weight="bold">${attack} attack</text>${ticks}
   <rect x="${m.left}" y="${m.top}" width="${plot}" height="${plot}" fill="none" stroke="#333"/>
   <line class="chance" x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#999" stroke-dasharray="3 3"/>${curves}${legend(m.left + plot - 96, m.top + plot - 44, LEGEND_ORDER.filter((mm) => drawn.some((r) => r.model === mm)), "line")}
-  <text x="${m.left + plot / 2}" y="${height - 8}" text-anchor="middle" font-size="11">false-positive rate (held-out non-members flagged)</text>
-  <text transform="translate(11 ${m.top + plot / 2}) rotate(-90)" text-anchor="middle" font-size="11">true-positive rate (forget set flagged)</text>
+  <text x="${m.left + plot / 2}" y="${height - 8}" text-anchor="middle" font-size="11">false-positive rate</text>
+  <text transform="translate(11 ${m.top + plot / 2}) rotate(-90)" text-anchor="middle" font-size="11">true-positive rate</text>
 </svg>`;
 }
 
@@ -95,7 +96,7 @@ export function accuracyBars(rows: readonly UtilityRow[]): Markup {
 export function costBars(rows: readonly CostRow[], ratio: { wall: number; cpu: number } | null): Markup {
   const measured = rows.filter((r) => r.wallSeconds !== null || r.cpuSeconds !== null);
   if (measured.length === 0) return html`<p class="note">No cost figures in this evaluation document.</p>`;
-  const width = 640, labelW = 110, right = 90, barH = 14, rowH = 44, top = 22;
+  const width = 640, labelW = 110, right = 90, barH = 14, rowH = 44, top = 30;
   const height = top + rows.length * rowH + 8;
   const longest = Math.max(...rows.flatMap((r) => [r.wallSeconds ?? 0, r.cpuSeconds ?? 0]), 1e-9);
   const plotW = width - labelW - right;

@@ -169,7 +169,7 @@ ${accuracyBars(v.utility)}
 </tbody>
 </table>
 <div class="charts">${attacks.map((attack) => rocChart(attack, v.attacks.filter((a) => a.attack === attack)))}</div>
-<p class="note">An AUC of 0.5 (the dashed diagonal) means the attack cannot tell the forget set from records never trained on. After unlearning the goal is the reference model's curve, not 0.5.</p>
+<p class="note">Each curve flags records whose attack score reaches a threshold: the true-positive rate is the share of the forget set flagged, the false-positive rate the share of held-out non-members flagged. An AUC of 0.5 (the dotted diagonal) means the attack cannot tell the forget set from records never trained on. After unlearning the goal is the reference model's curve, not 0.5.</p>
 <h4>Cost</h4>
 <table class="cost">
 <thead><tr><th>removal</th><th class="num">wall</th><th class="num">CPU</th><th class="num">shards trained</th><th class="num">proofs</th></tr></thead>
