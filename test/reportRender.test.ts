@@ -90,7 +90,15 @@ describe("zkforget report, rendered in headless Chromium", function () {
   }
 
   it("draws the ROC curves of the three models per attack, the accuracy bars and the cost chart, sized and inside the page", async function () {
-    assert.equal(evaluation.membershipInference.attacks.loss.original.roc.at(-1)?.join(), "1,1", "the document carries ROC points");
+    // The document's ROC points are the curve behind its AUC: the area under them (trapezoids,
+    // which is how ties count one half) is the AUC, and they run from (0, 0) to (1, 1).
+    for (const [attack, byModel] of Object.entries(evaluation.membershipInference.attacks)) {
+      for (const [model, a] of Object.entries(byModel)) {
+        assert.deepEqual([a.roc[0], a.roc.at(-1)], [[0, 0], [1, 1]], `${attack}/${model} ROC ends`);
+        const area = a.roc.slice(1).reduce((sum, [f, t], i) => sum + (f - a.roc[i]![0]) * (t + a.roc[i]![1]) / 2, 0);
+        assert.ok(Math.abs(area - a.auc) < 1e-9, `${attack}/${model}: area ${area} ≠ AUC ${a.auc}`);
+      }
+    }
     const page = await open(pkg, "report");
     const width = VIEWPORT.width;
     for (const attack of ["loss", "confidence"]) {
@@ -121,6 +129,11 @@ describe("zkforget report, rendered in headless Chromium", function () {
     assert.equal(await page.locator("table.utility tbody tr").count(), 3);
     assert.equal(await page.locator("table.mia tbody tr").count(), 6);
     assert.equal(await page.locator("table.evaluation").count(), 0, "no flat list of keys for an evaluation document");
+    // Each chart on its own, at full size, for a reader to look at.
+    for (const [selector, name] of [['svg.roc-chart[data-attack="loss"]', "chart-roc-loss"], ['svg.roc-chart[data-attack="confidence"]', "chart-roc-confidence"],
+      ["svg.accuracy-chart", "chart-accuracy"], ["svg.cost-chart", "chart-cost"], ["svg.latency-chart", "chart-latency"]] as const) {
+      await page.locator(selector).screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    }
     await page.close();
   });
 
