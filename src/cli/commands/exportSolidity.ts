@@ -13,6 +13,7 @@ import { parseCommandArgs, progress, UsageError, type Command } from "../command
 export { contractName, solidityVerifier } from "../../solidity/verifierSource.ts";
 export { solidityCallData } from "../../solidity/calldata.ts";
 
+/** `zkforget export-solidity`: the verifier (dev or ceremony key), the anchor, and a bundle's calldata. */
 export const exportSolidityCommand: Command = {
   name: "export-solidity",
   summary: "write the Solidity Groth16 verifier of a profile's key (and its anchor contract), and calldata for a bundle",
