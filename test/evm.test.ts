@@ -14,6 +14,7 @@ import { contractName, solidityVerifier } from "../src/solidity/verifierSource.t
 import { loadKeyRing, type DeletionStatement, type ProofBundle, type TrustedKey } from "../src/verifier/index.ts";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { auditChainFixture } from "./helpers/auditChainFixture.ts";
 import { deletionFixture, TEST_PROFILE, type DeletionFixture } from "./helpers/deletionFixture.ts";
 import { account, compileSolidity, TestChain, wordAt, type CallResult } from "./helpers/evm.ts";
 import { runCli } from "./helpers/runCli.ts";
@@ -282,5 +283,31 @@ describe("export-solidity with ceremony keys (--vkey, --zkey)", function () {
   it("the anchor renders for the ceremony key too (the layout comes from the manifest)", async function () {
     assert.deepEqual(transitionLayout(ceremonyKey), { signals: 3, oldIndex: 0, newIndex: 1 });
     assert.match(await anchorContract(ceremonyKey), /contract DeletionD8K2Anchor \{/);
+  });
+});
+
+describe("on chain: a real SISA audit chain replayed on the anchor", function () {
+  it("advances through every proved entry of the ledger's chain, in order, and refuses them out of order", async function () {
+    const fx = await auditChainFixture();
+    const profile = fx.pkg.profile;
+    const key = fx.keys.get(profile)!;
+    assert.deepEqual(transitionLayout(key), { signals: 3, oldIndex: 0, newIndex: 1 }, "SISA: old and new state are signals 0 and 1");
+    const compiled = compileSolidity({ "Verifier.sol": await solidityVerifier(key), "Anchor.sol": await anchorContract(key) });
+    const chain = await TestChain.create();
+    const verifier = await chain.deploy(account(1), compiled.get(contractName(profile))!.bytecode);
+    const anchor = await chain.deploy(account(1), compiled.get(contractName(profile, "Anchor"))!.bytecode, word32(BigInt(verifier)));
+    const controller = account(0xc0de);
+    const [commit, ...proved] = fx.pkg.entries;
+    assert.equal(commit!.kind, "commit");
+    assert.ok((await chain.call(controller, anchor, registerCall(commit!.newState))).ok, "the commit's state is the genesis");
+    // Out of order: the second genesis before the first.
+    assertReverted(await chain.call(controller, anchor, advanceCall(proved[1]!.bundle!)), "NotCurrentState(uint256,uint256)");
+    for (const [i, entry] of proved.entries()) {
+      const r = await chain.call(controller, anchor, advanceCall(entry.bundle!));
+      assert.ok(r.ok, `entry ${entry.seq} (${entry.kind}): ${r.error} ${r.returnValue}`);
+      assert.equal(wordAt(r.returnValue, 0), BigInt(i + 1));
+    }
+    assert.equal(wordAt((await chain.call(controller, anchor, stateCall(controller))).returnValue, 0), BigInt(fx.pkg.entries.at(-1)!.newState));
+    assertReverted(await chain.call(controller, anchor, advanceCall(proved[2]!.bundle!)), "NotCurrentState(uint256,uint256)");
   });
 });
