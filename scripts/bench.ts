@@ -11,6 +11,8 @@
 //   --only-verifier  only the standalone verifier (@noble/curves) on a real bundle of
 //                    --verifier-profile (default deletion-d8-k2), against snarkjs; uses the usual
 //                    cache ($ZKFORGET_CACHE), since it measures verification, not setup
+//   --evm            profiles whose Solidity verifier and anchor run on an in-process EVM (gas; default deletion-d8-k2)
+//   --only-evm       measure only the on-chain gas
 //
 // Each measurement runs in a child process so that its peak RSS is its own. Profiles are
 // built into a fresh cache directory so that setup is measured from scratch.
@@ -44,6 +46,11 @@ import { shardOfSlot } from "../src/sisa/shards.ts";
 import { buildDeletionWitness } from "../src/statements/deletion.ts";
 import { accuracyProfileParams } from "../src/statements/accuracy.ts";
 import { trainAllShards } from "../src/evaluation/retrainAll.ts";
+import solc from "solc";
+import { anchorContract } from "../src/solidity/anchor.ts";
+import { advanceSignature, encodeCall, proofWords, REGISTER_SIGNATURE, verifyProofSignature, word32 } from "../src/solidity/calldata.ts";
+import { contractName, solidityVerifier } from "../src/solidity/verifierSource.ts";
+import { account, compileSolidity, TestChain, type CallResult } from "../test/helpers/evm.ts";
 
 const { values } = parseArgs({
   options: {
@@ -54,6 +61,8 @@ const { values } = parseArgs({
     "only-accuracy": { type: "boolean" },
     "only-verifier": { type: "boolean" },
     "verifier-profile": { type: "string" },
+    evm: { type: "string" },
+    "only-evm": { type: "boolean" },
     child: { type: "string" },
     arg: { type: "string" },
   },
@@ -82,6 +91,11 @@ async function runParent(): Promise<void> {
   };
   try {
     const accuracy = (values.accuracy ?? "accuracy-s3-f16-t8").split(",");
+    const evm = (values.evm ?? "deletion-d8-k2").split(",");
+    if (values["only-evm"]) {
+      for (const name of evm) child("evm", name);
+      return;
+    }
     if (values["only-accuracy"]) {
       for (const name of accuracy) child("accuracy", name);
       return;
@@ -96,6 +110,7 @@ async function runParent(): Promise<void> {
     }
     for (const name of (values.profiles ?? "deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4").split(",")) child("profile", name);
     for (const name of accuracy) child("accuracy", name);
+    for (const name of evm) child("evm", name);
   } finally {
     await rm(cache, { recursive: true, force: true });
   }
@@ -164,6 +179,8 @@ async function runChild(task: string, arg: string): Promise<void> {
       await benchAccuracyProfile(arg, emit);
     } else if (task === "verifier") {
       await benchVerifier(arg, emit);
+    } else if (task === "evm") {
+      await benchEvm(arg, emit);
     } else if (task === "profile") {
           if (getProfile(arg).template === "ShardRetrain") await benchShardProfile(arg, emit);
       else await benchDeletionProfile(arg, emit);
@@ -176,24 +193,70 @@ async function runChild(task: string, arg: string): Promise<void> {
   }
 }
 
-async function benchDeletionProfile(name: string, emit: (o: object) => void): Promise<void> {
-  const profile = getProfile(name);
+/**
+ * Deletion proofs under `key` over a sparse tree with 4096 committed leaves spread over the
+ * slot range; run r deletes its own K slots (from the same tree, so runs are independent).
+ */
+async function deletionProver(key: ProvingKey): Promise<(run: number) => ReturnType<typeof proveWithKey>> {
+  const profile = key.circuit.profile;
   const [depth, k] = profile.params as [number, number];
-  const [circuit, compileSeconds] = await timed(() => buildCircuit(profile));
-  const [key, keySeconds] = await timed(() => ensureDevKey(profile, { onProgress: (m) => process.stderr.write(`  ${m}\n`) }));
-  // A sparse tree with 4096 committed leaves spread over the slot range.
   const poseidon = await getPoseidon();
   const tree = new SparseMerkleTree(depth, (l, r) => poseidon.hash([l, r]));
   const filled = Math.min(4096, 2 ** depth);
   const stride = Math.floor(2 ** depth / filled);
   tree.setMany(Array.from({ length: filled }, (_, i) => ({ index: i * stride, leaf: poseidon.hash([BigInt(i + 1)]) })));
-  const proveTimes: number[] = [];
-  let last;
-  for (let run = 0; run < 3; run++) {
+  return (run) => {
     const indices = Array.from({ length: k }, (_, j) => (run * k + j) * 3 * stride);
     const w = buildDeletionWitness(tree, indices, k, poseidon);
     const expected = profile.publicSignals.map((s) => w.publicSignals[s as keyof typeof w.publicSignals]);
-    last = await proveWithKey(key, w.input, expected);
+    return proveWithKey(key, w.input, expected);
+  };
+}
+
+/**
+ * Gas on an in-process EVM (solc-js 0.8.37, optimizer on, Cancun): the generated verifier's
+ * verifyProof on a valid proof, and the anchor's register and first advance. Execution gas
+ * excludes the transaction's 21,000 + calldata; `…TxGas` includes them.
+ */
+async function benchEvm(name: string, emit: (o: object) => void): Promise<void> {
+  const profile = getProfile(name);
+  if (profile.template !== "DatasetDeletion") throw new Error(`--evm measures deletion profiles (the gas depends only on the public-signal count); ${name} is ${profile.template}`);
+  const key = await ensureDevKey(profile, { onProgress: (m) => process.stderr.write(`  ${m}\n`) });
+  const { proof, publicSignals } = await (await deletionProver(key))(0);
+  const [sources, compileSeconds] = await timed(async () => ({ "Verifier.sol": await solidityVerifier(key), "Anchor.sol": await anchorContract(key) }));
+  const [compiled, solcSeconds] = await timed(async () => compileSolidity(sources));
+  const chain = await TestChain.create();
+  const verifier = await chain.deploy(account(1), compiled.get(contractName(name))!.bytecode);
+  const anchor = await chain.deploy(account(1), compiled.get(contractName(name, "Anchor"))!.bytecode, word32(BigInt(verifier)));
+  const words = proofWords(proof, publicSignals);
+  const n = publicSignals.length;
+  const check = async (what: string, r: Promise<CallResult>) => {
+    const result = await r;
+    if (!result.ok) throw new Error(`${what} failed on the EVM: ${result.error} ${result.returnValue}`);
+    return result;
+  };
+  const verify = await check("verifyProof", chain.call(account(2), verifier, encodeCall(verifyProofSignature(n), words)));
+  if (BigInt(verify.returnValue) !== 1n) throw new Error("the bench proof does not verify on the EVM");
+  const register = await check("register", chain.call(account(2), anchor, encodeCall(REGISTER_SIGNATURE, [BigInt(publicSignals[0]!)])));
+  const advance = await check("advance", chain.call(account(2), anchor, encodeCall(advanceSignature(n), words)));
+  emit({
+    bench: "evm", profile: name, publicSignals: n, solc: solc.version(), renderSeconds: round(compileSeconds), solcSeconds: round(solcSeconds),
+    verifyProofGas: Number(verify.executionGas), verifyProofTxGas: Number(verify.transactionGas),
+    registerGas: Number(register.executionGas), registerTxGas: Number(register.transactionGas),
+    advanceGas: Number(advance.executionGas), advanceTxGas: Number(advance.transactionGas),
+  });
+}
+
+async function benchDeletionProfile(name: string, emit: (o: object) => void): Promise<void> {
+  const profile = getProfile(name);
+  const k = profile.params[1]!;
+  const [circuit, compileSeconds] = await timed(() => buildCircuit(profile));
+  const [key, keySeconds] = await timed(() => ensureDevKey(profile, { onProgress: (m) => process.stderr.write(`  ${m}\n`) }));
+  const prove = await deletionProver(key);
+  const proveTimes: number[] = [];
+  let last;
+  for (let run = 0; run < 3; run++) {
+    last = await prove(run);
     proveTimes.push(last.seconds);
   }
   const verifySeconds = await warmVerifySeconds(key, last!.publicSignals, last!.proof);

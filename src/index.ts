@@ -66,7 +66,7 @@ export { buildEvaluationReport, checkEvaluationRequest, type UnlearningRun } fro
 export { splitNonMembers, SPLIT_DESCRIPTION, type NonMemberSplit } from "./evaluation/split.ts";
 export {
   formatEvaluation, EVALUATION_FORMAT, EVALUATION_VERSION, EVALUATION_PROVENANCE,
-  type EvaluationReport, type AttackResult, type RemovalCost, type SetAccuracy, type EvaluatedModel,
+  type EvaluationReport, type AttackResult, type RemovalCost, type SetAccuracy, type EvaluatedModel, type RocRates,
 } from "./evaluation/report.ts";
 export { auc, roc, maxAdvantage, advantageAt, type RocPoint, type ThresholdAdvantage } from "./evaluation/metrics.ts";
 export { attackScores, meanLogit, logisticLoss, type AttackName, type AttackScores, type LabelledRecord } from "./evaluation/scores.ts";
@@ -77,6 +77,15 @@ export { renderHtmlReport } from "./report/html.ts";
 export { renderMarkdownReport } from "./report/markdown.ts";
 export { buildReportModel, type ReportModel, type ReportOptions } from "./report/model.ts";
 export { readAuditSource, AuditSourceError, type AuditSource } from "./report/auditSource.ts";
+export { printPdf, launchChromium, chromiumPath, DEFAULT_CHROMIUM } from "./report/pdf.ts";
+
+// On chain: the Solidity verifier of a key, the anchor contract, calldata
+export { solidityVerifier, contractName } from "./solidity/verifierSource.ts";
+export { anchorContract, transitionLayout, type TransitionLayout } from "./solidity/anchor.ts";
+export { solidityKey, type SolidityKeySource } from "./solidity/keySource.ts";
+export {
+  checkedBundle, solidityCallData, proofWords, encodeCall, word32, advanceSignature, verifyProofSignature, REGISTER_SIGNATURE,
+} from "./solidity/calldata.ts";
 
 // Verifying
 export * from "./verifier/index.ts";

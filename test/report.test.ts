@@ -58,7 +58,7 @@ describe("zkforget report (tiny SISA chain)", function () {
       id: "req-3", recordCount: 1, status: "received", receivedAt: "2025-03-01T11:00:00.000Z", updatedAt: "2025-03-01T11:00:00.000Z", entries: [], commitment: `0x${"0".repeat(63)}1`,
     });
     const page = renderHtmlReport(pkg, await check(pkg));
-    const svg = page.match(/<svg[^>]*class="chart".*?<\/svg>/s)![0];
+    const svg = page.match(/<svg[^>]*class="chart latency-chart".*?<\/svg>/s)![0];
     assert.equal(count(svg, /<circle class="point"/g), 2, "req-3 is not proved: no point");
     assert.match(svg, /data-request="req-1".*<title>req-1: 25\.0 min from receipt to proof<\/title>/);
     assert.match(svg, /data-request="req-2".*<title>req-2: 5\.0 min from receipt to proof<\/title>/);
@@ -99,6 +99,36 @@ describe("zkforget report (tiny SISA chain)", function () {
     ]);
     assert.ok(!page.includes("text is skipped"));
     assert.ok(!renderHtmlReport(fx.pkg, chain).includes("Model evaluation"), "no section without figures");
+  });
+
+  it("an evaluation document becomes tables and charts; a malformed figure is shown as absent, never drawn", function () {
+    const attack = (auc: unknown, roc: unknown) => ({ auc, maxAdvantage: 0.25, tuned: { threshold: null, tpr: 0, fpr: 0, advantage: 0 }, calibrationAuc: 0.5, roc });
+    const good = [[0, 0], [0, 0.5], [0.5, 1], [1, 1]];
+    const pkg = clonePackage(fx.pkg);
+    pkg.evaluation = {
+      format: "zkforget-evaluation", version: 1, provenance: "measured by the controller, not proved", profile: "p",
+      forget: { size: 2, shardsTouched: [0], proofs: 1 }, exact: { identical: true },
+      utility: { original: { retain: 0.9, forget: 1, test: 0.8 }, unlearned: { retain: 0.9, forget: 0.5, test: 0.8 }, reference: { retain: 0.9, forget: "x", test: 0.8 } },
+      membershipInference: { attacks: {
+        loss: { original: attack(0.75, good), unlearned: attack(7, good), reference: attack(0.5, [[0, 0], [2, 1]]) },
+        confidence: { original: attack(0.5, good), unlearned: attack(0.5, good), reference: attack(0.5, "<script>") },
+      } },
+      efficiency: { unlearning: { wallSeconds: 10, cpuSeconds: 12, shardsTrained: 1, proofs: 1 }, fullRetrain: { wallSeconds: 80, cpuSeconds: 96, shardsTrained: 2, proofs: 2, proved: true }, ratio: { wall: 8, cpu: 8 } },
+    };
+    const page = renderHtmlReport(pkg, chain);
+    const svg = (cls: string, attr = "") => page.match(new RegExp(`<svg[^>]*class="chart ${cls}"${attr}.*?</svg>`, "s"))?.[0] ?? "";
+    // The reference's loss curve has a false-positive rate of 2: dropped whole, the other two drawn.
+    assert.deepEqual([...svg("roc-chart", ' data-attack="loss"').matchAll(/<polyline class="roc" data-model="(\w+)"/g)].map((m) => m[1]), ["original", "unlearned"]);
+    assert.equal([...svg("roc-chart", ' data-attack="confidence"').matchAll(/<polyline class="roc"/g)].length, 2);
+    assert.match(page, /<tr data-attack="loss" data-model="unlearned"><td>loss<\/td><td>unlearned<\/td><td class="num">—<\/td>/, "an AUC of 7 is not a rate");
+    assert.match(page, /<tr data-model="reference"><td>reference<\/td><td class="num">90\.0 %<\/td><td class="num">—<\/td>/);
+    assert.equal([...svg("accuracy-chart").matchAll(/<rect class="bar"/g)].length, 8, "9 bars less the absent one");
+    assert.equal([...svg("cost-chart").matchAll(/<rect class="bar"/g)].length, 4);
+    assert.match(page, /Cost ratio \(full retrain ÷ unlearning\): <strong>8\.0× wall, 8\.0× CPU<\/strong>/);
+    assert.ok(!page.includes("<script>") && !page.includes("Evaluation figures"), "no flat list, nothing raw");
+    const md = renderMarkdownReport(pkg, chain);
+    assert.match(md, /\| loss \| unlearned \| — \| 0\.25 \| 0\.00 \| 0\.500 \|/);
+    assert.match(md, /Cost ratio \(full retrain ÷ unlearning\): 8\.0× wall, 8\.0× CPU\./);
   });
 
   it("Markdown: the same sections, INSECURE keys, and a text latency chart", async function () {
