@@ -11,6 +11,7 @@ import {
 } from "../src/verifier/index.ts";
 import { loadDataset } from "../src/encoding/records.ts";
 import { inclusionReceipt } from "../src/workspace/receipts.ts";
+import { requestCommitment } from "../src/verifier/requestCommitment.ts";
 import { deletionFixture, TEST_PROFILE, type DeletionFixture } from "./helpers/deletionFixture.ts";
 
 /**
@@ -186,33 +187,39 @@ describe("browser verifier page (headless Chromium)", function () {
   it("verifies an audit package and points at the first break of a tampered one", async function () {
     const { statement } = f.bundle;
     const recordedAt = new Date(0).toISOString();
+    const salt = 41n;
+    const commitment = toHex32(requestCommitment(salt, statement.deleted.map((d) => ({ index: d.index, leaf: BigInt(d.leaf) }))));
     const pkg: AuditPackage = {
       format: AUDIT_FORMAT,
       version: AUDIT_VERSION,
       exportedAt: recordedAt,
       profile: TEST_PROFILE,
       entries: [
-        { seq: 1, kind: "commit", oldState: toHex32(0n), newState: statement.oldRoot, recordedAt },
-        { seq: 2, kind: "deletion", oldState: statement.oldRoot, newState: statement.newRoot, recordedAt, requestId: "req-1", bundle: f.bundle },
+        { seq: 1, kind: "commit", oldState: statement.oldRoot, newState: statement.oldRoot, recordedAt },
+        { seq: 2, kind: "request", oldState: statement.oldRoot, newState: statement.oldRoot, recordedAt, requestId: "req-1", requestCommitment: commitment, recordCount: 2 },
+        { seq: 3, kind: "deletion", oldState: statement.oldRoot, newState: statement.newRoot, recordedAt, requestId: "req-1", bundle: f.bundle },
       ],
-      requests: [{ id: "req-1", recordCount: 2, status: "proved", receivedAt: recordedAt, updatedAt: recordedAt, provedAt: recordedAt, entries: [2] }],
+      requests: [{
+        id: "req-1", recordCount: 2, status: "proved", receivedAt: recordedAt, updatedAt: recordedAt, provedAt: recordedAt, entries: [3], commitment, salt: toHex32(salt),
+      }],
       keys: { [TEST_PROFILE]: { vkey: f.key.vkey, manifest: f.key.manifest } },
     };
     await allowDev(true);
     const valid = await verdictAfter(upload("audit.json", pkg));
     assert.equal(valid.state, "valid", valid.reasons.join("\n"));
     assert.equal(valid.verdict, "VALID audit chain");
-    assert.deepEqual(valid.rows.map((r) => r.cells.slice(0, 3)), [["1", "commit", "valid"], ["2", "deletion", "valid"]]);
-    assert.equal(valid.rows[1]!.cells[3], describeStatement(statement));
+    assert.deepEqual(valid.rows.map((r) => r.cells.slice(0, 3)), [["1", "commit", "valid"], ["2", "request", "valid"], ["3", "deletion", "valid"]]);
+    assert.equal(valid.rows[2]!.cells[3], describeStatement(statement));
+    assert.match(valid.statement, /deletion requests: 1, 1 proved and verified/);
     assert.match(valid.key, /INSECURE dev key/);
 
     const broken = copy(pkg);
-    (broken.entries[1]!.bundle as ProofBundle<DeletionStatement>).statement.deleted[0]!.index += 1;
+    (broken.entries[2]!.bundle as ProofBundle<DeletionStatement>).statement.deleted[0]!.index += 1;
     const shown = await verdictAfter(upload("audit.json", broken));
     assert.equal(shown.state, "invalid");
     assert.equal(shown.verdict, "INVALID audit chain");
-    assert.match(shown.statement, /first break: entry 2 \(deletion\): proof: bundle\.statement\.deleted does not hash to the proved deletionDigest/);
-    assert.deepEqual(shown.rows.map((r) => r.bad), [false, true]);
+    assert.match(shown.statement, /first break: entry 3 \(deletion\): proof: bundle\.statement\.deleted does not hash to the proved deletionDigest/);
+    assert.deepEqual(shown.rows.map((r) => r.bad), [false, false, true]);
   });
 
   it("says why a file that is not JSON cannot be checked", async function () {

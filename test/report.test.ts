@@ -38,7 +38,7 @@ describe("zkforget report (tiny SISA chain)", function () {
     assert.ok(row.includes(`<td>${statement.shard}</td><td>${statement.deleted.length}</td><td>req-1</td>`));
     assert.match(row, /class="ok">verified/);
     assert.match(page, /<tr data-seq="1"><td>1<\/td><td>commit<\/td>.*recorded \(no proof\)/);
-    assert.match(page, /<tr data-request="req-1"><td>req-1<\/td><td>proved<\/td><td>2<\/td>.*<td>25\.0 min<\/td>/);
+    assert.match(page, /<tr data-request="req-1"><td>req-1<\/td><td>proved<\/td><td>2<\/td>.*<td>20\.0 min<\/td>/);
     assert.ok(!/<script|\ssrc=|\shref=/i.test(page), "self-contained: no script, no external resource");
   });
 
@@ -60,8 +60,8 @@ describe("zkforget report (tiny SISA chain)", function () {
     const page = renderHtmlReport(pkg, await check(pkg));
     const svg = page.match(/<svg[^>]*class="chart latency-chart".*?<\/svg>/s)![0];
     assert.equal(count(svg, /<circle class="point"/g), 2, "req-3 is not proved: no point");
-    assert.match(svg, /data-request="req-1".*<title>req-1: 25\.0 min from receipt to proof<\/title>/);
-    assert.match(svg, /data-request="req-2".*<title>req-2: 5\.0 min from receipt to proof<\/title>/);
+    assert.match(svg, /data-request="req-1".*<title>req-1: 20\.0 min from receipt to proof<\/title>/);
+    assert.match(svg, /data-request="req-2".*<title>req-2: 10\.0 min from receipt to proof<\/title>/);
     const none = clonePackage(fx.pkg);
     none.requests = [];
     assert.match(renderHtmlReport(none, await check(none)), /No proved request yet/);
@@ -140,7 +140,7 @@ describe("zkforget report (tiny SISA chain)", function () {
     assert.equal(count(md, /^\| \d+ \| (commit|genesis|request|retrain) \|/gm), 8);
     assert.match(md, /^\| 5 \| retrain \| \S+ \| 0x[0-9a-f]{8}…[0-9a-f]{4} → 0x[0-9a-f]{8}…[0-9a-f]{4} \| 0 \| 1 \| req-1 \| [\d.]+ s \| verified \|$/m);
     assert.match(md, /\| sisa-d4-s1-f2-e2-k2 \| ShardRetrain\(1, 4, 2, 2, 2\) \| \*\*INSECURE dev key\*\*: anyone can forge proofs under it \| yes \|/);
-    assert.match(md, /^```text\n2025-03-01 09:25 {2}req-1 {2}█{40} 25\.0 min\n2025-03-01 09:55 {2}req-2 {2}█{8} 5\.0 min\n```$/m);
+    assert.match(md, /^```text\n2025-03-01 09:40 {2}req-1 {2}█{40} 20\.0 min\n2025-03-01 10:10 {2}req-2 {2}█{20} 10\.0 min\n```$/m);
     assert.match(md, /### Evaluation figures \(measured by the controller, not proved\)\n\n\| figure \| value \|\n\| --- \| --- \|\n\| accuracy \| 0\.953 \|/);
     const broken = clonePackage(fx.pkg);
     broken.entries.splice(2, 1);

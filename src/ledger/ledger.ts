@@ -261,6 +261,8 @@ export class Ledger {
         const request = this.request(input.requestId);
         if (!request) throw new LedgerAppendError(`refused: unknown deletion request ${JSON.stringify(input.requestId)}`);
         if (request.status === "proved") throw new LedgerAppendError(`refused: deletion request ${JSON.stringify(input.requestId)} is already proved`);
+        const outside = deletedOutsideRequest(request, verified.statement);
+        if (outside) throw new LedgerAppendError(`refused: the proof deletes slot ${outside.index}, which deletion request ${JSON.stringify(input.requestId)} does not name: it cannot answer it`);
       }
       const seq = head.seq + 1;
       this.#db.prepare("INSERT INTO entries (seq, kind, old_state, new_state, recorded_at, request_id, prove_seconds, bundle) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -372,6 +374,17 @@ export class Ledger {
       ...(bundle ? { bundle } : {}),
     };
   }
+}
+
+/**
+ * The first slot a statement deletes that `request` does not name (index and leaf), if any: such
+ * a proof cannot answer the request (the verifier would refuse the chain), so the ledger refuses it.
+ */
+export function deletedOutsideRequest(request: Pick<StoredRequest, "slots">, statement: unknown): { index: number; leaf: string } | undefined {
+  const deleted = typeof statement === "object" && statement !== null && Array.isArray((statement as { deleted?: unknown }).deleted)
+    ? ((statement as { deleted: { index: number; leaf: string }[] }).deleted)
+    : [];
+  return deleted.find((d) => !request.slots.some((s) => s.index === d.index && s.leaf === d.leaf));
 }
 
 /**

@@ -165,6 +165,8 @@ class ChainCheck {
   /** State the chain starts from: the first entry's old state. */
   #genesisState?: string;
   #lastRecordedAt?: number;
+  /** Whether any statement about a trained model appeared (verified or not). */
+  #modelSeen = false;
   readonly #recordedRequests = new Map<string, RecordedRequest>();
   readonly #answers = new Map<string, AnsweringEntry[]>();
   /** The package's own keys (untrusted, only compared with the trusted ones). */
@@ -211,7 +213,7 @@ class ChainCheck {
         reasons.push(`continuity: oldState ${short(oldState)} is not the previous entry's newState ${short(current)}`);
       }
       if ((kind === "accuracy" || kind === "request") && oldState !== undefined && newState !== undefined && oldState !== newState) {
-        reasons.push(`a ${kind} entry does not move the state, but oldState ${short(oldState)} ≠ newState ${short(newState)}`);
+        reasons.push(`${kind === "accuracy" ? "an" : "a"} ${kind} entry does not move the state, but oldState ${short(oldState)} ≠ newState ${short(newState)}`);
       }
       if (kind === "commit") {
         if (position > 0) reasons.push("a commit entry has no proof, so it may only open the chain; here it would move the state without proof");
@@ -345,6 +347,7 @@ class ChainCheck {
       }
     }
     if (type === "shard-retrain" || type === "model-accuracy") {
+      this.#modelSeen = true;
       this.#modelBearing(s, moves.oldState, reasons);
       if (type === "shard-retrain" && reasons.length === 0 && typeof s.shard === "number") this.covered.add(s.shard);
     }
@@ -408,6 +411,10 @@ class ChainCheck {
       this.tail.push(packageProblem(`the package says profile ${this.#label}, but its state transitions are proved under ${this.#transitionProfile}`));
     }
     if (this.configHash === undefined) {
+      if (this.#modelSeen) {
+        this.tail.push(packageProblem("no statement about the trained model verifies, so the chain's config and its training coverage are not established"));
+        return;
+      }
       if (this.#claimedConfigHash !== undefined) this.tail.push(packageProblem("the package names a configHash, but no proof in it is about a trained model"));
       if (this.#options.configHash !== undefined) this.tail.push(packageProblem(`config pin: a config hash ${short(this.#options.configHash)} is expected, but no proof in the package is about a trained model`));
       return;
@@ -488,7 +495,7 @@ class ChainCheck {
     const slots = answers.flatMap((a) => a.deleted);
     const indices = new Set(slots.map((d) => d.index));
     if (indices.size !== slots.length) return "its entries delete the same slot more than once";
-    if (slots.length !== recorded.recordCount) return `its entries delete ${slots.length} slot${slots.length === 1 ? "" : "s"}, but it names ${recorded.recordCount} records`;
+    if (slots.length !== recorded.recordCount) return `its entries delete ${slots.length} slot${slots.length === 1 ? "" : "s"} while it names ${recorded.recordCount} records`;
     const saltValue = parseHex32(salt);
     if (saltValue === undefined) return "the package does not publish the salt that opens its commitment";
     const leaves = slots.map((d) => ({ index: d.index, leaf: parseHex32(d.leaf) ?? 0n }));

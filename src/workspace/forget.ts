@@ -62,7 +62,8 @@ export async function forgetInWorkspace(dir: string, recordIds: readonly string[
       // The request's salted commitment to its slots goes into the chain before any proof.
       const opening = earlier ? undefined : { salt: randomSalt(), slots: dataset.slotsOf(recordIds).map((s) => ({ index: s.index, leaf: s.leaf })) };
       const request = ledger.receiveRequest(requestId, recordIds, opening);
-      if (!earlier) await writeRequestAcknowledgement(workspacePaths(dir).receipts, ws.profile.name, request);
+      // Written again when missing: a crash between recording the request and writing it must not lose it.
+      await writeRequestAcknowledgement(workspacePaths(dir).receipts, ws.profile.name, request, { onlyIfMissing: true });
       log(`deletion request ${requestId}: ${recordIds.length} record(s)${resuming ? `, resuming with ${remaining.length} left` : ""}`);
       ledger.setRequestStatus(requestId, "proving");
       try {

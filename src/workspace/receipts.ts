@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { CommittedDataset } from "../dataset/commitment.ts";
-import { writeFileAtomically } from "../fsAtomic.ts";
+import { pathExists, writeFileAtomically } from "../fsAtomic.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { dataRootAfter } from "../verifier/transition.ts";
 import {
@@ -89,8 +89,12 @@ export async function writeReceipt(receiptsDir: string, receipt: Receipt): Promi
   return path;
 }
 
-/** Writes the acknowledgement of a newly received request; returns its path. */
-export async function writeRequestAcknowledgement(receiptsDir: string, profile: string, request: StoredRequest): Promise<string> {
+/** Writes the acknowledgement of a received request (with `onlyIfMissing`, only when there is none yet); returns its path. */
+export async function writeRequestAcknowledgement(
+  receiptsDir: string, profile: string, request: StoredRequest, options: { onlyIfMissing?: boolean } = {},
+): Promise<string> {
+  const path = join(receiptsDir, receiptFileName(request.id, "request"));
+  if (options.onlyIfMissing && (await pathExists(path))) return path;
   return writeReceipt(receiptsDir, requestReceipt(profile, request));
 }
 
