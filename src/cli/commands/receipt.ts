@@ -1,11 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { packageRoot } from "../../circuits/paths.ts";
 import { recordFieldElements } from "../../dataset/leaf.ts";
 import { encodeRecord } from "../../encoding/records.ts";
-import { loadKeyRing, releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
+import { releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
 import { checkReceipt } from "../../verifier/receiptCheck.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
+import { cliKeyRing } from "../keys.ts";
 
 export const receiptCommand: Command = {
   name: "receipt",
@@ -46,7 +45,7 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
     const fieldElements = values.record !== undefined ? await recordElements(values.record) : undefined;
     let keys: KeyRing | undefined;
     try {
-      keys = await loadKeyRing(values.keys ?? join(packageRoot(), "keys"));
+      keys = await cliKeyRing(values.keys);
     } catch (error) {
       if (values.keys !== undefined) throw new UsageError((error as Error).message);
     }
