@@ -26,10 +26,12 @@
  * Applying, in encoded integers (scale 2^16, see src/encoding/fixedPoint.ts):
  * enc(x') = round((enc(x) − offset) · 2^16 / scale), ties away from zero. Deterministic, so the
  * controller, a subject and a verifier get the same committed values from the same raw record.
+ * Browser-safe (no node:*), like src/ml/config.ts, which hashes it.
  */
 import { utf8ToBytes } from "@noble/hashes/utils.js";
 import { spongeWith } from "../crypto/sponge.ts";
 import { encodeFixed, decodeFixed, MAX_ABS_ENCODED, SCALE, toFieldSigned } from "../encoding/fixedPoint.ts";
+import type { Dataset } from "../encoding/dataset.ts";
 import { FEATURE_LIMIT } from "./bounds.ts";
 import type { PoseidonFn } from "./weights.ts";
 
@@ -175,4 +177,22 @@ function clamp(x: number): number {
 function roundDiv(a: bigint, b: bigint): bigint {
   const q = (2n * (a < 0n ? -a : a) + b) / (2n * b);
   return a < 0n ? -q : q;
+}
+
+/**
+ * `dataset` with `scaling` applied to every record's features (labels and ids unchanged). The
+ * scaled values are exact fixed-point numbers, so committing them encodes exactly the scaled
+ * encodings.
+ * @param source names the dataset in errors (its file, or "test set")
+ * @throws ScalingRangeError naming the record (1-based, in data order) and the column
+ */
+export function scaleDataset(dataset: Dataset, scaling: FeatureScaling, source: string): Dataset {
+  checkScaling(scaling, dataset.featureNames.length);
+  return {
+    featureNames: [...dataset.featureNames],
+    records: dataset.records.map((record, i) => {
+      const scaled = scaleFeatures(scaling, record.features.map(encodeFixed), { source, row: i + 1, id: record.id, featureNames: dataset.featureNames });
+      return { ...record, features: scaled.map(decodeFixed) };
+    }),
+  };
 }

@@ -1,5 +1,6 @@
 import type { CommittedSlot, DatasetSnapshot, DeletedSlotRecord } from "../dataset/commitment.ts";
 import type { TrainingConfig } from "../ml/config.ts";
+import { SCALING_METHODS, type FeatureScaling, type ScalingMethod } from "../ml/featureScaling.ts";
 import type { ShardModel } from "../sisa/model.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 
@@ -70,6 +71,7 @@ export function serialiseState(state: ControllerState, roots: RecordedRoots): st
     json.config = {
       shardDepth: c.shardDepth, dataDepth: c.dataDepth, features: c.features, epochs: c.epochs, maxDeletions: c.maxDeletions,
       learningRate: c.learningRate.toString(), l2: c.l2.toString(), initialWeights: c.initialWeights.map(String), testRoot: toHex32(c.testRoot),
+      ...(c.featureScaling ? { featureScaling: { method: c.featureScaling.method, offsets: c.featureScaling.offsets.map(String), scales: c.featureScaling.scales.map(String) } } : {}),
     };
     json.models = state.models.map(({ shard, model }) => ({ shard, salt: toHex32(model.salt), weights: model.weights.map(String) }));
     if (state.testSet) json.testSet = datasetJson(state.testSet);
@@ -83,7 +85,7 @@ function datasetJson(d: DatasetSnapshot): object {
     featureNames: d.featureNames,
     live: d.live.map((s) => ({
       id: s.id, index: s.index, salt: toHex32(s.salt), recordHash: toHex32(s.recordHash), leaf: toHex32(s.leaf),
-      label: s.label.toString(), features: s.features.map(String),
+      label: s.label.toString(), features: s.features.map(String), ...(s.text !== undefined ? { text: s.text } : {}),
     })),
     deleted: d.deleted.map((s) => ({ id: s.id, index: s.index, leaf: toHex32(s.leaf) })),
   };
@@ -121,6 +123,7 @@ export function parseState(text: string, source: string): { state: ControllerSta
     initialWeights: r.array(c.initialWeights, "$.config.initialWeights").map((w, j) => r.integer(w, `$.config.initialWeights[${j}]`)),
     testRoot: r.hex(c.testRoot, "$.config.testRoot"),
   };
+  if (c.featureScaling !== undefined) config.featureScaling = r.scaling(c.featureScaling, "$.config.featureScaling");
   const models = r.array(o.models, "$.models").map((v, i) => {
     const at = `$.models[${i}]`;
     const m = r.object(v, at);
@@ -164,6 +167,16 @@ class Reader {
     if (typeof v !== "string" || !/^-?(0|[1-9][0-9]*)$/.test(v)) this.fail(at, "must be a decimal integer string");
     return BigInt(v);
   }
+  scaling(v: unknown, at: string): FeatureScaling {
+    const o = this.object(v, at);
+    const method = o.method;
+    if (typeof method !== "string" || !(SCALING_METHODS as readonly string[]).includes(method)) this.fail(`${at}.method`, `must be one of ${SCALING_METHODS.join(", ")}`);
+    return {
+      method: method as ScalingMethod,
+      offsets: this.array(o.offsets, `${at}.offsets`).map((x, j) => this.integer(x, `${at}.offsets[${j}]`)),
+      scales: this.array(o.scales, `${at}.scales`).map((x, j) => this.integer(x, `${at}.scales[${j}]`)),
+    };
+  }
   dataset(v: unknown, at: string): DatasetSnapshot {
     const o = this.object(v, at);
     const live = this.array(o.live, `${at}.live`).map((x, i): CommittedSlot => {
@@ -174,6 +187,7 @@ class Reader {
         salt: this.hex(s.salt, `${where}.salt`), recordHash: this.hex(s.recordHash, `${where}.recordHash`), leaf: this.hex(s.leaf, `${where}.leaf`),
         label: this.integer(s.label, `${where}.label`),
         features: this.array(s.features, `${where}.features`).map((f, j) => this.integer(f, `${where}.features[${j}]`)),
+        ...(s.text !== undefined ? { text: this.string(s.text, `${where}.text`) } : {}),
       };
     });
     const deleted = this.array(o.deleted, `${at}.deleted`).map((x, i): DeletedSlotRecord => {
