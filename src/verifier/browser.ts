@@ -19,6 +19,7 @@ export * from "./types.ts";
 export * from "./auditTypes.ts";
 export { checkReceipt, merkleRootFromPath, RECEIPT_FORMAT, type Receipt, type InclusionReceipt, type DeletionReceipt, type ReceiptCheckOptions, type ReceiptCheckResult } from "./receiptCheck.ts";
 export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";
+export { documentFieldElements } from "../dataset/document.ts";
 
 /** A verification key with its manifest, as `keys/<profile>.vkey.json` + `.manifest.json` hold them. */
 export type KeyPair = TrustedKey;

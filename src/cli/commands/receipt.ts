@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { documentFieldElements } from "../../dataset/document.ts";
 import { recordFieldElements } from "../../dataset/leaf.ts";
 import { encodeRecord } from "../../encoding/records.ts";
 import { releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
@@ -24,8 +25,9 @@ Tells a data subject, in plain words, what their receipt proves:
 
 Options:
   --bundle B      a proof bundle file to check the receipt's slot against
-  --record JSON   your record, {"features": [x, …], "label": y} in the dataset's column order,
-                  inline or as a file
+  --record JSON   your record, {"features": [x, …], "label": y} in the dataset's column order
+                  (as committed: after the workspace's --scale, if any), or your document,
+                  {"text": "…"} (e.g. your line of the corpus), inline or as a file
   --keys DIR      trusted verification keys (default: the keys/ shipped with zkforget)
   --allow-dev     accept INSECURE dev keys (anyone can forge proofs under them)
   --json          print {"ok", "finding", "verdict", "reasons"} as JSON
@@ -87,9 +89,13 @@ async function recordElements(arg: string): Promise<bigint[]> {
   } catch (error) {
     throw new UsageError(`--record is not valid JSON: ${(error as Error).message}`);
   }
-  const r = raw as { features?: unknown; label?: unknown };
+  const r = raw as { features?: unknown; label?: unknown; text?: unknown };
+  if (typeof raw === "object" && raw !== null && typeof r.text === "string") {
+    if (r.text === "") throw new UsageError("--record: the document's text is empty");
+    return documentFieldElements(r.text);
+  }
   if (typeof raw !== "object" || raw === null || !Array.isArray(r.features) || !r.features.every((x) => typeof x === "number") || typeof r.label !== "number") {
-    throw new UsageError('--record must be {"features": [numbers…], "label": number}');
+    throw new UsageError('--record must be {"features": [numbers…], "label": number} or a document {"text": "…"}');
   }
   try {
     return recordFieldElements(encodeRecord({ id: "your record", features: r.features as number[], label: r.label }));
