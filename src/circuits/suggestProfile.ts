@@ -4,6 +4,7 @@
  * ready-to-paste zkforget.config.json entry for one that would. The fit rules are also what an
  * explicit `--profile` is checked against, so both say the same thing about a misfit.
  */
+import { ceilLog2 } from "../ml/bounds.ts";
 import { shardProfileParams } from "../ml/config.ts";
 import { MODEL_ACCURACY_TEMPLATE } from "../statements/accuracy.ts";
 import { validateProfile, type CircuitProfile } from "./profiles.ts";
@@ -85,6 +86,25 @@ export function suggestProfile(shape: DataShape, profiles: readonly CircuitProfi
   return { misfits, reason: `no ${template} profile fits ${what}`, entries: newProfilesFor(shape, profiles) };
 }
 
+/**
+ * A new ModelAccuracy profile for `params` = [shardDepth, features, testDepth], modelled on a
+ * built-in one (same source and public signals), for a config entry.
+ */
+export function newAccuracyProfile(params: readonly number[], profiles: readonly CircuitProfile[], of = ""): CircuitProfile {
+  const a = modelProfile(MODEL_ACCURACY_TEMPLATE, profiles);
+  return validateProfile({
+    name: `accuracy-s${params[0]}-f${params[1]}-t${params[2]}`,
+    description: `Proved accuracy ${of}on a committed test set of ${2 ** params[2]!} slots`,
+    template: a.template, source: a.source, params: [...params], publicSignals: a.publicSignals,
+  });
+}
+
+function modelProfile(template: string, profiles: readonly CircuitProfile[]): CircuitProfile {
+  const found = profiles.find((p) => p.template === template);
+  if (!found) throw new Error(`internal error: no built-in ${template} profile to model a new one on`);
+  return found;
+}
+
 /** `{ "profiles": [...] }` text of `entries`, ready to paste into zkforget.config.json. */
 export function configEntryText(entries: readonly CircuitProfile[]): string {
   const lines = entries.map((e) => `    ${JSON.stringify(e)}`);
@@ -105,12 +125,6 @@ function cost(p: CircuitProfile): string {
   return p.template === "ShardRetrain" ? [p.params[1]!, p.params[3]!, p.params[4]!].map(pad).join() : [p.params[0]!, p.params[1]!].map(pad).join();
 }
 
-function ceilLog2(n: number): number {
-  let bits = 0;
-  while (2 ** bits < n) bits++;
-  return bits;
-}
-
 /**
  * New profiles that take `shape`, modelled on the built-in ones (same template, source and public
  * signals). SISA: 2^S = the shards asked for, else up to 8 shards of at least 32 slots; depth
@@ -119,11 +133,7 @@ function ceilLog2(n: number): number {
  * @throws RangeError when no profile can take the shape (e.g. more than 64 features)
  */
 function newProfilesFor(shape: DataShape, profiles: readonly CircuitProfile[]): CircuitProfile[] {
-  const model = (template: string): CircuitProfile => {
-    const found = profiles.find((p) => p.template === template);
-    if (!found) throw new Error(`internal error: no built-in ${template} profile to model a new one on`);
-    return found;
-  };
+  const model = (template: string) => modelProfile(template, profiles);
   const records = Math.max(shape.records, shape.testRecords ?? 0, 1);
   if (shape.kind === "deletion") {
     const depth = Math.max(1, ceilLog2(records));
@@ -152,13 +162,6 @@ function newProfilesFor(shape: DataShape, profiles: readonly CircuitProfile[]): 
   const out = [sisa];
   const accuracyParams = [shardDepth, shape.features, dataDepth];
   const haveAccuracy = profiles.some((p) => p.template === MODEL_ACCURACY_TEMPLATE && p.params.join() === accuracyParams.join());
-  if (shape.testRecords !== undefined && !haveAccuracy) {
-    const a = model(MODEL_ACCURACY_TEMPLATE);
-    out.push(validateProfile({
-      name: `accuracy-s${shardDepth}-f${shape.features}-t${dataDepth}`,
-      description: `Proved accuracy of ${sisa.name} on its committed test set of ${2 ** dataDepth} slots`,
-      template: a.template, source: a.source, params: accuracyParams, publicSignals: a.publicSignals,
-    }));
-  }
+  if (shape.testRecords !== undefined && !haveAccuracy) out.push(newAccuracyProfile(accuracyParams, profiles, `of ${sisa.name} `));
   return out;
 }
