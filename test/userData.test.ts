@@ -182,6 +182,8 @@ describe("the user's own data", function () {
   });
 
   describe("end to end through the CLI", function () {
+    // The first run builds the project profile's circuit and dev key (minutes on a loaded machine).
+    this.timeout(1_800_000);
     it("commits a JSONL corpus under a project profile, forgets two documents, and the bundle and receipts check", async function () {
       const dir = await tempDir("corpus");
       const config = await writeConfig(dir, {
@@ -241,7 +243,7 @@ describe("the user's own data", function () {
 
     it("commits, trains and forgets raw features far outside [−2, 2) with --scale standard; a far test value fails naming row and column", async function () {
       const dir = await tempDir("scale");
-      const rows = ["id,income,debt,label", ...Array.from({ length: 12 }, (_, i) => `p${i},${40_000 + 1_500 * i},${-(300 + 41 * ((i * 7) % 12))},${i % 2}`)];
+      const rows = ["id,income,debt,label", ...Array.from({ length: 12 }, (_, i) => `p${i},${4_000 + 150 * i},${-(300 + 41 * ((i * 7) % 12))},${i % 2}`)];
       await writeFile(join(dir, "raw.csv"), `${rows.join("\n")}\n`);
       const ws = join(dir, "ws");
       const plain = await cli(["commit", join(dir, "raw.csv"), "--workspace", join(dir, "plain"), "--profile", "sisa-d4-s1-f2-e2-k2"]);
@@ -267,10 +269,10 @@ describe("the user's own data", function () {
       const chain = await cli(["verify-chain", join(ws, "ledger.sqlite"), "--allow-dev"]);
       assert.equal(chain.code, 0, chain.stdout + chain.stderr);
 
-      await writeFile(join(dir, "test.csv"), "id,income,debt,label\nt1,45000,-400,1\nt2,45000,-90000,0\n");
+      await writeFile(join(dir, "test.csv"), "id,income,debt,label\nt1,4500,-400,1\nt2,4500,-9000,0\n");
       const far = await cli(["commit", join(dir, "raw.csv"), "--workspace", join(dir, "far"), "--scale", "standard", "--test", join(dir, "test.csv")]);
       assert.equal(far.code, 1);
-      assert.match(far.stderr, /test\.csv record 2 \(id "t2"\), column "debt": value -90000 scales to -[\d.]+ .*outside the training bound \[−2, 2\)/);
+      assert.match(far.stderr, /test\.csv record 2 \(id "t2"\), column "debt": value -9000 scales to -[\d.]+ .*outside the training bound \[−2, 2\)/);
       const bad = await cli(["commit", join(dir, "raw.csv"), "--workspace", join(dir, "bad"), "--scale", "zscore"]);
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /--scale must be standard or minmax/);

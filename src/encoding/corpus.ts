@@ -6,9 +6,10 @@
  * cannot be proved in a circuit). Other keys on a line are ignored (metadata stays outside the
  * commitment). Row numbers in errors are 1-based line numbers; blank lines are skipped.
  */
-import { readFile } from "node:fs/promises";
 import { DEFAULT_ID_COLUMN, IdRegistry, type Dataset } from "./dataset.ts";
 import { DatasetError } from "./datasetError.ts";
+import { jsonId, readJsonLines } from "./jsonlDataset.ts";
+import { readDataFile } from "./records.ts";
 
 /** Default key of the document text. */
 export const DEFAULT_TEXT_FIELD = "text";
@@ -31,29 +32,14 @@ export function parseCorpus(text: string, file: string, options: CorpusOptions =
   const idField = options.idField ?? DEFAULT_ID_COLUMN;
   const ids = new IdRegistry();
   const records: Dataset["records"] = [];
-  const src = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  src.split(/\r\n|\n|\r/).forEach((raw, i) => {
-    const line = i + 1;
-    if (raw.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      throw new DatasetError(file, line, undefined, `invalid JSON (${(err as Error).message})`);
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new DatasetError(file, line, undefined, "expected a JSON object (one document per line)");
-    const doc = value as Record<string, unknown>;
+  for (const { line, value: doc } of readJsonLines(text, file)) {
     const body = doc[textField];
     if (body === undefined || body === null) throw new DatasetError(file, line, textField, "text is missing");
     if (typeof body !== "string") throw new DatasetError(file, line, textField, `text must be a string, got ${JSON.stringify(body).slice(0, 40)}`);
     if (body === "") throw new DatasetError(file, line, textField, "text is empty");
-    const rawId = doc[idField];
-    let id: string | undefined;
-    if (typeof rawId === "string") id = rawId;
-    else if (typeof rawId === "number" && Number.isSafeInteger(rawId)) id = String(rawId);
-    else if (rawId !== undefined) throw new DatasetError(file, line, idField, `id ${JSON.stringify(rawId)} must be a string or an integer`);
+    const id = jsonId(doc[idField], file, line, idField);
     records.push({ id: ids.claim(id, records.length + 1, file, line, idField), features: [], label: 0, text: body });
-  });
+  }
   if (records.length === 0) throw new DatasetError(file, 1, undefined, "the corpus is empty (expected one JSON object with a text per line)");
   return { featureNames: [], records };
 }
@@ -63,11 +49,5 @@ export function parseCorpus(text: string, file: string, options: CorpusOptions =
  * @throws DatasetError for an unreadable file or anything {@link parseCorpus} rejects
  */
 export async function loadCorpus(path: string, options: CorpusOptions = {}): Promise<Dataset> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new DatasetError(path, undefined, undefined, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  return parseCorpus(text, path, options);
+  return parseCorpus(await readDataFile(path), path, options);
 }
