@@ -118,7 +118,8 @@ export function getProfile(name: string): CircuitProfile {
   const found = all.find((p) => p.name === name);
   if (found === undefined) {
     const where = added ? ` (built-in and ${added.file})` : "";
-    throw new Error(`unknown circuit profile "${name}"; known profiles${where}: ${all.map((p) => p.name).join(", ")}`);
+    const hint = added ? "" : " (a project profile? run where its zkforget.config.json is, or give --profiles FILE)";
+    throw new Error(`unknown circuit profile "${name}"; known profiles${where}: ${all.map((p) => p.name).join(", ")}${hint}`);
   }
   return found;
 }
