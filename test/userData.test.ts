@@ -253,7 +253,7 @@ describe("the user's own data", function () {
       const commit = await cli(["commit", join(dir, "raw.csv"), "--workspace", ws, "--scale", "standard", "--test-split", "2"]);
       assert.equal(commit.code, 0, commit.stderr);
       assert.match(commit.stderr, /profile sisa-d4-s1-f2-e2-k2: the smallest ShardRetrain profile/);
-      assert.match(commit.stdout, /scaling +standard \(public, in the config hash\): income \(x − [\d.]+\) \/ \d+, debt \(x − -?[\d.]+\) \/ \d+/);
+      assert.match(commit.stdout, /scaling +standard \(public, in the config hash\): income \(x − [\d.]+\) \/ \d+, debt \(x \+ [\d.]+\) \/ \d+/);
       const opened = await openSisaWorkspace(ws);
       const scaling = opened.system.config.featureScaling!;
       assert.equal(scaling.method, "standard");

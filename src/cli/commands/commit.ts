@@ -12,7 +12,7 @@ import { DEFAULT_WORKSPACE, workspacePaths } from "../../workspace/workspace.ts"
 import { parseCommandArgs, positiveInt, progress, UsageError, type Command } from "../command.ts";
 import { waitingForLock } from "./lockMessage.ts";
 
-/** Deletion profile used when none is named. */
+/** Deletion profile `zkforget setup` builds when none is named (commit picks one that fits the data). */
 export const DEFAULT_DELETION_PROFILE = "deletion-d10-k4";
 
 export const commitCommand: Command = {
@@ -174,9 +174,9 @@ function pickProfile(shape: DataShape, log: (message: string) => void): CircuitP
   ].join("\n"));
 }
 
-/** The fitted scaling on one line: per feature, name − offset ÷ scale. */
+/** The fitted scaling on one line: per feature, `name (x − offset) / scale`. */
 function describeScalingLine(scaling: FeatureScaling, featureNames: readonly string[]): string {
-  return `${scaling.method} (public, in the config hash): ${describeScaling(scaling, featureNames).map((f) => `${f.feature} (x − ${f.offset}) / ${f.scale}`).join(", ")}`;
+  return `${scaling.method} (public, in the config hash): ${describeScaling(scaling, featureNames).map((f) => `${f.feature} (x ${f.offset < 0 ? "+" : "−"} ${Math.abs(f.offset)}) / ${f.scale}`).join(", ")}`;
 }
 
 /** A finite real option, or undefined when absent. */
