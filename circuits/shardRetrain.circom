@@ -52,11 +52,12 @@ include "lib/training_params.circom";
 //   packed limbs) + MaskedLeaf (Poseidon(2) + 1); the shard subtree (n - 1) Poseidon(2); the
 //   deletions K x (480 c + D + 5) + (K - 1) D; two twin paths 2 x 479 S; the rest (weight and
 //   config hashes, states, digest) about 3.4k.
-// Measured: sisa-d8-s3-f16-e10-k3 (n = 32) 84,276 = training 47,304 (117.4 per slot-epoch:
+// Measured before scalingHash: sisa-d8-s3-f16-e10-k3 (n = 32) 84,276 = training 47,304 (117.4 per slot-epoch:
 // 84 per slot + 1,070 per epoch for the 17 weight updates; 9,724 once for the input bounds) +
 // record openings 16,064 (32 x 502) + subtree 7,440 + deletions 7,234 + twin paths 2,874 + rest
 // 3,360. sisa-d9-s3-f16-e10-k4 (n = 64) 148,684 before testRoot joined the config hash (101.0
-// per slot-epoch); the 13-value config sponge costs 39 more than the 12-value one did.
+// per slot-epoch); the 13-value config sponge costs 39 more than the 12-value one did, and the
+// 14-value one (with scalingHash) 6 fewer than the 13-value one: sisa-d8-s3-f16-e10-k3 84,270.
 template ShardRetrain(shardDepth, dataDepth, features, epochs, K) {
     var S = shardDepth;
     var c = dataDepth - shardDepth;
