@@ -12,10 +12,13 @@ export { FIXED_POINT, encodeFixed, decodeFixed } from "./encoding/fixedPoint.ts"
 export { CommittedDataset, UnknownRecordError, type CommittedSlot, type DatasetSnapshot } from "./dataset/commitment.ts";
 export { recordHash, leafHash, randomSalt } from "./dataset/leaf.ts";
 export { getPoseidon, type PoseidonHasher } from "./crypto/poseidon.ts";
+export { loadCorpus, parseCorpus, DEFAULT_TEXT_FIELD, type CorpusOptions } from "./encoding/corpus.ts";
 export { SparseMerkleTree, type MerkleProof } from "./crypto/merkle.ts";
 
 // Circuits and keys
-export { getProfile, listProfiles, type CircuitProfile } from "./circuits/profiles.ts";
+export { getProfile, listProfiles, builtinProfiles, addProjectProfiles, clearProjectProfiles, type CircuitProfile } from "./circuits/profiles.ts";
+export { readProjectConfig, useProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from "./circuits/projectProfiles.ts";
+export { suggestProfile, profileMisfit, configEntryText, type DataShape, type ProfileSuggestion } from "./circuits/suggestProfile.ts";
 export { buildCircuit, type BuiltCircuit, type BuildOptions } from "./circuits/build.ts";
 export { ensureDevKey, publishKey, DEFAULT_DEV_SEED, type ProvingKey, type DevKeyOptions } from "./keys/devKeys.ts";
 export { generateDevPtau, type DevPtauOptions, type DevPtauResult } from "./setup/devPtau.ts";
@@ -26,6 +29,10 @@ export {
   makeTrainingConfig, shardProfileParams, configHash, initialWeightsFromSeed,
   type TrainingConfig, type TrainingHyperparameters, type ShardProfileParams,
 } from "./ml/config.ts";
+export {
+  fitScaling, scaleDataset, scaleFeatures, scalingHash, describeScaling, ScalingRangeError, SCALING_METHODS,
+  type FeatureScaling, type ScalingMethod,
+} from "./ml/featureScaling.ts";
 export { trainShard, predict, accuracy, logit, type TrainingResult } from "./ml/trainer.ts";
 export { ModelCommitment, modelLeaf, stateHash, type ShardModel } from "./sisa/model.ts";
 export { ensembleAccuracy, ensemblePredict, ensembleLogit } from "./sisa/ensemble.ts";

@@ -23,6 +23,7 @@ import type { EncodedRecord } from "../encoding/records.ts";
 import { recordFieldElements } from "./recordPacking.ts";
 
 export { RECORD_SLOT_BITS, RECORD_VALUES_PER_LIMB, recordFieldElements } from "./recordPacking.ts";
+import { documentFieldElements } from "./document.ts";
 
 /** The value of an empty or deleted slot; no real leaf may take it. */
 export const EMPTY_LEAF = 0n;
@@ -30,6 +31,15 @@ export const EMPTY_LEAF = 0n;
 /** Poseidon sponge over the packed [label, ...features] of an encoded record (see the module comment). */
 export function recordHash(encoded: Pick<EncodedRecord, "features" | "label">, poseidon: PoseidonHasher): bigint {
   return poseidon.sponge(recordFieldElements(encoded));
+}
+
+/**
+ * The record hash of a committed record's content: a text corpus's document hashes its text
+ * (src/dataset/document.ts), any other record its packed [label, ...features]. The one place
+ * that tells the two kinds of record apart.
+ */
+export function contentHash(content: Pick<EncodedRecord, "features" | "label"> & { text?: string }, poseidon: PoseidonHasher): bigint {
+  return content.text !== undefined ? poseidon.sponge(documentFieldElements(content.text)) : recordHash(content, poseidon);
 }
 
 /** 2^254 − 1: SNARK_FIELD < 2^254, so masking 256 random bits to 254 keeps ~76 % of draws. */

@@ -35,11 +35,16 @@ export async function loadDataset(path: string, options: DatasetOptions = {}): P
   if (reader === undefined) {
     throw new DatasetError(path, undefined, undefined, `unsupported file type ${JSON.stringify(ext)} (expected .csv, .jsonl or .ndjson)`);
   }
-  let text: string;
+  return reader(await readDataFile(path), path, options);
+}
+
+/**
+ * A data file's text. @throws DatasetError naming the file when it cannot be read
+ */
+export async function readDataFile(path: string): Promise<string> {
   try {
-    text = await readFile(path, "utf8");
+    return await readFile(path, "utf8");
   } catch (err) {
     throw new DatasetError(path, undefined, undefined, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return reader(text, path, options);
 }

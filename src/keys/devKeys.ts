@@ -5,7 +5,8 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { zKey } from "snarkjs";
 import { buildCircuit, type BuiltCircuit, type BuildOptions } from "../circuits/build.ts";
-import type { CircuitProfile } from "../circuits/profiles.ts";
+import { projectProfileSource, type CircuitProfile } from "../circuits/profiles.ts";
+import { activeProjectConfig } from "../circuits/projectProfiles.ts";
 import { generateDevPtau } from "../setup/devPtau.ts";
 import { blake2b512File } from "../setup/fileHash.ts";
 import { requiredPtauPower } from "../setup/ptauInfo.ts";
@@ -46,9 +47,19 @@ export interface DevKeyOptions extends BuildOptions {
 /**
  * Returns the dev proving key of `profile`, building whatever is missing (circuit, ptau,
  * zkey) into the cache. Cached keys are reused; a first build of a ~80k-constraint circuit
- * takes a few minutes, dominated by `groth16 setup`.
+ * takes a few minutes, dominated by `groth16 setup`. For a profile of the active project
+ * config (src/circuits/projectProfiles.ts) the verification key and manifest are also
+ * published to the project's key directory.
  */
 export async function ensureDevKey(profile: CircuitProfile, options: DevKeyOptions = {}): Promise<ProvingKey> {
+  const key = await buildDevKey(profile, options);
+  // A project profile's verification key goes to the project's key directory, never the package's.
+  const project = activeProjectConfig();
+  if (project !== undefined && projectProfileSource(profile.name) !== undefined) await publishKey(key, project.keysDir);
+  return key;
+}
+
+async function buildDevKey(profile: CircuitProfile, options: DevKeyOptions): Promise<ProvingKey> {
   const seed = options.seed ?? DEFAULT_DEV_SEED;
   const log = options.onProgress ?? (() => {});
   const circuit = await buildCircuit(profile, options);

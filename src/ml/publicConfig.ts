@@ -16,6 +16,7 @@ import { decodeFixed } from "../encoding/fixedPoint.ts";
 import { SNARK_FIELD } from "../field.ts";
 import { ALGORITHM_NAME, configHash, initialWeightsFromSeed, validateTrainingConfig, type TrainingConfig } from "./config.ts";
 import type { PoseidonFn } from "./weights.ts";
+import { SCALING_METHODS, type FeatureScaling, type ScalingMethod } from "./featureScaling.ts";
 
 /**
  * A {@link TrainingConfig} as JSON: integers as decimal strings (fixed point, scale 2^16, for η,
@@ -40,6 +41,12 @@ export interface PublicTrainingConfig {
   initSeed?: string;
   /** 0x-hex root of the committed held-out test set; 0 when none. */
   testRoot: string;
+  /**
+   * The feature scaling fitted at commit (`--scale`), fixed point, decimal; absent when the
+   * records were committed as given. Fitted on the training data, so public; it is part of the
+   * config (fixed at commit, not re-fitted when records are deleted).
+   */
+  featureScaling?: { method: string; offsets: string[]; scales: string[] };
 }
 
 /** The readable form of a config. */
@@ -56,6 +63,9 @@ export function publicTrainingConfig(config: TrainingConfig): PublicTrainingConf
     initialWeights: config.initialWeights.map(String),
     ...(config.initSeed !== undefined ? { initSeed: config.initSeed } : {}),
     testRoot: `0x${config.testRoot.toString(16).padStart(64, "0")}`,
+    ...(config.featureScaling
+      ? { featureScaling: { method: config.featureScaling.method, offsets: config.featureScaling.offsets.map(String), scales: config.featureScaling.scales.map(String) } }
+      : {}),
   };
 }
 
@@ -96,10 +106,24 @@ export function parsePublicTrainingConfig(input: unknown, where = "config"): { c
   } else {
     testRoot = BigInt(o.testRoot);
   }
+  let featureScaling: FeatureScaling | undefined;
+  if (o.featureScaling !== undefined) {
+    const f = o.featureScaling as Record<string, unknown> | null;
+    if (typeof f !== "object" || f === null || !SCALING_METHODS.includes(f.method as ScalingMethod) || !Array.isArray(f.offsets) || !Array.isArray(f.scales)) {
+      problems.push(`${where}.featureScaling must be {method: ${SCALING_METHODS.join(" | ")}, offsets: [decimal…], scales: [decimal…]}`);
+    } else {
+      featureScaling = {
+        method: f.method as ScalingMethod,
+        offsets: (f.offsets as unknown[]).map((x, j) => big(x, `featureScaling.offsets[${j}]`)),
+        scales: (f.scales as unknown[]).map((x, j) => big(x, `featureScaling.scales[${j}]`)),
+      };
+    }
+  }
   if (problems.length > 0) return { problems };
   const config: TrainingConfig = {
     shardDepth, dataDepth, features, epochs, maxDeletions, learningRate, l2, initialWeights, testRoot,
     ...(typeof o.initSeed === "string" ? { initSeed: o.initSeed } : {}),
+    ...(featureScaling ? { featureScaling } : {}),
   };
   try {
     validateTrainingConfig(config);

@@ -1,4 +1,5 @@
 import { getProfile, listProfiles, type CircuitProfile } from "../circuits/profiles.ts";
+import { configEntryText, newAccuracyProfile } from "../circuits/suggestProfile.ts";
 import { getPoseidon } from "../crypto/poseidon.ts";
 import type { CommittedDataset } from "../dataset/commitment.ts";
 import { ensureDevKey, type DevKeyOptions, type ProvingKey } from "../keys/devKeys.ts";
@@ -35,13 +36,15 @@ export interface AccuracyProof {
 
 /**
  * The ModelAccuracy profile listed for a system's shard depth and features and a test-set
- * depth. @throws RangeError when profiles.json has none (naming the parameters needed)
+ * depth, built-in or from the project's config. @throws RangeError when there is none (naming
+ * the parameters needed and giving a config entry that would fit)
  */
 export function accuracyProfileFor(system: SisaSystem, testSet: Pick<CommittedDataset, "depth">): CircuitProfile {
   const params = [system.config.shardDepth, system.config.features, testSet.depth];
   const found = listProfiles().find((p) => p.template === MODEL_ACCURACY_TEMPLATE && p.params.join() === params.join());
   if (found === undefined) {
-    throw new RangeError(`no ${MODEL_ACCURACY_TEMPLATE} profile for ${2 ** params[0]!} shards, ${params[1]} features and a depth-${params[2]} test set (${MODEL_ACCURACY_TEMPLATE}(${params.join(", ")})) in circuits/profiles.json`);
+    throw new RangeError(`no ${MODEL_ACCURACY_TEMPLATE} profile for ${2 ** params[0]!} shards, ${params[1]} features and a depth-${params[2]} test set (${MODEL_ACCURACY_TEMPLATE}(${params.join(", ")})) in circuits/profiles.json or the project's zkforget.config.json; add one there: ` +
+      configEntryText([newAccuracyProfile(params, listProfiles())]));
   }
   return found;
 }

@@ -34,6 +34,7 @@ export {
 } from "../ml/publicConfig.ts";
 export { subjectRecordElements } from "./subjectRecord.ts";
 export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";
+export { documentFieldElements } from "../dataset/document.ts";
 
 /** A verification key with its manifest, as `keys/<profile>.vkey.json` + `.manifest.json` hold them. */
 export type KeyPair = TrustedKey;

@@ -5,7 +5,8 @@ import { CommittedDataset } from "../dataset/commitment.ts";
 import type { Dataset } from "../encoding/dataset.ts";
 import { pathExists } from "../fsAtomic.ts";
 import { Ledger } from "../ledger/ledger.ts";
-import { configHash, makeTrainingConfig, shardProfileParams, type TrainingHyperparameters } from "../ml/config.ts";
+import { configHash, makeTrainingConfig, shardProfileParams, validateTrainingConfig, type TrainingHyperparameters } from "../ml/config.ts";
+import { fitScaling, scaleDataset, type FeatureScaling, type ScalingMethod } from "../ml/featureScaling.ts";
 import { checkTrainingSlots } from "../ml/trainingInput.ts";
 import { ModelCommitment } from "../sisa/model.ts";
 import { shardCount } from "../sisa/shards.ts";
@@ -22,6 +23,13 @@ export interface CommitWorkspaceOptions {
   testSet?: Dataset;
   /** SISA: training hyperparameters. */
   hyper?: TrainingHyperparameters;
+  /**
+   * SISA: fit this feature scaling on `data` (the training records only) and apply it to `data`
+   * and `testSet` before committing; it is pinned in the config (src/ml/featureScaling.ts).
+   */
+  scale?: ScalingMethod;
+  /** How to name the training and test data in errors (default "data" and "test set"). */
+  sources?: { data?: string; test?: string };
   /** Replace an existing ledger (kept aside as ledger.<time>.replaced.sqlite); old receipts and bundles are removed. */
   force?: boolean;
   /** Called when another process holds the workspace lock. */
@@ -36,6 +44,8 @@ export interface CommitResult {
   dataRoot: string;
   configHash?: string;
   testRoot?: string;
+  /** SISA with `scale`: the fitted scaling (public; it is in the config). */
+  featureScaling?: FeatureScaling;
   receipts: number;
 }
 
@@ -76,33 +86,47 @@ export async function commitWorkspace(dir: string, data: Dataset, options: Commi
       dataRoot: toHex32(dataset.root),
       ...(sisa ? { configHash: toHex32(sisa.configHash) } : {}),
       ...(ws.kind === "sisa" ? { testRoot: toHex32(ws.system.config.testRoot) } : {}),
+      ...(ws.kind === "sisa" && ws.system.config.featureScaling ? { featureScaling: ws.system.config.featureScaling } : {}),
       receipts: dataset.size,
     };
   }, options.onWait ? { onWait: options.onWait } : {});
 }
 
-async function buildState(data: Dataset, options: CommitWorkspaceOptions): Promise<WorkspaceState> {
+async function buildState(raw: Dataset, options: CommitWorkspaceOptions): Promise<WorkspaceState> {
   const poseidon = await getPoseidon();
   const profile = options.profile;
+  let data = raw;
   if (profile.template === "DatasetDeletion") {
     if (options.testSet) throw new Error(`a test set is committed only for SISA profiles, not for ${profile.name}`);
+    if (options.scale) throw new Error(`feature scaling shapes training, so it applies to SISA profiles only, not to ${profile.name}`);
     return { kind: "deletion", profile, dataset: CommittedDataset.commit(data, profile.params[0]!, poseidon) };
   }
   if (profile.template !== "ShardRetrain") throw new Error(`profile ${profile.name} (${profile.template}) cannot be committed as a workspace`);
+  if (data.records.some((r) => r.text !== undefined)) throw new Error(`a text corpus is committed under a deletion profile (its training cannot be proved), not under ${profile.name}`);
   const params = shardProfileParams(profile.params);
   if (data.featureNames.length !== params.features) {
     throw new Error(`profile ${profile.name} trains on ${params.features} features, but the data has ${data.featureNames.length} (${data.featureNames.join(", ")})`);
   }
-  let testSet: CommittedDataset | undefined;
-  if (options.testSet) {
-    if (options.testSet.featureNames.join() !== data.featureNames.join()) {
-      throw new Error(`the test set's features (${options.testSet.featureNames.join(", ")}) are not the dataset's (${data.featureNames.join(", ")})`);
+  let rawTest = options.testSet;
+  if (rawTest) {
+    if (rawTest.featureNames.join() !== data.featureNames.join()) {
+      throw new Error(`the test set's features (${rawTest.featureNames.join(", ")}) are not the dataset's (${data.featureNames.join(", ")})`);
     }
-    if (options.testSet.records.length === 0) throw new Error("the test set is empty");
-    // Committed like the dataset, to a tree of the same depth.
-    testSet = CommittedDataset.commit(options.testSet, params.dataDepth, poseidon);
+    if (rawTest.records.length === 0) throw new Error("the test set is empty");
   }
+  // Fitted on the training records only; the test set gets the same transform.
+  const featureScaling = options.scale ? fitScaling(options.scale, data.records.map((r) => r.features)) : undefined;
+  if (featureScaling) {
+    data = scaleDataset(data, featureScaling, options.sources?.data ?? "data");
+    if (rawTest) rawTest = scaleDataset(rawTest, featureScaling, options.sources?.test ?? "test set");
+  }
+  // Committed like the dataset, to a tree of the same depth.
+  const testSet = rawTest && CommittedDataset.commit(rawTest, params.dataDepth, poseidon);
   const config = makeTrainingConfig(params, options.hyper ?? { learningRate: 2 }, testSet?.root ?? 0n);
+  if (featureScaling) {
+    config.featureScaling = featureScaling;
+    validateTrainingConfig(config);
+  }
   const dataset = CommittedDataset.commit(data, params.dataDepth, poseidon);
   // Out-of-bound records would only fail later, inside a proof: reject them now, by name.
   for (const slot of dataset.liveSlots()) checkTrainingSlots([slot], params.features, slot.index);

@@ -81,7 +81,7 @@ function datasetJson(d: DatasetSnapshot): object {
     featureNames: d.featureNames,
     live: d.live.map((s) => ({
       id: s.id, index: s.index, salt: toHex32(s.salt), recordHash: toHex32(s.recordHash), leaf: toHex32(s.leaf),
-      label: s.label.toString(), features: s.features.map(String),
+      label: s.label.toString(), features: s.features.map(String), ...(s.text !== undefined ? { text: s.text } : {}),
     })),
     deleted: d.deleted.map((s) => ({ id: s.id, index: s.index, leaf: toHex32(s.leaf) })),
   };
@@ -163,6 +163,7 @@ class Reader {
         salt: this.hex(s.salt, `${where}.salt`), recordHash: this.hex(s.recordHash, `${where}.recordHash`), leaf: this.hex(s.leaf, `${where}.leaf`),
         label: this.integer(s.label, `${where}.label`),
         features: this.array(s.features, `${where}.features`).map((f, j) => this.integer(f, `${where}.features[${j}]`)),
+        ...(s.text !== undefined ? { text: this.string(s.text, `${where}.text`) } : {}),
       };
     });
     const deleted = this.array(o.deleted, `${at}.deleted`).map((x, i): DeletedSlotRecord => {

@@ -1,11 +1,11 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { packageRoot } from "../../circuits/paths.ts";
-import { loadKeyRing, releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
+import { releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
 import { checkReceipt } from "../../verifier/receiptCheck.ts";
 import { readHeadLogFile } from "../../ledger/headLogFile.ts";
 import { subjectRecordElements } from "../../verifier/subjectRecord.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
+import { cliKeyRing } from "../keys.ts";
 
 export const receiptCommand: Command = {
   name: "receipt",
@@ -36,8 +36,9 @@ Options:
                   its last head commits to
   --controller-key HEX  the controller's published Ed25519 key the head log must be signed with
   --bundle B      a proof bundle file to check the receipt's slot against
-  --record JSON   your record, {"features": [x, …], "label": y} in the dataset's column order,
-                  inline or as a file
+  --record JSON   your record, {"features": [x, …], "label": y} in the dataset's column order
+                  (as committed: after the workspace's --scale, if any), or your document,
+                  {"text": "…"} (e.g. your line of the corpus), inline or as a file
   --keys DIR      trusted verification keys (default: the keys/ shipped with zkforget)
   --allow-dev     accept INSECURE dev keys (anyone can forge proofs under them)
   --json          print {"ok", "finding", "verdict", "reasons"} as JSON
@@ -69,7 +70,7 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
     const fieldElements = values.record !== undefined ? await recordElements(values.record) : undefined;
     let keys: KeyRing | undefined;
     try {
-      keys = await loadKeyRing(values.keys ?? join(packageRoot(), "keys"));
+      keys = await cliKeyRing(values.keys);
     } catch (error) {
       if (values.keys !== undefined) throw new UsageError((error as Error).message);
     }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { packageRoot } from "../../circuits/paths.ts";
+import { defaultKeysDir } from "../../circuits/projectProfiles.ts";
 import { getProfile, listProfiles } from "../../circuits/profiles.ts";
 import { DEFAULT_DEV_SEED, ensureDevKey, publishKey } from "../../keys/devKeys.ts";
 import { releaseCurve } from "../../snarkjsThreads.ts";
@@ -21,9 +21,11 @@ under them. The manifest says so, and verifiers refuse them unless told otherwis
 real deployments use \`zkforget ceremony\`.
 
 Options:
-  --all         every profile in circuits/profiles.json (default: ${DEFAULT_DELETION_PROFILE})
+  --all         every profile: circuits/profiles.json and the project's zkforget.config.json
+                (default: ${DEFAULT_DELETION_PROFILE})
   --seed SEED   public seed (default ${DEFAULT_DEV_SEED}, the seed of the committed keys)
-  --keys DIR    where to publish (default: zkforget's keys/)
+  --keys DIR    where to publish (default: zkforget's keys/; for a project profile, the
+                project's key directory, keys/ beside zkforget.config.json)
   --check       do not write: fail if the rebuilt key differs from the one in --keys`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -34,9 +36,9 @@ Options:
     });
     const log = progress();
     const names = values.all ? listProfiles().map((p) => p.name) : positionals.length > 0 ? positionals : [DEFAULT_DELETION_PROFILE];
-    const keysDir = values.keys ?? join(packageRoot(), "keys");
     let mismatches = 0;
     for (const name of names) {
+      const keysDir = values.keys ?? defaultKeysDir(name);
       const key = await ensureDevKey(getProfile(name), { onProgress: log, ...(values.seed ? { seed: values.seed } : {}) });
       if (values.check) {
         const published = await readFile(join(keysDir, `${name}.vkey.json`), "utf8").catch(() => undefined);
