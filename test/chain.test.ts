@@ -177,7 +177,7 @@ describe("audit chain verification (tiny SISA chain, real proofs)", function () 
     const count = copy();
     entry(count, 7).recordCount = 3;
     count.requests[1]!.recordCount = 3;
-    await broken(count, 0, /request "req-2": marked proved, but its entries delete 1 slot, but it names 3 records/);
+    await broken(count, 0, /request "req-2": marked proved, but its entries delete 1 slot while it names 3 records/);
   });
 
   it("an accuracy entry may not move the state", async function () {

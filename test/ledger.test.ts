@@ -150,13 +150,16 @@ describe("ledger (append-only, SQLite)", function () {
       await refusedUnchanged(ledger, () => ledger.append(good(), verify()), /proof starts at state 0x[0-9a-f]{64}, but the ledger is at 0x[0-9a-f]{64} \(entry 2\); it does not continue the chain/);
     });
 
-    it("an entry for a request that is unknown or already proved", async function () {
+    it("an entry for a request that is unknown, already proved, or names other slots", async function () {
       const other = await freshLedger("requests");
       try {
         await refusedUnchanged(other, () => other.append({ ...good(), requestId: "nope" }, verify()), /unknown deletion request "nope"/);
-        other.receiveRequest("done", ["x"], opening(["x"]));
+        other.receiveRequest("someone-else", ["x"], opening(["x"]));
+        await refusedUnchanged(other, () => other.append({ ...good(), requestId: "someone-else" }, verify()),
+          /the proof deletes slot \d+, which deletion request "someone-else" does not name: it cannot answer it/);
+        other.receiveRequest("done", f.deletedIds, opening(f.deletedIds));
         await other.append({ ...good(), requestId: "done", completesRequest: true }, verify());
-        assert.throws(() => other.receiveRequest("done", ["x"], undefined), /already proved \(entries 3\)/);
+        assert.throws(() => other.receiveRequest("done", f.deletedIds, undefined), /already proved \(entries 4\)/);
       } finally {
         other.close();
       }
