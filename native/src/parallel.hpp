@@ -1,0 +1,37 @@
+// A minimal fork-join helper: split [0, n) into contiguous ranges, one std::thread per range.
+#pragma once
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+namespace zkf {
+
+/** Worker threads to use: $ZKFORGET_PROVER_THREADS if set (>= 1), else the hardware's count. */
+inline unsigned defaultThreads() {
+  if (const char* env = std::getenv("ZKFORGET_PROVER_THREADS")) {
+    int n = std::atoi(env);
+    if (n >= 1) return (unsigned)n;
+  }
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : hw;
+}
+
+/** Runs fn(begin, end, part) on up to `parts` contiguous ranges of [0, n), in parallel. */
+template <class Fn>
+void parallelFor(size_t n, unsigned parts, Fn&& fn) {
+  if (parts <= 1 || n < 2 * (size_t)parts) {
+    fn((size_t)0, n, 0u);
+    return;
+  }
+  std::vector<std::thread> pool;
+  size_t chunk = (n + parts - 1) / parts;
+  for (unsigned t = 1; t < parts; t++) {
+    size_t b = std::min(n, t * chunk), e = std::min(n, b + chunk);
+    pool.emplace_back([&fn, b, e, t] { fn(b, e, t); });
+  }
+  fn((size_t)0, std::min(n, chunk), 0u);
+  for (auto& th : pool) th.join();
+}
+
+}  // namespace zkf
