@@ -2,10 +2,13 @@
 // seconds, peak memory), and the dev powers-of-tau generator against the snarkjs route.
 //
 // Usage: npm run bench [-- --quick] [-- --profiles a,b] [-- --powers 12,14] [-- --accuracy a,b] [-- --only-accuracy]
+//        npm run bench -- --provers [--profiles a,b] [--reps n]
 //   --quick          skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
 //   --profiles       profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
 //   --accuracy       ModelAccuracy profiles to measure (default: accuracy-s3-f16-t8, 256 test records)
 //   --only-accuracy  measure only the accuracy profiles (no ptau routes, no other profiles)
+//   --provers        only the native prover against snarkjs (scripts/benchProvers.ts), on the
+//                    profiles given (default sisa-d8-s3-f16-e10-k3,deletion-d20-k8), --reps rounds
 //
 // Each measurement runs in a child process so that its peak RSS is its own. Profiles are
 // built into a fresh cache directory so that setup is measured from scratch.
@@ -35,6 +38,7 @@ import { shardOfSlot } from "../src/sisa/shards.ts";
 import { buildDeletionWitness } from "../src/statements/deletion.ts";
 import { accuracyProfileParams } from "../src/statements/accuracy.ts";
 import { trainAllShards } from "../src/evaluation/retrainAll.ts";
+import { benchProvers } from "./benchProvers.ts";
 
 const { values } = parseArgs({
   options: {
@@ -43,12 +47,16 @@ const { values } = parseArgs({
     powers: { type: "string" },
     accuracy: { type: "string" },
     "only-accuracy": { type: "boolean" },
+    provers: { type: "boolean" },
+    reps: { type: "string" },
     child: { type: "string" },
     arg: { type: "string" },
   },
 });
 
-if (values.child) {
+if (values.provers) {
+  await benchProvers((values.profiles ?? "sisa-d8-s3-f16-e10-k3,deletion-d20-k8").split(","), Number(values.reps ?? 3));
+} else if (values.child) {
   await runChild(values.child, values.arg ?? "");
 } else {
   await runParent();

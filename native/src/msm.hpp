@@ -4,6 +4,7 @@
 // scalars cost one bucket addition.
 #pragma once
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 #include "curve.hpp"
 #include "parallel.hpp"
@@ -23,6 +24,7 @@ struct Scalar {
   }
   /** The `c` bits starting at bit `shift`. */
   uint32_t digit(int shift, int c) const {
+    if (shift >= 256) return 0;
     int limb = shift >> 6, off = shift & 63;
     u64 x = v[limb] >> off;
     if (off + c > 64 && limb < 3) x |= v[limb + 1] << (64 - off);
@@ -30,32 +32,63 @@ struct Scalar {
   }
 };
 
-/** Window width minimising the estimated additions: windows * (points + 2 * buckets). */
+/**
+ * Signed windows needed for scalars below 2^bits: each window's digit absorbs a carry, so the
+ * windows must span bits + 2 bits for the top digit to stay below 2^(c-1) with no carry out.
+ */
+inline int signedWindows(int bits, int c) { return (bits + 1) / c + 1; }
+
+/**
+ * Window width minimising the estimated additions for signed digits:
+ * windows * (points + 2 * buckets), with 2^(c-1) buckets.
+ */
 inline int bestWindow(size_t points, int bits) {
   int best = 1;
   double bestCost = 1e300;
-  for (int c = 1; c <= 18; c++) {
-    double windows = (bits + c - 1) / c;
-    double cost = windows * ((double)points + 2.0 * (double)(1u << c));
+  for (int c = 2; c <= 20; c++) {
+    double windows = signedWindows(bits, c);
+    double cost = windows * ((double)points + (double)(1u << c));
     if (cost < bestCost) { bestCost = cost; best = c; }
   }
   return best;
 }
 
+/**
+ * Pippenger with signed window digits in [-2^(c-1), 2^(c-1)): a negative digit adds the
+ * negated base (free on affine points), so each window needs only 2^(c-1) buckets.
+ */
 template <class F>
 Jacobian<F> pippenger(const Affine<F>* bases, const Scalar* scalars, const std::vector<uint32_t>& idx, int bits) {
   Jacobian<F> result = Jacobian<F>::infinity();
   if (idx.empty() || bits == 0) return result;
-  const int c = bestWindow(idx.size(), bits);
-  const int windows = (bits + c - 1) / c;
-  std::vector<Jacobian<F>> buckets(((size_t)1 << c) - 1);
+  const size_t m = idx.size();
+  const int c = bestWindow(m, bits);
+  const int windows = signedWindows(bits, c);
+  const int32_t half = 1 << (c - 1), full = 1 << c;
+  std::vector<int32_t> digits((size_t)windows * m);
+  for (size_t k = 0; k < m; k++) {
+    const Scalar& s = scalars[idx[k]];
+    int32_t carry = 0;
+    for (int w = 0; w < windows; w++) {
+      int32_t d = (w * c < bits ? (int32_t)s.digit(w * c, c) : 0) + carry;
+      carry = d >= half ? 1 : 0;
+      digits[(size_t)w * m + k] = d - carry * full;
+    }
+    if (carry) throw std::logic_error("internal error: signed MSM digits overflow the windows");
+  }
+  std::vector<Jacobian<F>> buckets((size_t)half);
   for (int w = windows - 1; w >= 0; w--) {
     for (int k = 0; k < c && !result.isInfinity(); k++) result = result.doubled();
     std::fill(buckets.begin(), buckets.end(), Jacobian<F>::infinity());
-    const int shift = w * c;
-    for (uint32_t i : idx) {
-      uint32_t d = scalars[i].digit(shift, c);
-      if (d) buckets[d - 1].addAffine(bases[i]);
+    const int32_t* dw = digits.data() + (size_t)w * m;
+    for (size_t k = 0; k < m; k++) {
+      int32_t d = dw[k];
+      if (d > 0) {
+        buckets[d - 1].addAffine(bases[idx[k]]);
+      } else if (d < 0) {
+        const Affine<F>& b = bases[idx[k]];
+        buckets[-d - 1].addAffine(Affine<F>{b.x, b.y.negate()});
+      }
     }
     // sum_d d * bucket_d as a running sum from the top bucket down.
     Jacobian<F> running = Jacobian<F>::infinity(), window = Jacobian<F>::infinity();

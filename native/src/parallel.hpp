@@ -2,6 +2,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -17,7 +18,10 @@ inline unsigned defaultThreads() {
   return hw == 0 ? 1 : hw;
 }
 
-/** Runs fn(begin, end, part) on up to `parts` contiguous ranges of [0, n), in parallel. */
+/**
+ * Runs fn(begin, end, part) on up to `parts` contiguous ranges of [0, n), in parallel. An
+ * exception thrown in any range is rethrown here (the first one), after every thread joined.
+ */
 template <class Fn>
 void parallelFor(size_t n, unsigned parts, Fn&& fn) {
   if (parts <= 1 || n < 2 * (size_t)parts) {
@@ -25,13 +29,24 @@ void parallelFor(size_t n, unsigned parts, Fn&& fn) {
     return;
   }
   std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(parts);
   size_t chunk = (n + parts - 1) / parts;
+  auto guarded = [&fn, &errors](size_t b, size_t e, unsigned t) {
+    try {
+      fn(b, e, t);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
   for (unsigned t = 1; t < parts; t++) {
     size_t b = std::min(n, t * chunk), e = std::min(n, b + chunk);
-    pool.emplace_back([&fn, b, e, t] { fn(b, e, t); });
+    pool.emplace_back(guarded, b, e, t);
   }
-  fn((size_t)0, std::min(n, chunk), 0u);
+  guarded((size_t)0, std::min(n, chunk), 0u);
   for (auto& th : pool) th.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
 }
 
 }  // namespace zkf
