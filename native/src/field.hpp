@@ -1,9 +1,11 @@
 // Prime fields in Montgomery form with four 64-bit limbs (R = 2^256), and the quadratic
 // extension Fq2 = Fq[u]/(u^2 + 1). The representation is the one snarkjs writes into a zkey
-// ("LEM": little-endian Montgomery), so zkey points are used as they are read.
+// ("LEM": little-endian Montgomery), so zkey points are used as they are read. x86-64 only
+// (carry intrinsics, unsigned __int128).
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <x86intrin.h>
 
 namespace zkf {
 
@@ -78,15 +80,40 @@ struct Fp {
   bool operator==(const Fp& o) const { return v[0] == o.v[0] && v[1] == o.v[1] && v[2] == o.v[2] && v[3] == o.v[3]; }
   bool operator!=(const Fp& o) const { return !(*this == o); }
 
+  // Branch-free: compute both candidates with carry chains, select by the final borrow.
   friend Fp operator+(const Fp& a, const Fp& b) {
+    const u64* p = M().p;
+    u64 s[4], t[4];
+    unsigned char c = 0;
+    c = _addcarry_u64(c, a.v[0], b.v[0], (unsigned long long*)&s[0]);
+    c = _addcarry_u64(c, a.v[1], b.v[1], (unsigned long long*)&s[1]);
+    c = _addcarry_u64(c, a.v[2], b.v[2], (unsigned long long*)&s[2]);
+    _addcarry_u64(c, a.v[3], b.v[3], (unsigned long long*)&s[3]);  // a + b < 2p < 2^256
+    unsigned char br = 0;
+    br = _subborrow_u64(br, s[0], p[0], (unsigned long long*)&t[0]);
+    br = _subborrow_u64(br, s[1], p[1], (unsigned long long*)&t[1]);
+    br = _subborrow_u64(br, s[2], p[2], (unsigned long long*)&t[2]);
+    br = _subborrow_u64(br, s[3], p[3], (unsigned long long*)&t[3]);
+    const u64 keep = (u64)0 - (u64)br;  // all ones when s < p
     Fp r;
-    detail::add4(r.v, a.v, b.v);  // a + b < 2p < 2^256: no carry out
-    if (detail::geq(r.v, M().p)) detail::sub4(r.v, r.v, M().p);
+    for (int i = 0; i < 4; i++) r.v[i] = (s[i] & keep) | (t[i] & ~keep);
     return r;
   }
   friend Fp operator-(const Fp& a, const Fp& b) {
+    const u64* p = M().p;
+    u64 d[4];
+    unsigned char br = 0;
+    br = _subborrow_u64(br, a.v[0], b.v[0], (unsigned long long*)&d[0]);
+    br = _subborrow_u64(br, a.v[1], b.v[1], (unsigned long long*)&d[1]);
+    br = _subborrow_u64(br, a.v[2], b.v[2], (unsigned long long*)&d[2]);
+    br = _subborrow_u64(br, a.v[3], b.v[3], (unsigned long long*)&d[3]);
+    const u64 mask = (u64)0 - (u64)br;  // add p back when a < b
     Fp r;
-    if (detail::sub4(r.v, a.v, b.v)) detail::add4(r.v, r.v, M().p);
+    unsigned char c = 0;
+    c = _addcarry_u64(c, d[0], p[0] & mask, (unsigned long long*)&r.v[0]);
+    c = _addcarry_u64(c, d[1], p[1] & mask, (unsigned long long*)&r.v[1]);
+    c = _addcarry_u64(c, d[2], p[2] & mask, (unsigned long long*)&r.v[2]);
+    _addcarry_u64(c, d[3], p[3] & mask, (unsigned long long*)&r.v[3]);
     return r;
   }
   Fp negate() const { Fp r; if (isZero()) return *this; detail::sub4(r.v, M().p, v); return r; }
