@@ -39,6 +39,7 @@ import { buildDeletionWitness } from "../src/statements/deletion.ts";
 import { accuracyProfileParams } from "../src/statements/accuracy.ts";
 import { trainAllShards } from "../src/evaluation/retrainAll.ts";
 import { benchProvers } from "./benchProvers.ts";
+import { median, round } from "./benchMath.ts";
 
 const { values } = parseArgs({
   options: {
@@ -93,10 +94,6 @@ async function runParent(): Promise<void> {
   }
 }
 
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-}
-
 /** Median of 20 verifications after one warm-up call (worker threads started, curve built). */
 async function warmVerifySeconds(key: ProvingKey, publicSignals: string[], proof: Groth16Proof): Promise<number> {
   await snarkjs.groth16.verify(key.vkey, publicSignals, proof);
@@ -107,11 +104,6 @@ async function warmVerifySeconds(key: ProvingKey, publicSignals: string[], proof
     times.push(s);
   }
   return median(times);
-}
-
-function round(x: number, digits = 3): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 function peakRssMB(): number {

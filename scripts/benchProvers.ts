@@ -22,6 +22,7 @@ import { buildDeletionWitness } from "../src/statements/deletion.ts";
 import { buildShardRetrainWitness } from "../src/statements/shardRetrain.ts";
 import type { CircuitInput } from "snarkjs";
 import * as snarkjs from "snarkjs";
+import { median, round } from "./benchMath.ts";
 
 const CHILD_FLAG = "--prover-child";
 
@@ -111,17 +112,6 @@ async function child(prover: ProverName, profileName: string, wtnsPath: string):
   }
   await releaseCurve();
   process.stdout.write(`${JSON.stringify({ seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function round(x: number, digits = 3): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 if (process.argv[2] === CHILD_FLAG) {
