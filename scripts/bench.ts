@@ -4,6 +4,7 @@
 //
 // Usage: npm run bench [-- --quick] [-- --profiles a,b] [-- --powers 12,14] [-- --accuracy a,b] [-- --only-accuracy]
 //        npm run bench -- --only-verifier [--verifier-profile P]
+//        npm run bench -- --provers [--profiles a,b] [--reps n]
 //   --quick          skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
 //   --profiles       profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
 //   --accuracy       ModelAccuracy profiles to measure (default: accuracy-s3-f16-t8, 256 test records)
@@ -13,6 +14,8 @@
 //                    cache ($ZKFORGET_CACHE), since it measures verification, not setup
 //   --evm            profiles whose Solidity verifier and anchor run on an in-process EVM (gas; default deletion-d8-k2)
 //   --only-evm       measure only the on-chain gas
+//   --provers        only the native prover against snarkjs (scripts/benchProvers.ts), on the
+//                    profiles given (default sisa-d8-s3-f16-e10-k3,deletion-d20-k8), --reps rounds
 //
 // Each measurement runs in a child process so that its peak RSS is its own. Profiles are
 // built into a fresh cache directory so that setup is measured from scratch.
@@ -51,6 +54,8 @@ import { anchorContract } from "../src/solidity/anchor.ts";
 import { advanceSignature, encodeCall, proofWords, REGISTER_SIGNATURE, verifyProofSignature, word32 } from "../src/solidity/calldata.ts";
 import { contractName, solidityVerifier } from "../src/solidity/verifierSource.ts";
 import { account, compileSolidity, TestChain, type CallResult } from "../test/helpers/evm.ts";
+import { benchProvers } from "./benchProvers.ts";
+import { median, round } from "./benchMath.ts";
 
 const { values } = parseArgs({
   options: {
@@ -63,12 +68,16 @@ const { values } = parseArgs({
     "verifier-profile": { type: "string" },
     evm: { type: "string" },
     "only-evm": { type: "boolean" },
+    provers: { type: "boolean" },
+    reps: { type: "string" },
     child: { type: "string" },
     arg: { type: "string" },
   },
 });
 
-if (values.child) {
+if (values.provers) {
+  await benchProvers((values.profiles ?? "sisa-d8-s3-f16-e10-k3,deletion-d20-k8").split(","), Number(values.reps ?? 3));
+} else if (values.child) {
   await runChild(values.child, values.arg ?? "");
 } else {
   await runParent();
@@ -114,10 +123,6 @@ async function runParent(): Promise<void> {
   } finally {
     await rm(cache, { recursive: true, force: true });
   }
-}
-
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
 /** Median of 20 verifications after one warm-up call (worker threads started, curve built). */

@@ -43,6 +43,8 @@ export { proveDeletion, type ProveDeletionOptions, type DeletionProof } from "./
 export { proveShardRetrain, type SisaSystem, type ProveShardRetrainOptions, type ShardRetrainProof } from "./prover/shardRetrain.ts";
 export { planUnlearning, proveUnlearning, type UnlearningStep, type ProvedUnlearningStep, type ProveUnlearningOptions } from "./prover/unlearn.ts";
 export { proveAccuracy, accuracyProfileFor, type ProveAccuracyOptions, type AccuracyProof } from "./prover/accuracy.ts";
+export { selectProver, type ProverName, type ProveOptions } from "./prover/groth16.ts";
+export { loadNativeProver, nativeLoadError, type NativeProver, type NativeTimings } from "./prover/native.ts";
 export {
   TestSetMismatchError, ENSEMBLE_MEAN_WEIGHT_BOUND_BITS, ensembleWeightSumBits, ensembleLogitBoundBits, accuracyProfileParams,
   type AccuracyProfileParams,

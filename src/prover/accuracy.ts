@@ -9,11 +9,11 @@ import {
 import { publicTrainingConfig } from "../ml/publicConfig.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { type AccuracyStatement, type ProofBundle } from "../verifier/types.ts";
-import { proveBundle } from "./groth16.ts";
+import { proveBundle, type ProveOptions } from "./groth16.ts";
 import type { SisaSystem } from "./shardRetrain.ts";
 
 /** Options for {@link proveAccuracy}. */
-export interface ProveAccuracyOptions extends DevKeyOptions {
+export interface ProveAccuracyOptions extends DevKeyOptions, ProveOptions {
   /**
    * ModelAccuracy profile (name or object) whose parameters are the system's shard depth and
    * features and the test set's depth; by default the one profiles.json lists for them.
@@ -90,6 +90,6 @@ export async function proveAccuracy(system: SisaSystem, testSet: CommittedDatase
     configHash: toHex32(s.configHash),
     config: publicTrainingConfig(system.config),
   };
-  const { bundle, seconds } = await proveBundle(key, witness.input, accuracySignalList(witness.publicSignals), statement);
+  const { bundle, seconds } = await proveBundle(key, witness.input, accuracySignalList(witness.publicSignals), statement, options);
   return { bundle, correct: s.correct, total: s.total, proveSeconds: seconds, key };
 }

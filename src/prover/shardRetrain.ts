@@ -10,7 +10,7 @@ import { ensureDevKey, type DevKeyOptions, type ProvingKey } from "../keys/devKe
 import { publicTrainingConfig } from "../ml/publicConfig.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { type ProofBundle, type ShardRetrainStatement } from "../verifier/types.ts";
-import { proveBundle } from "./groth16.ts";
+import { proveBundle, type ProveOptions } from "./groth16.ts";
 
 /**
  * A SISA system as the controller holds it: the committed dataset (records and salts), the
@@ -23,7 +23,7 @@ export interface SisaSystem {
 }
 
 /** Options for {@link proveShardRetrain}. */
-export interface ProveShardRetrainOptions extends DevKeyOptions {
+export interface ProveShardRetrainOptions extends DevKeyOptions, ProveOptions {
   /** ShardRetrain profile (name or object); its parameters must be the config's. */
   profile: string | CircuitProfile;
   /** Proving key; by default the profile's dev key (built and cached on demand). */
@@ -96,6 +96,6 @@ export async function proveShardRetrain(
     config: publicTrainingConfig(c),
     deleted: s.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
   };
-  const { bundle, seconds } = await proveBundle(key, witness.input, shardRetrainSignalList(witness.publicSignals), statement);
+  const { bundle, seconds } = await proveBundle(key, witness.input, shardRetrainSignalList(witness.publicSignals), statement, options);
   return { bundle, system: { config: c, dataset, models: witness.newModels }, weights: witness.newWeights, proveSeconds: seconds };
 }
