@@ -149,11 +149,6 @@ function warmNobleVerifySeconds(key: ProvingKey, publicSignals: string[], proof:
   return median(Array.from({ length: 20 }, once));
 }
 
-function round(x: number, digits = 3): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
-
 function peakRssMB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
