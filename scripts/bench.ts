@@ -2,10 +2,13 @@
 // seconds, peak memory), and the dev powers-of-tau generator against the snarkjs route.
 //
 // Usage: npm run bench [-- --quick] [-- --profiles a,b] [-- --powers 12,14] [-- --accuracy a,b] [-- --only-accuracy]
+//        npm run bench -- --dev-keys [--profiles a,b]
 //   --quick          skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
 //   --profiles       profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
 //   --accuracy       ModelAccuracy profiles to measure (default: accuracy-s3-f16-t8, 256 test records)
 //   --only-accuracy  measure only the accuracy profiles (no ptau routes, no other profiles)
+//   --dev-keys       only the dev key routes: direct from the secrets against dev ptau + groth16
+//                    setup + beacon, per profile (default: deletion-d10-k4,sisa-d8-s3-f16-e10-k3)
 //
 // Each measurement runs in a child process so that its peak RSS is its own. Profiles are
 // built into a fresh cache directory so that setup is measured from scratch.
@@ -22,7 +25,11 @@ import { SparseMerkleTree } from "../src/crypto/merkle.ts";
 import { getPoseidon } from "../src/crypto/poseidon.ts";
 import { CommittedDataset } from "../src/dataset/commitment.ts";
 import { loadDataset } from "../src/encoding/records.ts";
-import { ensureDevKey, type ProvingKey } from "../src/keys/devKeys.ts";
+import { buildDevZkeyViaSetup, DEFAULT_DEV_SEED, devZkeyBeaconParams, ensureDevKey, type ProvingKey } from "../src/keys/devKeys.ts";
+import { writeDirectDevZkey } from "../src/setup/directZkey.ts";
+import { blake2b512File } from "../src/setup/fileHash.ts";
+import { requiredPtauPower } from "../src/setup/ptauInfo.ts";
+import { readR1csInfo } from "../src/setup/r1csInfo.ts";
 import type { Groth16Proof } from "../src/verifier/types.ts";
 import { makeTrainingConfig, shardProfileParams } from "../src/ml/config.ts";
 import { proveWithKey } from "../src/prover/groth16.ts";
@@ -43,6 +50,7 @@ const { values } = parseArgs({
     powers: { type: "string" },
     accuracy: { type: "string" },
     "only-accuracy": { type: "boolean" },
+    "dev-keys": { type: "boolean" },
     child: { type: "string" },
     arg: { type: "string" },
   },
@@ -65,6 +73,19 @@ async function runParent(): Promise<void> {
     return JSON.parse(line) as Record<string, unknown>;
   };
   try {
+    if (values["dev-keys"]) {
+      for (const name of (values.profiles ?? "deletion-d10-k4,sisa-d8-s3-f16-e10-k3").split(",")) {
+        const direct = child("dev-key-direct", name);
+        const setup = child("dev-key-setup", name);
+        process.stdout.write(`${JSON.stringify({
+          bench: "dev-key", profile: name, constraints: direct.constraints, power: direct.power,
+          directSeconds: direct.seconds, setupRouteSeconds: setup.seconds,
+          speedup: round((setup.seconds as number) / (direct.seconds as number), 1),
+          identical: direct.zkeyHash === setup.zkeyHash, directPeakRssMB: direct.peakRssMB, setupRoutePeakRssMB: setup.peakRssMB,
+        })}\n`);
+      }
+      return;
+    }
     const accuracy = (values.accuracy ?? "accuracy-s3-f16-t8").split(",");
     if (values["only-accuracy"]) {
       for (const name of accuracy) child("accuracy", name);
@@ -132,6 +153,8 @@ async function runChild(task: string, arg: string): Promise<void> {
       const [, beaconS] = await timed(() => snarkjs.powersOfTau.beacon(join(dir, "0.ptau"), join(dir, "1.ptau"), devContributionName("bench"), Buffer.from(devBeaconHash("bench")).toString("hex"), 10));
       const [, prepareS] = await timed(() => snarkjs.powersOfTau.preparePhase2(join(dir, "1.ptau"), join(dir, "2.ptau")));
       emit({ bench: "snarkjs-ptau", power, seconds: round(newS + beaconS + prepareS), newSeconds: round(newS), beaconSeconds: round(beaconS), prepareSeconds: round(prepareS) });
+    } else if (task === "dev-key-direct" || task === "dev-key-setup") {
+      await benchDevKeyRoute(task, arg, join(dir, "dev.ptau"), emit);
     } else if (task === "accuracy") {
       await benchAccuracyProfile(arg, emit);
     } else if (task === "profile") {
@@ -144,6 +167,23 @@ async function runChild(task: string, arg: string): Promise<void> {
     await releaseCurve();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One route to a profile's dev zkey, from a compiled circuit (the compile is not timed): direct
+ * from the secrets, or the reference route with its dev ptau made from scratch.
+ */
+async function benchDevKeyRoute(task: string, name: string, ptauPath: string, emit: (o: object) => void): Promise<void> {
+  const circuit = await buildCircuit(getProfile(name), { onProgress: () => {} });
+  const r1csHash = await blake2b512File(circuit.r1csPath);
+  const outFile = join(circuit.cacheDir, `bench-${name}-${task}.zkey`);
+  const onProgress = (m: string) => process.stderr.write(`  ${m}\n`);
+  const [, seconds] = await timed<unknown>(() => task === "dev-key-direct"
+    ? writeDirectDevZkey({ r1csPath: circuit.r1csPath, ptauSeed: DEFAULT_DEV_SEED, beacon: devZkeyBeaconParams(DEFAULT_DEV_SEED, r1csHash), outFile, onProgress })
+    : buildDevZkeyViaSetup({ r1csPath: circuit.r1csPath, seed: DEFAULT_DEV_SEED, ptauPath, outFile, onProgress }));
+  const power = requiredPtauPower(await readR1csInfo(circuit.r1csPath));
+  emit({ bench: task, profile: name, constraints: circuit.constraints, power, seconds: round(seconds), zkeyHash: await blake2b512File(outFile) });
+  await rm(outFile, { force: true });
 }
 
 async function benchDeletionProfile(name: string, emit: (o: object) => void): Promise<void> {
