@@ -2,7 +2,7 @@ import { open } from "node:fs/promises";
 import { blake2b } from "@noble/hashes/blake2.js";
 import type { BnCurve } from "ffjavascript";
 import { readR1cs, type R1csConstraint } from "../circuits/r1cs.ts";
-import { BinFileWriter, concatBytes, readBigIntLE, u32LE } from "./binFile.ts";
+import { BinFileWriter, concatBytes, u32LE } from "./binFile.ts";
 import { DEV_BEACON_ITERATIONS_EXP, devBeaconHash, geometricScalars } from "./devPtau.ts";
 import { fixedBaseBatch, fixedBaseTable, withFixedBaseCurve, type GroupName } from "./fixedBase.ts";
 import { drawPtauSecrets, rngFromBeacon } from "./ptauBeacon.ts";
@@ -106,7 +106,11 @@ export async function writeDirectDevZkey(options: DirectZkeyOptions): Promise<Di
     const lagrange = await toBig(await Fr.ifft(tauPowers.slice(0, n * SCALAR_SIZE)));
     const doubled = new Uint8Array(2 * n * SCALAR_SIZE);
     doubled.set(tauPowers);
-    const lagrangeDoubled = await toBig(await Fr.ifft(doubled));
+    const lagrangeDoubled = await Fr.ifft(doubled);
+    const oddEntries = new Uint8Array(n * SCALAR_SIZE);
+    for (let i = 0; i < n; i++) {
+      oddEntries.set(lagrangeDoubled.subarray((2 * i + 1) * SCALAR_SIZE, (2 * i + 2) * SCALAR_SIZE), i * SCALAR_SIZE);
+    }
 
     log(`${label}: QAP at tau (${header.nConstraints} constraints, ${nVars} wires)`);
     const qap = evaluateQap(constraints, lagrange, nVars, nPublic, r);
@@ -129,7 +133,7 @@ export async function writeDirectDevZkey(options: DirectZkeyOptions): Promise<Di
       b2: await points("G2", scalarBytes(qap.v)),
       cInitial: await points("G1", scalarBytes(cInitial)),
       c: await points("G1", scalarBytes(cInitial, invDelta, r)),
-      h: await points("G1", scalarBytes(Array.from({ length: n }, (_, i) => lagrangeDoubled[2 * i + 1]!), invDelta, r)),
+      h: await points("G1", await Fr.batchFromMontgomery(await Fr.batchApplyKey(oddEntries, Fr.fromObject(invDelta), Fr.one))),
     };
 
     log(`${label}: circuit hash`);
@@ -308,8 +312,13 @@ function bigintLE(value: bigint): Uint8Array {
 }
 
 function bigintsLE(bytes: Uint8Array): bigint[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: bigint[] = [];
-  for (let i = 0; i < bytes.byteLength; i += SCALAR_SIZE) out.push(readBigIntLE(bytes.subarray(i, i + SCALAR_SIZE)));
+  for (let i = 0; i < bytes.byteLength; i += SCALAR_SIZE) {
+    let v = 0n;
+    for (let limb = 3; limb >= 0; limb--) v = (v << 64n) | view.getBigUint64(i + 8 * limb, true);
+    out.push(v);
+  }
   return out;
 }
 
