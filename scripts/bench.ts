@@ -5,6 +5,7 @@
 // Usage: npm run bench [-- --quick] [-- --profiles a,b] [-- --powers 12,14] [-- --accuracy a,b] [-- --only-accuracy]
 //        npm run bench -- --only-verifier [--verifier-profile P]
 //        npm run bench -- --provers [--profiles a,b] [--reps n]
+//        npm run bench -- --dev-keys [--profiles a,b]
 //   --quick          skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
 //   --profiles       profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
 //   --accuracy       ModelAccuracy profiles to measure (default: accuracy-s3-f16-t8, 256 test records)
@@ -16,6 +17,8 @@
 //   --only-evm       measure only the on-chain gas
 //   --provers        only the native prover against snarkjs (scripts/benchProvers.ts), on the
 //                    profiles given (default sisa-d8-s3-f16-e10-k3,deletion-d20-k8), --reps rounds
+//   --dev-keys       only the dev key routes: direct from the secrets against dev ptau + groth16
+//                    setup + beacon, per profile (default: deletion-d10-k4,sisa-d8-s3-f16-e10-k3)
 //
 // Each measurement runs in a child process so that its peak RSS is its own. Profiles are
 // built into a fresh cache directory so that setup is measured from scratch.
@@ -32,7 +35,11 @@ import { SparseMerkleTree } from "../src/crypto/merkle.ts";
 import { getPoseidon } from "../src/crypto/poseidon.ts";
 import { CommittedDataset } from "../src/dataset/commitment.ts";
 import { loadDataset } from "../src/encoding/records.ts";
-import { ensureDevKey, type ProvingKey } from "../src/keys/devKeys.ts";
+import { buildDevZkeyViaSetup, DEFAULT_DEV_SEED, devZkeyBeaconParams, ensureDevKey, type ProvingKey } from "../src/keys/devKeys.ts";
+import { writeDirectDevZkey } from "../src/setup/directZkey.ts";
+import { blake2b512File } from "../src/setup/fileHash.ts";
+import { requiredPtauPower } from "../src/setup/ptauInfo.ts";
+import { readR1csInfo } from "../src/setup/r1csInfo.ts";
 import type { Groth16Proof } from "../src/verifier/types.ts";
 import { groth16Check } from "../src/verifier/groth16.ts";
 import { decodeProof } from "../src/verifier/proofPoints.ts";
@@ -70,6 +77,7 @@ const { values } = parseArgs({
     "only-evm": { type: "boolean" },
     provers: { type: "boolean" },
     reps: { type: "string" },
+    "dev-keys": { type: "boolean" },
     child: { type: "string" },
     arg: { type: "string" },
   },
@@ -99,6 +107,19 @@ async function runParent(): Promise<void> {
     return JSON.parse(line) as Record<string, unknown>;
   };
   try {
+    if (values["dev-keys"]) {
+      for (const name of (values.profiles ?? "deletion-d10-k4,sisa-d8-s3-f16-e10-k3").split(",")) {
+        const direct = child("dev-key-direct", name);
+        const setup = child("dev-key-setup", name);
+        process.stdout.write(`${JSON.stringify({
+          bench: "dev-key", profile: name, constraints: direct.constraints, power: direct.power,
+          directSeconds: direct.seconds, setupRouteSeconds: setup.seconds,
+          speedup: round((setup.seconds as number) / (direct.seconds as number), 1),
+          identical: direct.zkeyHash === setup.zkeyHash, directPeakRssMB: direct.peakRssMB, setupRoutePeakRssMB: setup.peakRssMB,
+        })}\n`);
+      }
+      return;
+    }
     const accuracy = (values.accuracy ?? "accuracy-s3-f16-t8").split(",");
     const evm = (values.evm ?? "deletion-d8-k2").split(",");
     if (values["only-evm"]) {
@@ -164,17 +185,19 @@ async function runChild(task: string, arg: string): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "zkf-bench-ptau-"));
   try {
     if (task === "dev-ptau") {
-          const power = Number(arg);
+      const power = Number(arg);
       const [, seconds] = await timed(() => generateDevPtau({ power, seed: "bench", outFile: join(dir, "dev.ptau") }));
       emit({ bench: "dev-ptau", power, seconds: round(seconds) });
     } else if (task === "snarkjs-ptau") {
       // The stock route to the same file: powersoftau new + beacon + prepare phase2.
-                  const power = Number(arg);
+              const power = Number(arg);
       const curve = await getCurveFromName("bn128");
       const [, newS] = await timed(() => snarkjs.powersOfTau.newAccumulator(curve, power, join(dir, "0.ptau")));
       const [, beaconS] = await timed(() => snarkjs.powersOfTau.beacon(join(dir, "0.ptau"), join(dir, "1.ptau"), devContributionName("bench"), Buffer.from(devBeaconHash("bench")).toString("hex"), 10));
       const [, prepareS] = await timed(() => snarkjs.powersOfTau.preparePhase2(join(dir, "1.ptau"), join(dir, "2.ptau")));
       emit({ bench: "snarkjs-ptau", power, seconds: round(newS + beaconS + prepareS), newSeconds: round(newS), beaconSeconds: round(beaconS), prepareSeconds: round(prepareS) });
+    } else if (task === "dev-key-direct" || task === "dev-key-setup") {
+      await benchDevKeyRoute(task, arg, join(dir, "dev.ptau"), emit);
     } else if (task === "accuracy") {
       await benchAccuracyProfile(arg, emit);
     } else if (task === "verifier") {
@@ -182,7 +205,7 @@ async function runChild(task: string, arg: string): Promise<void> {
     } else if (task === "evm") {
       await benchEvm(arg, emit);
     } else if (task === "profile") {
-          if (getProfile(arg).template === "ShardRetrain") await benchShardProfile(arg, emit);
+      if (getProfile(arg).template === "ShardRetrain") await benchShardProfile(arg, emit);
       else await benchDeletionProfile(arg, emit);
     } else {
       throw new Error(`unknown bench task ${task}`);
@@ -191,6 +214,23 @@ async function runChild(task: string, arg: string): Promise<void> {
     await releaseCurve();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One route to a profile's dev zkey, from a compiled circuit (the compile is not timed): direct
+ * from the secrets, or the reference route with its dev ptau made from scratch.
+ */
+async function benchDevKeyRoute(task: string, name: string, ptauPath: string, emit: (o: object) => void): Promise<void> {
+  const circuit = await buildCircuit(getProfile(name), { onProgress: () => {} });
+  const r1csHash = await blake2b512File(circuit.r1csPath);
+  const outFile = join(circuit.cacheDir, `bench-${name}-${task}.zkey`);
+  const onProgress = (m: string) => process.stderr.write(`  ${m}\n`);
+  const [, seconds] = await timed<unknown>(() => task === "dev-key-direct"
+    ? writeDirectDevZkey({ r1csPath: circuit.r1csPath, ptauSeed: DEFAULT_DEV_SEED, beacon: devZkeyBeaconParams(DEFAULT_DEV_SEED, r1csHash), outFile, onProgress })
+    : buildDevZkeyViaSetup({ r1csPath: circuit.r1csPath, seed: DEFAULT_DEV_SEED, ptauPath, outFile, onProgress }));
+  const power = requiredPtauPower(await readR1csInfo(circuit.r1csPath));
+  emit({ bench: task, profile: name, constraints: circuit.constraints, power, seconds: round(seconds), zkeyHash: await blake2b512File(outFile) });
+  await rm(outFile, { force: true });
 }
 
 /**

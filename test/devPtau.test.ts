@@ -114,15 +114,4 @@ describe("dev keys", function () {
     assert.equal(key.manifest.security, "insecure-dev");
     assert.equal(key.manifest.contributions.at(-1)?.type, "beacon");
   });
-
-  it("pass snarkjs zkey verify against the r1cs and the dev ptau, and their proofs verify under stock snarkjs", async function () {
-    const { getProfile } = await import("../src/circuits/profiles.ts");
-    const { ensureDevKey } = await import("../src/keys/devKeys.ts");
-    const { deletionFixture } = await import("./helpers/deletionFixture.ts");
-    const key = await ensureDevKey(getProfile("deletion-d8-k2"));
-    assert.equal(await snarkjs.zKey.verifyFromR1cs(key.circuit.r1csPath, key.ptauPath, key.zkeyPath), true);
-    const { bundle } = await deletionFixture();
-    assert.equal(await snarkjs.groth16.verify(key.vkey, bundle.publicSignals, bundle.proof), true);
-    await releaseCurve();
-  });
 });

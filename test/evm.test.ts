@@ -1,4 +1,8 @@
 import { strict as assert } from "node:assert";
+import { generateDevPtau } from "../src/setup/devPtau.ts";
+import { requiredPtauPower } from "../src/setup/ptauInfo.ts";
+import { readR1csInfo } from "../src/setup/r1csInfo.ts";
+import { DEFAULT_DEV_SEED } from "../src/keys/devKeys.ts";
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -202,8 +206,12 @@ describe("export-solidity with ceremony keys (--vkey, --zkey)", function () {
     await ceremonyContribute({ zkeyIn: f.key.zkeyPath, zkeyOut: z("c1"), name: "regulator" });
     await ceremonyBeacon({ zkeyIn: z("c1"), zkeyOut: z("final"), beaconHex: "5e1ec7ab1e5eed", iterationsExp: 10 });
     ceremonyZkey = z("final");
+    // Dev keys are computed straight from their secrets (no ptau file): the export verifies the
+    // ceremony against the dev ptau those secrets define, made here for it.
+    const ptauPath = join(dir, "dev.ptau");
+    await generateDevPtau({ power: requiredPtauPower(await readR1csInfo(circuit.r1csPath)), seed: DEFAULT_DEV_SEED, outFile: ptauPath });
     const exported = await ceremonyExport({
-      r1csPath: circuit.r1csPath, ptauPath: f.key.ptauPath, zkeyPath: ceremonyZkey, profile: profile.name, circuitHash: circuit.circuitHash,
+      r1csPath: circuit.r1csPath, ptauPath, zkeyPath: ceremonyZkey, profile: profile.name, circuitHash: circuit.circuitHash,
       template: profile.template, params: [...profile.params], publicSignals: [...profile.publicSignals], keysDir,
     });
     ceremonyKey = (await loadKeyRing(keysDir)).get(TEST_PROFILE)!;

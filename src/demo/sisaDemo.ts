@@ -84,7 +84,7 @@ export interface SisaDemoReport {
 export interface SisaDemoOptions {
   /**
    * Also prove the final ensemble's accuracy on the 256 committed test records
-   * (accuracy-s3-f16-t8, about 294k constraints: its first dev-key setup is long).
+   * (accuracy-s3-f16-t8, about 294k constraints: a first run builds its dev key).
    */
   proveAccuracy?: boolean;
   /** ShardRetrain profile (default {@link SISA_DEMO_PROFILE}); tests use a tiny one. */
@@ -169,7 +169,7 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
   let keys: KeyRing = shipped;
   let keysDir: string | undefined;
   if (accuracy && !shipped.has(accuracy.bundle.profile)) {
-    // keys/ may not ship the accuracy key (its setup is long): use the dev keys built here, and
+    // The key directory may lack the accuracy key (a custom --keys, an older checkout): use the dev keys built here, and
     // publish them in the workspace so that the follow-up commands can check the whole chain.
     const { manifest, vkey } = accuracy.key;
     keys = new Map([...shipped, [accuracy.bundle.profile, trustedKey(accuracy.bundle.profile, manifest, vkey, "dev key cache")]]);

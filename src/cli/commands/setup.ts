@@ -12,9 +12,11 @@ export const setupCommand: Command = {
   summary: "build circuits and INSECURE reproducible dev keys, and publish their verification keys",
   help: `Usage: zkforget setup [PROFILE...] [--all] [--seed SEED] [--keys DIR] [--check]
 
-Compiles each profile's circuit, generates dev powers of tau from SEED, runs groth16 setup
-and a deterministic zkey beacon, and writes <profile>.vkey.json + <profile>.manifest.json
-to the key directory. Everything is cached; a second run is instant.
+Compiles each profile's circuit and computes its dev zkey directly from the secrets SEED
+gives (tau, alpha, beta of the dev powers of tau, delta of a deterministic zkey beacon):
+the same file that groth16 setup on the dev powers of tau plus the beacon would write,
+made without either. Writes <profile>.vkey.json + <profile>.manifest.json to the key
+directory. Everything is cached; a second run is instant.
 
 Dev keys are INSECURE: their secrets follow from a public seed, so anyone can forge proofs
 under them. The manifest says so, and verifiers refuse them unless told otherwise. For
