@@ -244,7 +244,7 @@ describe("browser verifier page (headless Chromium)", function () {
       await page.dispatchEvent("#record", "change");
     });
     assert.equal(refused.state, "invalid");
-    assert.deepEqual(refused.reasons, ["your record does not hash to the receipt's recordHash: the record you gave is not the one committed in this slot"]);
+    assert.deepEqual(refused.reasons, ["your record, with the receipt's salt, does not hash to the receipt's leaf: the record you gave is not the one committed in this slot"]);
 
     const unreadable = await verdictAfter(async () => {
       await page.fill("#record", '{"features": "nope"}');
