@@ -215,8 +215,12 @@ describe("the user's own data", function () {
       const withoutProject = await cli(["verify", bundlePath, "--allow-dev"]);
       assert.notEqual(withoutProject.code, 0, "without the project's keys the profile's key is unknown");
 
+      // A deletion receipt is confirmed against the published audit package.
+      const audit = join(dir, "audit");
+      const exported = await cli(["export", "--workspace", ws, "--out", audit, "--profiles", config]);
+      assert.equal(exported.code, 0, exported.stderr);
       for (const id of ["doc-2", "doc-4"]) {
-        const deleted = await cli(["receipt", "check", join(ws, "receipts", `${id}.deletion.json`), "--allow-dev", "--profiles", config]);
+        const deleted = await cli(["receipt", "check", join(ws, "receipts", `${id}.deletion.json`), "--audit", audit, "--allow-dev", "--profiles", config]);
         assert.equal(deleted.code, 0, deleted.stdout + deleted.stderr);
         assert.match(deleted.stdout, new RegExp(`DELETED: record "${id}"`));
       }
