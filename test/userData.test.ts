@@ -269,8 +269,18 @@ describe("the user's own data", function () {
 
       const train = await cli(["train", "--workspace", ws]);
       assert.equal(train.code, 0, train.stderr);
-      const forget = await cli(["forget", "p3", "--workspace", ws]);
+      // The subject's deletion request gives their row of raw.csv, not the id: forget scales it
+      // by the workspace's pinned scaling and finds the one live record with that content.
+      const rawP3 = { features: [4_000 + 150 * 3, -(300 + 41 * ((3 * 7) % 12))], label: 1 };
+      const notThere = await cli(["forget", "--record", JSON.stringify({ ...rawP3, label: 0 }), "--workspace", ws]);
+      assert.equal(notThere.code, 2, notThere.stderr);
+      assert.match(notThere.stderr, /no live record of .*ledger\.sqlite has this content .*nothing was recorded/);
+      const forget = await cli(["forget", "--record", JSON.stringify(rawP3), "--workspace", ws, "--request-id", "by-record"]);
       assert.equal(forget.code, 0, forget.stderr);
+      assert.match(forget.stderr, /request by-record: proved/);
+      assert.ok((await readdir(join(ws, "receipts"))).includes("p3.deletion.json"), "the record found by its content is p3");
+      const again = await cli(["forget", "--record", JSON.stringify(rawP3), "--workspace", ws]);
+      assert.equal(again.code, 2, "once deleted, the content matches no live record");
       const chain = await cli(["verify-chain", join(ws, "ledger.sqlite"), "--allow-dev"]);
       assert.equal(chain.code, 0, chain.stdout + chain.stderr);
 

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
 import { checkReceipt } from "../../verifier/receiptCheck.ts";
 import { readHeadLogFile } from "../../ledger/headLogFile.ts";
-import { parseSubjectRecord, type SubjectRecord } from "../../verifier/subjectRecord.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
 import { cliKeyRing } from "../keys.ts";
+import { readRecordArg } from "../recordArg.ts";
 
 export const receiptCommand: Command = {
   name: "receipt",
@@ -69,7 +69,7 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
         throw new UsageError((error as Error).message);
       }
     }
-    const record = values.record !== undefined ? await readRecord(values.record) : undefined;
+    const record = values.record !== undefined ? await readRecordArg(values.record) : undefined;
     let keys: KeyRing | undefined;
     try {
       keys = await cliKeyRing(values.keys);
@@ -111,15 +111,5 @@ async function readText(path: string, what: string): Promise<string> {
     return await readFile(path, "utf8");
   } catch (error) {
     throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-/** The subject's record, given inline or as a file (checkReceipt encodes and scales it as the receipt's config says). */
-async function readRecord(arg: string): Promise<SubjectRecord> {
-  const text = arg.trim().startsWith("{") ? arg : await readText(arg, "record");
-  try {
-    return parseSubjectRecord(text);
-  } catch (error) {
-    throw new UsageError(`--record: ${(error as Error).message}`);
   }
 }
