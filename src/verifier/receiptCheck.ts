@@ -199,15 +199,17 @@ export async function checkReceipt(input: unknown, options: ReceiptCheckOptions 
   const problems = receiptShapeProblems(data);
   if (problems.length > 0) return fail(problems);
   const receipt = data as Receipt;
-  if (receipt.kind === "inclusion") return options.bundle !== undefined ? checkBundleDeletes(receipt, options.bundle, options) : checkInclusion(receipt, options);
-  const result = receipt.kind === "request" ? await checkRequestReceipt(receipt, options)
-    : options.bundle !== undefined ? await checkBundleDeletes(receipt, options.bundle, options) : await checkDeletion(receipt, options);
-  // Only an inclusion receipt holds the salt a record is hashed with; say so rather than ignore the record.
+  if (receipt.kind === "request") return withRecordNote(receipt, await checkRequestReceipt(receipt, options), options);
+  if (options.bundle !== undefined) return withRecordNote(receipt, await checkBundleDeletes(receipt, options.bundle, options), options);
+  return receipt.kind === "inclusion" ? checkInclusion(receipt, options) : withRecordNote(receipt, await checkDeletion(receipt, options), options);
+}
+
+/** `result` of a check that hashes no record, saying so when the subject gave one. */
+function withRecordNote(receipt: Receipt, result: ReceiptCheckResult, options: ReceiptCheckOptions): ReceiptCheckResult {
+  // Only the inclusion check hashes a record (only an inclusion receipt holds the salt); say so rather than ignore it.
   if (options.record === undefined && options.recordFieldElements === undefined) return result;
-  return {
-    ...result,
-    verdict: `${result.verdict} Your record was not checked against this receipt: only your inclusion receipt holds your slot's salt; check your record against it (its leaf is the one this receipt names).`,
-  };
+  const where = receipt.kind === "inclusion" ? "checked here, with a proof to check: check the receipt with your record alone" : "checked against this receipt: only your inclusion receipt holds your slot's salt; check your record against it (its leaf is the one this receipt names)";
+  return { ...result, verdict: `${result.verdict} Your record was not ${where}.` };
 }
 
 async function checkInclusion(r: InclusionReceipt, options: ReceiptCheckOptions): Promise<ReceiptCheckResult> {
