@@ -1,7 +1,7 @@
 /**
  * Membership of a BN254 G2 point in the prime-order subgroup, by the test of El Housni,
  * Guillevic and Piellard ("Co-factor clearing and subgroup membership testing on
- * pairing-friendly curves", ePrint 2022/352, §3 and §5.1), as gnark-crypto uses it:
+ * pairing-friendly curves", AFRICACRYPT 2022), as gnark-crypto uses it:
  *
  *   P ∈ G2  ⟺  [x₀+1]P + ψ([x₀]P) + ψ²([x₀]P) = ψ³([2x₀]P),   x₀ = 4965661367192848881,
  *
