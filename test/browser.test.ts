@@ -10,7 +10,15 @@ import {
   type AuditPackage, type DeletionStatement, type ProofBundle,
 } from "../src/verifier/index.ts";
 import { loadDataset } from "../src/encoding/records.ts";
-import { inclusionReceipt } from "../src/workspace/receipts.ts";
+import { parseCorpus } from "../src/encoding/corpus.ts";
+import { getProfile } from "../src/circuits/profiles.ts";
+import { getPoseidon } from "../src/crypto/poseidon.ts";
+import { CommittedDataset } from "../src/dataset/commitment.ts";
+import { configHash, makeTrainingConfig, shardProfileParams } from "../src/ml/config.ts";
+import { fitScaling, scaleDataset } from "../src/ml/featureScaling.ts";
+import { stateHash } from "../src/sisa/model.ts";
+import { poseidonLite } from "../src/verifier/statements.ts";
+import { deletionReceipt, inclusionReceipt } from "../src/workspace/receipts.ts";
 import { requestCommitment } from "../src/verifier/requestCommitment.ts";
 import { deletionFixture, TEST_PROFILE, type DeletionFixture } from "./helpers/deletionFixture.ts";
 
@@ -184,12 +192,13 @@ describe("browser verifier page (headless Chromium)", function () {
     assert.deepEqual(rejected.reasons, ["the Groth16 proof does not verify for these public signals under the trusted key"]);
   });
 
-  it("verifies an audit package and points at the first break of a tampered one", async function () {
+  /** The published audit package of the fixture's deletion: commit, request req-1 (entry 2, salt 41), the deletion answering it (entry 3). */
+  function auditPackage(): AuditPackage {
     const { statement } = f.bundle;
     const recordedAt = new Date(0).toISOString();
     const salt = 41n;
     const commitment = toHex32(requestCommitment(salt, statement.deleted.map((d) => ({ index: d.index, leaf: BigInt(d.leaf) }))));
-    const pkg: AuditPackage = {
+    return {
       format: AUDIT_FORMAT,
       version: AUDIT_VERSION,
       exportedAt: recordedAt,
@@ -204,6 +213,11 @@ describe("browser verifier page (headless Chromium)", function () {
       }],
       keys: { [TEST_PROFILE]: { vkey: f.key.vkey, manifest: f.key.manifest } },
     };
+  }
+
+  it("verifies an audit package and points at the first break of a tampered one", async function () {
+    const { statement } = f.bundle;
+    const pkg = auditPackage();
     await allowDev(true);
     const valid = await verdictAfter(upload("audit.json", pkg));
     assert.equal(valid.state, "valid", valid.reasons.join("\n"));
@@ -253,5 +267,107 @@ describe("browser verifier page (headless Chromium)", function () {
     assert.equal(unreadable.verdict, "NOT CONFIRMED: your record cannot be read");
     assert.deepEqual(unreadable.reasons, ['the record must be {"features": [numbers…], "label": number} or a document {"text": "…"}']);
     await page.fill("#record", "");
+  });
+
+  /** Types `record` (JSON) into the record box and waits for the re-check of the loaded file. */
+  const typeRecord = (record: unknown) => verdictAfter(async () => {
+    await page.fill("#record", typeof record === "string" ? record : JSON.stringify(record));
+    await page.dispatchEvent("#record", "change");
+  });
+
+  it("checks a corpus document's receipt against the document text (or its JSON line) the subject pastes in", async function () {
+    const lines = [
+      { id: "doc-1", text: "The first document of the fine-tuning corpus." },
+      { id: "doc-2", text: "Personal data: Jane Doe, born 1990.\nGrüße, \"quoted\"." },
+      { id: "doc-3", text: "The last one." },
+    ].map((d) => JSON.stringify(d));
+    const corpus = parseCorpus(`${lines.join("\n")}\n`, "corpus.jsonl", { textField: "text" });
+    const dataset = CommittedDataset.commit(corpus, getProfile(TEST_PROFILE).params[0]!, await getPoseidon());
+    const receipt = inclusionReceipt(dataset, "doc-2", TEST_PROFILE);
+    await page.fill("#record", lines[1]!); // the subject's whole line of the corpus: other keys are ignored
+    const confirmed = await verdictAfter(upload("doc-2.json", receipt));
+    assert.equal(confirmed.verdict, "COMMITTED: receipt confirmed", confirmed.reasons.join("\n"));
+    assert.match(confirmed.statement, /^COMMITTED: your record \(checked against the record you gave\) is committed in slot/);
+    const text = JSON.parse(lines[1]!).text as string;
+    assert.equal((await typeRecord({ text })).verdict, "COMMITTED: receipt confirmed", "the text alone is enough");
+    const changed = await typeRecord({ text: text.replace("1990", "1991") });
+    assert.equal(changed.state, "invalid");
+    assert.deepEqual(changed.reasons, ["your record, with the receipt's salt, does not hash to the receipt's leaf: the record you gave is not the one committed in this slot"]);
+    const other = await typeRecord(lines[0]!);
+    assert.equal(other.state, "invalid", "another document of the same corpus is not this slot's");
+    await page.fill("#record", "");
+  });
+
+  it("scales the raw record a subject types in by the receipt's public feature scaling (a --scale workspace), as the CLI does", async function () {
+    const profile = getProfile("sisa-d4-s1-f2-e2-k2");
+    const params = shardProfileParams(profile.params);
+    const raw = {
+      featureNames: ["income", "debt"],
+      records: Array.from({ length: 12 }, (_, i) => ({ id: `p${i}`, features: [4_000 + 150 * i, -(300 + 41 * ((i * 7) % 12))], label: i % 2 })),
+    };
+    const scaling = fitScaling("standard", raw.records.map((r) => r.features));
+    const scaled = scaleDataset(raw, scaling, "raw.csv");
+    const dataset = CommittedDataset.commit(scaled, params.dataDepth, await getPoseidon());
+    const config = { ...makeTrainingConfig(params, { learningRate: 2 }), featureScaling: scaling };
+    const hash = configHash(config, poseidonLite);
+    const modelRoot = 12345n; // any model root: the receipt's state hashes it with the data root and config hash
+    const receipt = inclusionReceipt(dataset, "p4", profile.name, { modelRoot, configHash: hash, state: stateHash(dataset.root, modelRoot, hash, poseidonLite), config });
+    assert.deepEqual(receipt.config?.featureScaling, { method: "standard", offsets: scaling.offsets.map(String), scales: scaling.scales.map(String) });
+
+    const mine = raw.records[4]!;
+    await page.fill("#record", JSON.stringify({ features: mine.features, label: mine.label })); // the values of the subject's row of raw.csv
+    const confirmed = await verdictAfter(upload("p4.json", receipt));
+    assert.equal(confirmed.verdict, "COMMITTED: receipt confirmed", confirmed.reasons.join("\n"));
+    const asCommitted = await typeRecord({ features: scaled.records[4]!.features, label: mine.label });
+    assert.equal(asCommitted.state, "invalid", "the record is read as raw values: already scaled ones are scaled again and do not match");
+    const far = await typeRecord({ features: [30_000, mine.features[1]!], label: mine.label });
+    assert.equal(far.state, "invalid");
+    assert.deepEqual(far.reasons.length, 1);
+    assert.match(far.reasons[0]!, /^your record cannot be hashed as the commit did: feature 0: value 30000 scales to [\d.]+ \(offset [\d.]+, scale \d+\), outside the training bound \[−2, 2\)/);
+
+    // A controller that shows another scaling than the state is pinned to is caught by the config hash.
+    await page.fill("#record", JSON.stringify({ features: mine.features, label: mine.label }));
+    const lying = copy(receipt);
+    lying.config!.featureScaling!.scales[0] = String(BigInt(lying.config!.featureScaling!.scales[0]!) * 2n);
+    const refused = await verdictAfter(upload("p4.json", lying));
+    assert.equal(refused.state, "invalid");
+    assert.deepEqual(refused.reasons, ["the receipt's training config does not hash to its configHash: it is not the config the committed state is pinned to"]);
+    await page.fill("#record", "");
+  });
+
+  it("confirms a deletion receipt against the audit package chosen beside it, as `receipt check --audit` does", async function () {
+    const pkg = auditPackage();
+    const { statement } = f.bundle;
+    const id = f.deletedIds[0]!;
+    const index = f.dataset.slot(id).index;
+    const request = { ...pkg.requests[0]!, recordIds: f.deletedIds, salt: toHex32(41n), slots: statement.deleted.map((d) => ({ index: d.index, leaf: d.leaf })), seq: 2 };
+    const receipt = deletionReceipt(id, index, pkg.entries[2]!, request, f.after.merkleProof(index).siblings);
+    await allowDev(true);
+    await page.fill("#record", "");
+    const alone = await verdictAfter(upload(`${id}.deletion.json`, receipt));
+    assert.equal(alone.state, "invalid");
+    assert.match(alone.reasons.at(-1)!, /a deletion receipt is confirmed only against the controller's published audit package/);
+
+    const chooseAudit = (value: unknown) => () => page.setInputFiles("#audit", { name: "audit.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(value)) });
+    const confirmed = await verdictAfter(chooseAudit(pkg));
+    assert.equal(confirmed.verdict, "DELETED: receipt confirmed", confirmed.reasons.join("\n"));
+    assert.match(confirmed.statement, new RegExp(`^DELETED: record "${id}" in slot ${index} was deleted from the dataset, at entry 3 of the published chain, answering request "req-1"`));
+
+    // The deletion receipt holds no salt: a typed record is not silently taken as checked.
+    const data = await loadDataset("data/demo.csv");
+    const deleted = data.records.find((r) => r.id === id)!;
+    const withRecord = await typeRecord({ features: deleted.features, label: deleted.label });
+    assert.equal(withRecord.verdict, "DELETED: receipt confirmed");
+    assert.match(withRecord.statement, /Your record was not checked against this receipt: only your inclusion receipt holds your slot's salt/);
+    await page.fill("#record", "");
+
+    const forked = copy(pkg);
+    forked.entries = forked.entries.slice(0, 2); // a package without the deletion: the chain the regulator sees never deleted it
+    forked.requests[0] = { ...forked.requests[0]!, status: "received", entries: [] };
+    delete forked.requests[0]!.provedAt;
+    const refused = await verdictAfter(chooseAudit(forked));
+    assert.equal(refused.state, "invalid");
+    assert.ok(refused.reasons.some((r) => /the published chain's entry 3 is not the proof in your receipt/.test(r)), refused.reasons.join("\n"));
+    await page.setInputFiles("#audit", []);
   });
 });

@@ -9,6 +9,7 @@ import { BASE_FIELD, SNARK_FIELD } from "../src/field.ts";
 import { ensureDevKey, publishKey } from "../src/keys/devKeys.ts";
 import { proveShardRetrain } from "../src/prover/shardRetrain.ts";
 import { groth16Check } from "../src/verifier/groth16.ts";
+import { inG2Subgroup } from "../src/verifier/g2Subgroup.ts";
 import { decodeProof, type G1Point, type G2Point } from "../src/verifier/proofPoints.ts";
 import { loadKeyRing, verifyBundle, type Groth16Proof, type KeyRing, type ProofBundle, type VerificationKey } from "../src/verifier/index.ts";
 import { deletionFixture, TEST_PROFILE } from "./helpers/deletionFixture.ts";
@@ -177,5 +178,30 @@ describe("Groth16 on @noble/curves (cross-checked against snarkjs)", function ()
     const v = variants(bundle.publicSignals, bundle.proof).find((x) => x.name.includes("still valid"))!;
     assert.notDeepEqual(v.proof, bundle.proof);
     assert.equal((await verifyBundle({ ...bundle, proof: v.proof }, { keys, allowDev: true })).valid, true);
+  });
+
+  it("tests G2 subgroup membership as noble's isTorsionFree does, on points in and outside the subgroup", function () {
+    const { Fp2, Fr } = bn254.fields;
+    const { b } = bn254.G2.Point.CURVE();
+    let outside = 0, cofactorOnly = 0;
+    for (let i = 1n; i <= 40n; i++) {
+      // Subgroup points: multiples of the generator, which both tests must accept.
+      const inside = bn254.G2.Point.BASE.multiplyUnsafe(i * 0x9e3779b97f4a7c15n + 1n);
+      assert.equal(inG2Subgroup(inside), true, `[${i}]G refused`);
+      const x = Fp2.fromBigTuple([i * 7919n + 3n, i * 104729n]);
+      let y;
+      try { y = Fp2.sqrt(Fp2.add(Fp2.mul(Fp2.sqr(x), x), b)); } catch { continue; }
+      const p = bn254.G2.Point.fromAffine({ x, y });
+      assert.equal(inG2Subgroup(p), p.isTorsionFree(), `twist point ${i}`);
+      if (!p.isTorsionFree()) outside++;
+      // [r]P has no G2 component left: a point of cofactor order only.
+      const q = p.multiplyUnsafe(Fr.ORDER - 1n).add(p);
+      if (!q.is0()) {
+        assert.equal(inG2Subgroup(q), false, `[r]P of twist point ${i}`);
+        assert.equal(q.isTorsionFree(), false);
+        cofactorOnly++;
+      }
+    }
+    assert.ok(outside >= 10 && cofactorOnly >= 10, `too few points outside the subgroup tried (${outside}, ${cofactorOnly})`);
   });
 });

@@ -167,4 +167,19 @@ describe("receipts (checked with poseidon-lite and the standalone verifier)", fu
     assert.equal(no.ok, false);
     assert.match(no.verdict, new RegExp(`slot ${bystander.index} \\(record "${bystander.id}"\\) is not among the slots this proof deletes`));
   });
+
+  it("says a record given with a receipt or check that hashes no record was not checked, instead of ignoring it", async function () {
+    const slot = f.dataset.slot(f.deletedIds[0]!);
+    const record = { recordFieldElements: recordFieldElements(slot) };
+    const deleted = await checkReceipt(deletion, { keys: f.keys, allowDev: true, audit, ...record });
+    assert.equal(deleted.finding, "deleted", deleted.verdict);
+    assert.match(deleted.verdict, /Your record was not checked against this receipt: only your inclusion receipt holds your slot's salt/);
+    const requested = await checkReceipt(request, { keys: f.keys, allowDev: true, audit, record: { features: [0], label: 0 } });
+    assert.equal(requested.finding, "requested", requested.verdict);
+    assert.match(requested.verdict, /Your record was not checked against this receipt/);
+    const proofOnly = await checkReceipt(inclusion, { keys: f.keys, allowDev: true, bundle: f.bundle, ...record });
+    assert.match(proofOnly.verdict, /^PROOF ONLY: .*Your record was not checked here, with a proof to check/);
+    const plain = await checkReceipt(inclusion, { keys: f.keys, allowDev: true });
+    assert.doesNotMatch(plain.verdict, /Your record was not checked/);
+  });
 });

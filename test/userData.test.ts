@@ -6,7 +6,6 @@ import { clearProjectProfiles, getProfile, listProfiles, projectProfileSource } 
 import { PROJECT_CONFIG_FILE, readProjectConfig, useProjectConfig } from "../src/circuits/projectProfiles.ts";
 import { configEntryText, profileMisfit, suggestProfile } from "../src/circuits/suggestProfile.ts";
 import { getPoseidon } from "../src/crypto/poseidon.ts";
-import { spongeWith } from "../src/crypto/sponge.ts";
 import { documentFieldElements } from "../src/dataset/document.ts";
 import { parseCorpus } from "../src/encoding/corpus.ts";
 import { encodeFixed } from "../src/encoding/fixedPoint.ts";
@@ -232,12 +231,13 @@ describe("the user's own data", function () {
       const other = await cli(["receipt", "check", join(ws, "receipts", "doc-1.json"), "--record", JSON.stringify({ text: `${docs[0]!.text} ` })]);
       assert.equal(other.code, 1, "a document that differs by one space is not the committed one");
 
-      // The browser-side checker recomputes the same record hash from the text.
-      // (Receipts v2 carry no record hash: leaf = Poseidon(recordHash, salt), so the document and the salt give the leaf.)
-      const receipt = JSON.parse(await readFile(join(ws, "receipts", "doc-3.json"), "utf8")) as { salt: string; leaf: string };
-      assert.equal(poseidonLite([spongeWith(poseidonLite, documentFieldElements(docs[2]!.text)), BigInt(receipt.salt)]), BigInt(receipt.leaf));
-      const checked = await checkReceipt(receipt, { recordFieldElements: documentFieldElements(docs[2]!.text) });
-      assert.equal(checked.ok, true, checked.verdict);
+      // The browser-side checker (the library's checkReceipt) recomputes the leaf from the text and the receipt's salt.
+      const receipt: unknown = JSON.parse(await readFile(join(ws, "receipts", "doc-3.json"), "utf8"));
+      for (const given of [{ record: { text: docs[2]!.text } }, { recordFieldElements: documentFieldElements(docs[2]!.text) }]) {
+        const checked = await checkReceipt(receipt, given);
+        assert.equal(checked.ok, true, checked.verdict);
+      }
+      assert.equal((await checkReceipt(receipt, { record: { text: docs[1]!.text } })).ok, false, "another document is not this slot's");
 
       const badCorpus = join(dir, "bad.jsonl");
       await writeFile(badCorpus, '{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n');
@@ -269,10 +269,38 @@ describe("the user's own data", function () {
 
       const train = await cli(["train", "--workspace", ws]);
       assert.equal(train.code, 0, train.stderr);
-      const forget = await cli(["forget", "p3", "--workspace", ws]);
+      // The subject's deletion request gives their row of raw.csv, not the id: forget scales it
+      // by the workspace's pinned scaling and finds the one live record with that content.
+      const rawP3 = { features: [4_000 + 150 * 3, -(300 + 41 * ((3 * 7) % 12))], label: 1 };
+      const notThere = await cli(["forget", "--record", JSON.stringify({ ...rawP3, label: 0 }), "--workspace", ws]);
+      assert.equal(notThere.code, 2, notThere.stderr);
+      assert.match(notThere.stderr, /no live record of .*ledger\.sqlite has this content .*nothing was recorded/);
+      const forget = await cli(["forget", "--record", JSON.stringify(rawP3), "--workspace", ws, "--request-id", "by-record"]);
       assert.equal(forget.code, 0, forget.stderr);
+      assert.match(forget.stderr, /request by-record: proved/);
+      assert.ok((await readdir(join(ws, "receipts"))).includes("p3.deletion.json"), "the record found by its content is p3");
+      const again = await cli(["forget", "--record", JSON.stringify(rawP3), "--workspace", ws]);
+      assert.equal(again.code, 2, "once deleted, the content matches no live record");
       const chain = await cli(["verify-chain", join(ws, "ledger.sqlite"), "--allow-dev"]);
       assert.equal(chain.code, 0, chain.stdout + chain.stderr);
+
+      // A subject checks their receipt with the raw values of their row of raw.csv: the checker
+      // scales them by the public scaling in the receipt's config, as the commit did.
+      const receiptPath = join(ws, "receipts", "p5.json");
+      const raw = { features: [4_000 + 150 * 5, -(300 + 41 * ((5 * 7) % 12))], label: 1 };
+      const mine = await cli(["receipt", "check", receiptPath, "--record", JSON.stringify(raw)]);
+      assert.equal(mine.code, 0, mine.stdout + mine.stderr);
+      assert.match(mine.stdout, /COMMITTED: your record \(checked against the record you gave\)/);
+      const receipt = JSON.parse(await readFile(receiptPath, "utf8")) as { config: { featureScaling: { offsets: string[]; scales: string[] } } };
+      assert.deepEqual(receipt.config.featureScaling, { method: "standard", offsets: scaling.offsets.map(String), scales: scaling.scales.map(String) });
+      const committed = opened.system.dataset.slot("p5").features.map((x) => Number(x) / 65536);
+      const scaledGiven = await cli(["receipt", "check", receiptPath, "--record", JSON.stringify({ features: committed, label: 1 })]);
+      assert.equal(scaledGiven.code, 1, "--record takes the raw values: the committed (scaled) ones are scaled again and do not match");
+      const otherRow = await cli(["receipt", "check", receiptPath, "--record", JSON.stringify({ ...raw, features: [raw.features[0]! + 1, raw.features[1]!] })]);
+      assert.equal(otherRow.code, 1, otherRow.stdout);
+      const unreadable = await cli(["receipt", "check", receiptPath, "--record", '{"features": [1e9, 0], "label": 1}']);
+      assert.equal(unreadable.code, 2, "a value fixed point cannot hold is unusable input");
+      assert.match(unreadable.stderr, /--record: the record: .*out of range/);
 
       await writeFile(join(dir, "test.csv"), "id,income,debt,label\nt1,4500,-400,1\nt2,4500,-9000,0\n");
       const far = await cli(["commit", join(dir, "raw.csv"), "--workspace", join(dir, "far"), "--scale", "standard", "--test", join(dir, "test.csv")]);

@@ -95,9 +95,8 @@ describe("verifier (distrusts the prover)", function () {
     await expectReason(tampered(f.bundle, (b) => { (b.proof as unknown as Record<string, unknown>).protocol = "plonk"; }), /protocol must be "groth16"/);
     // Only the canonical affine encoding (z = 1): snarkjs would normalise other z, giving one proof many encodings.
     await expectReason(tampered(f.bundle, (b) => { b.proof.pi_a[2] = "2"; }), /bundle\.proof\.pi_a is not in canonical affine form: its z coordinate must be 1/);
-    // z = 0 is the projective point at infinity: refused with its own reason.
     await expectReason(tampered(f.bundle, (b) => { b.proof.pi_c[2] = "0"; }), /bundle\.proof\.pi_c is the point at infinity \(z = 0\)/);
-    await expectReason(tampered(f.bundle, (b) => { b.proof.pi_b[2] = ["1", "1"]; }), /bundle\.proof\.pi_b is not in canonical affine form: its z coordinate must be \["1","0"\]/);
+    await expectReason(tampered(f.bundle, (b) => { b.proof.pi_b[2] = ["1", "1"]; }), /bundle\.proof\.pi_b is not in canonical affine form: its z coordinate must be 1/);
   });
 
   it("loadKeyRing names a truncated or missing key file", async function () {

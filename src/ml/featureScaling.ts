@@ -63,7 +63,8 @@ export class ScalingRangeError extends RangeError {
     readonly recordId: string,
     /** The feature's name. */
     readonly column: string,
-    detail: string,
+    /** What is wrong with the value (the message without the record and column). */
+    readonly detail: string,
   ) {
     super(`${source} record ${row} (id ${JSON.stringify(recordId)}), column ${JSON.stringify(column)}: ${detail}`);
   }

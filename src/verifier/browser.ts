@@ -32,7 +32,7 @@ export {
 export {
   DEFAULT_TRAINING_POLICY, trainingPolicyProblems, parsePublicTrainingConfig, publicTrainingConfig, type TrainingPolicy,
 } from "../ml/publicConfig.ts";
-export { subjectRecordElements } from "./subjectRecord.ts";
+export { parseSubjectRecord, subjectRecordElements, type SubjectRecord } from "./subjectRecord.ts";
 export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";
 export { documentFieldElements } from "../dataset/document.ts";
 

@@ -13,6 +13,7 @@ import { bn254 } from "@noble/curves/bn254.js";
 import type { WeierstrassPoint, WeierstrassPointCons } from "@noble/curves/abstract/weierstrass.js";
 import type { Fp2 } from "@noble/curves/abstract/tower.js";
 import { BASE_FIELD, parseDecimal } from "./fieldText.ts";
+import { inG2Subgroup } from "./g2Subgroup.ts";
 
 /** A point of G1 (over Fp) as noble represents it. */
 export type G1Point = WeierstrassPoint<bigint>;
@@ -60,17 +61,19 @@ function coordinatePair(value: unknown, where: string, problems: string[]): Fp2 
 /**
  * The checks both groups share once the coordinates parsed: z says "affine", the point is not
  * the point at infinity in either encoding ((x, y, 0) projectively, or Ethereum's (0, 0)), it
- * satisfies the curve equation and lies in the prime-order subgroup (a no-op for G1, whose
- * cofactor is 1; a real check for G2).
+ * satisfies the curve equation and lies in the prime-order subgroup (`inSubgroup`: always true
+ * for G1, whose cofactor is 1; src/verifier/g2Subgroup.ts for G2).
  */
-function finishPoint<T>(Point: WeierstrassPointCons<T>, x: T, y: T, z: T, where: string): Decoded<WeierstrassPoint<T>> {
+function finishPoint<T>(
+  Point: WeierstrassPointCons<T>, inSubgroup: (point: WeierstrassPoint<T>) => boolean, x: T, y: T, z: T, where: string,
+): Decoded<WeierstrassPoint<T>> {
   const F = Point.Fp;
   if (F.is0(z)) return { ok: false, problems: [`${where} is the point at infinity (z = 0), which no honest proof contains`] };
   if (!F.eql(z, F.ONE)) return { ok: false, problems: [`${where} is not in canonical affine form: its z coordinate must be 1`] };
   if (F.is0(x) && F.is0(y)) return { ok: false, problems: [`${where} is the point at infinity (encoded as x = y = 0), which no honest proof contains`] };
   if (!F.eql(F.sqr(y), F.add(F.mul(F.sqr(x), x), Point.CURVE().b))) return { ok: false, problems: [`${where} is not on the curve (y² ≠ x³ + b)`] };
   const point = Point.fromAffine({ x, y });
-  if (!point.isTorsionFree()) return { ok: false, problems: [`${where} is not in the prime-order subgroup`] };
+  if (!inSubgroup(point)) return { ok: false, problems: [`${where} is not in the prime-order subgroup`] };
   return { ok: true, value: point };
 }
 
@@ -80,7 +83,8 @@ export function decodeG1(value: unknown, where: string): Decoded<G1Point> {
   const problems: string[] = [];
   const [x, y, z] = value.map((c, i) => coordinate(c, `${where}[${i}]`, problems));
   if (problems.length > 0) return { ok: false, problems };
-  return finishPoint(G1, x!, y!, z!, where);
+  // G1's cofactor is 1: every point on the curve is in the group.
+  return finishPoint(G1, () => true, x!, y!, z!, where);
 }
 
 /** Decodes `[[x0, x1], [y0, y1], [z0, z1]]` as a G2 point; see the module comment for what is refused. */
@@ -89,7 +93,7 @@ export function decodeG2(value: unknown, where: string): Decoded<G2Point> {
   const problems: string[] = [];
   const [x, y, z] = value.map((c, i) => coordinatePair(c, `${where}[${i}]`, problems));
   if (problems.length > 0) return { ok: false, problems };
-  return finishPoint(G2, x!, y!, z!, where);
+  return finishPoint(G2, inG2Subgroup, x!, y!, z!, where);
 }
 
 /**

@@ -6,7 +6,10 @@ import { parseHex32, toHex32 } from "./fieldText.ts";
 import { isObject, poseidonLite } from "./statements.ts";
 import type { KeyRing, ProofBundle } from "./types.ts";
 import { verifyBundle } from "./verify.ts";
-import type { TrainingPolicy } from "../ml/publicConfig.ts";
+import { parsePublicTrainingConfig, type PublicTrainingConfig, type TrainingPolicy } from "../ml/publicConfig.ts";
+import { configHash } from "../ml/config.ts";
+import type { FeatureScaling } from "../ml/featureScaling.ts";
+import { subjectRecordElements, type SubjectRecord } from "./subjectRecord.ts";
 import type { AuditEntry, AuditPackage } from "./auditTypes.ts";
 import { bundleIdentity } from "./bundleIdentity.ts";
 import { describeProblem, verifyAuditPackage, type ChainReport } from "./chain.ts";
@@ -54,6 +57,11 @@ export interface InclusionReceipt {
   modelRoot?: string;
   configHash?: string;
   state?: string;
+  /**
+   * SISA workspaces: the public training config that hashes to configHash. The checker reads
+   * the feature scaling from it (`--scale`), to scale the subject's raw record as the commit did.
+   */
+  config?: PublicTrainingConfig;
 }
 
 /** The opening of a request commitment (verifier/requestCommitment.ts), as the subject receives it. */
@@ -136,8 +144,17 @@ export interface ReceiptCheckOptions {
    */
   bundle?: unknown;
   /**
-   * The subject's record as the field elements its hash is taken over (src/dataset/leaf.ts
-   * `recordFieldElements`): when given, the record must hash, with the receipt's salt, to its leaf.
+   * The subject's record as they have it (src/verifier/subjectRecord.ts): raw feature values and
+   * label, or a document's text. An inclusion receipt's leaf must be its hash with the receipt's
+   * salt; the features are first scaled by the scaling of the receipt's training config, if any,
+   * as the commit scaled them. Takes precedence over `recordFieldElements`.
+   */
+  record?: SubjectRecord;
+  /**
+   * The subject's record as the field elements its hash is taken over, already encoded and, if
+   * the workspace scales features, scaled (src/dataset/recordPacking.ts `recordFieldElements`,
+   * or `documentFieldElements`): when given, the record must hash, with the receipt's salt, to
+   * its leaf.
    */
   recordFieldElements?: readonly bigint[];
 }
@@ -182,15 +199,17 @@ export async function checkReceipt(input: unknown, options: ReceiptCheckOptions 
   const problems = receiptShapeProblems(data);
   if (problems.length > 0) return fail(problems);
   const receipt = data as Receipt;
-  if (options.bundle !== undefined && receipt.kind !== "request") return checkBundleDeletes(receipt, options.bundle, options);
-  switch (receipt.kind) {
-    case "inclusion":
-      return checkInclusion(receipt, options);
-    case "request":
-      return checkRequestReceipt(receipt, options);
-    case "deletion":
-      return checkDeletion(receipt, options);
-  }
+  if (receipt.kind === "request") return withRecordNote(receipt, await checkRequestReceipt(receipt, options), options);
+  if (options.bundle !== undefined) return withRecordNote(receipt, await checkBundleDeletes(receipt, options.bundle, options), options);
+  return receipt.kind === "inclusion" ? checkInclusion(receipt, options) : withRecordNote(receipt, await checkDeletion(receipt, options), options);
+}
+
+/** `result` of a check that hashes no record, saying so when the subject gave one. */
+function withRecordNote(receipt: Receipt, result: ReceiptCheckResult, options: ReceiptCheckOptions): ReceiptCheckResult {
+  // Only the inclusion check hashes a record (only an inclusion receipt holds the salt); say so rather than ignore it.
+  if (options.record === undefined && options.recordFieldElements === undefined) return result;
+  const where = receipt.kind === "inclusion" ? "checked here, with a proof to check: check the receipt with your record alone" : "checked against this receipt: only your inclusion receipt holds your slot's salt; check your record against it (its leaf is the one this receipt names)";
+  return { ...result, verdict: `${result.verdict} Your record was not ${where}.` };
 }
 
 async function checkInclusion(r: InclusionReceipt, options: ReceiptCheckOptions): Promise<ReceiptCheckResult> {
@@ -204,8 +223,21 @@ async function checkInclusion(r: InclusionReceipt, options: ReceiptCheckOptions)
     return fail(reasons);
   }
   const salt = BigInt(r.salt), leaf = BigInt(r.leaf);
-  if (options.recordFieldElements && poseidonLite([spongeWith(poseidonLite, options.recordFieldElements), salt]) !== leaf) {
-    reasons.push("your record, with the receipt's salt, does not hash to the receipt's leaf: the record you gave is not the one committed in this slot");
+  const config = receiptConfig(r, reasons);
+  const given = options.record !== undefined || options.recordFieldElements !== undefined;
+  let elements = options.recordFieldElements;
+  if (options.record !== undefined && config !== "unusable") {
+    try {
+      elements = subjectRecordElements(options.record, config?.featureScaling);
+    } catch (error) {
+      reasons.push(`your record cannot be hashed as the commit did: ${(error as Error).message}`);
+    }
+  }
+  if (elements && poseidonLite([spongeWith(poseidonLite, elements), salt]) !== leaf) {
+    const unscaled = options.record !== undefined && "features" in options.record && r.configHash !== undefined && config === undefined
+      ? " (this receipt carries no training config, so your features were hashed as given, unscaled; if the data was committed with --scale, ask the controller for a current receipt)"
+      : "";
+    reasons.push(`your record, with the receipt's salt, does not hash to the receipt's leaf: the record you gave is not the one committed in this slot${unscaled}`);
   }
   const root = merkleRootFromPath(leaf, r.index, r.siblings.map((s) => BigInt(s)));
   if (root !== BigInt(r.dataRoot)) reasons.push(`the Merkle path from slot ${r.index} gives root ${toHex32(root)}, not the receipt's dataRoot ${r.dataRoot}`);
@@ -226,13 +258,32 @@ async function checkInclusion(r: InclusionReceipt, options: ReceiptCheckOptions)
   }
   if (reasons.length > 0) return fail(reasons);
   const anchor = r.state !== undefined ? `state ${r.state}` : `dataset root ${r.dataRoot}`;
-  const recordPart = options.recordFieldElements ? "your record (checked against the record you gave) is" : `record ${JSON.stringify(r.recordId)} is`;
+  const recordPart = given ? "your record (checked against the record you gave) is" : `record ${JSON.stringify(r.recordId)} is`;
   return {
     ok: true,
     finding: "committed",
     verdict: `COMMITTED: ${recordPart} committed in slot ${r.index} under ${anchor}.${anchored || " Check it against the controller's published audit chain (--audit)."}`,
     reasons: [],
   };
+}
+
+/**
+ * The training config a SISA inclusion receipt carries, checked to hash to its configHash (so
+ * its feature scaling is the one the state is pinned to); undefined when it carries none,
+ * "unusable" (with the reasons pushed) when it is malformed or does not match.
+ */
+function receiptConfig(r: InclusionReceipt, reasons: string[]): { featureScaling?: FeatureScaling } | undefined | "unusable" {
+  if (r.config === undefined) return undefined;
+  const parsed = parsePublicTrainingConfig(r.config, "receipt.config");
+  if ("problems" in parsed) {
+    reasons.push(...parsed.problems);
+    return "unusable";
+  }
+  if (configHash(parsed.config, poseidonLite) !== BigInt(r.configHash!)) {
+    reasons.push("the receipt's training config does not hash to its configHash: it is not the config the committed state is pinned to");
+    return "unusable";
+  }
+  return parsed.config;
 }
 
 async function checkRequestReceipt(r: RequestReceipt, options: ReceiptCheckOptions): Promise<ReceiptCheckResult> {
@@ -408,6 +459,7 @@ function receiptShapeProblems(r: unknown): string[] {
     path(r.siblings, "receipt.siblings");
     const sisa = ["modelRoot", "configHash", "state"].filter((name) => r[name] !== undefined);
     if (sisa.length > 0 && sisa.length < 3) problems.push("receipt.modelRoot, configHash and state come together or not at all");
+    if (r.config !== undefined && sisa.length === 0) problems.push("receipt.config belongs to a SISA receipt (with modelRoot, configHash and state)");
     sisa.forEach((name) => field(r, name));
   } else if (r.kind === "deletion") {
     if (!isObject(r.bundle)) problems.push("receipt.bundle must be a proof bundle");

@@ -65,7 +65,7 @@ export async function commitWorkspace(dir: string, data: Dataset, options: Commi
     const state = stateOf(ws, poseidon);
     const dataset = ws.kind === "deletion" ? ws.dataset : ws.system.dataset;
     let sisa: SisaCommitment | undefined;
-    if (ws.kind === "sisa") sisa = { modelRoot: ws.system.models.root, configHash: configHash(ws.system.config, poseidon.hash), state };
+    if (ws.kind === "sisa") sisa = { modelRoot: ws.system.models.root, configHash: configHash(ws.system.config, poseidon.hash), state, config: ws.system.config };
     if (options.force) {
       await rm(paths.receipts, { recursive: true, force: true });
       await rm(paths.bundles, { recursive: true, force: true });

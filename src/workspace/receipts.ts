@@ -9,6 +9,8 @@ import {
 } from "../verifier/receiptCheck.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
 import type { StoredRequest } from "../ledger/ledger.ts";
+import type { TrainingConfig } from "../ml/config.ts";
+import { publicTrainingConfig } from "../ml/publicConfig.ts";
 
 export type { InclusionReceipt, DeletionReceipt, Receipt, RequestReceipt };
 
@@ -17,6 +19,8 @@ export interface SisaCommitment {
   modelRoot: bigint;
   configHash: bigint;
   state: bigint;
+  /** The training config that hashes to configHash, published in the receipt (its feature scaling scales the subject's raw record). */
+  config: TrainingConfig;
 }
 
 /** Builds the inclusion receipt of `recordId`. @throws UnknownRecordError */
@@ -34,7 +38,7 @@ export function inclusionReceipt(dataset: CommittedDataset, recordId: string, pr
     leaf: toHex32(slot.leaf),
     siblings: proof.siblings.map(toHex32),
     dataRoot: toHex32(dataset.root),
-    ...(sisa ? { modelRoot: toHex32(sisa.modelRoot), configHash: toHex32(sisa.configHash), state: toHex32(sisa.state) } : {}),
+    ...(sisa ? { modelRoot: toHex32(sisa.modelRoot), configHash: toHex32(sisa.configHash), state: toHex32(sisa.state), config: publicTrainingConfig(sisa.config) } : {}),
   };
 }
 

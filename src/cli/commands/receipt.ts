@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
 import { checkReceipt } from "../../verifier/receiptCheck.ts";
 import { readHeadLogFile } from "../../ledger/headLogFile.ts";
-import { subjectRecordElements } from "../../verifier/subjectRecord.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
 import { cliKeyRing } from "../keys.ts";
+import { readRecordArg } from "../recordArg.ts";
 
 export const receiptCommand: Command = {
   name: "receipt",
@@ -36,9 +36,11 @@ Options:
                   its last head commits to
   --controller-key HEX  the controller's published Ed25519 key the head log must be signed with
   --bundle B      a proof bundle file to check the receipt's slot against
-  --record JSON   your record, {"features": [x, …], "label": y} in the dataset's column order
-                  (as committed: after the workspace's --scale, if any), or your document,
-                  {"text": "…"} (e.g. your line of the corpus), inline or as a file
+  --record JSON   your record, {"features": [x, …], "label": y}: the raw values of your row of
+                  the data file, in its column order (if the data was committed with --scale,
+                  the checker scales them with the public scaling in the receipt's config),
+                  or your document, {"text": "…"} (e.g. your line of the corpus); inline or
+                  as a file. Checked against an inclusion receipt (it holds your salt)
   --keys DIR      trusted verification keys (default: the keys/ shipped with zkforget)
   --allow-dev     accept INSECURE dev keys (anyone can forge proofs under them)
   --json          print {"ok", "finding", "verdict", "reasons"} as JSON
@@ -67,7 +69,7 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
         throw new UsageError((error as Error).message);
       }
     }
-    const fieldElements = values.record !== undefined ? await recordElements(values.record) : undefined;
+    const record = values.record !== undefined ? await readRecordArg(values.record) : undefined;
     let keys: KeyRing | undefined;
     try {
       keys = await cliKeyRing(values.keys);
@@ -89,7 +91,7 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
       ...(audit !== undefined ? { audit } : {}),
       ...(heads !== undefined ? { heads } : {}),
       ...(values["controller-key"] !== undefined ? { controllerKey: values["controller-key"] } : {}),
-      ...(fieldElements ? { recordFieldElements: fieldElements } : {}),
+      ...(record ? { record } : {}),
     });
     await releaseVerifierThreads();
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -109,15 +111,5 @@ async function readText(path: string, what: string): Promise<string> {
     return await readFile(path, "utf8");
   } catch (error) {
     throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-/** The field elements of the subject's record, given inline or as a file. */
-async function recordElements(arg: string): Promise<bigint[]> {
-  const text = arg.trim().startsWith("{") ? arg : await readText(arg, "record");
-  try {
-    return subjectRecordElements(text);
-  } catch (error) {
-    throw new UsageError(`--record: ${(error as Error).message}`);
   }
 }

@@ -1,0 +1,22 @@
+/**
+ * Finding a live record of a workspace by its content, for `zkforget forget --record`: a data
+ * subject who asks for deletion has their row of the data file (raw values) or their document,
+ * not necessarily the record id. The record is encoded, scaled by the workspace's pinned
+ * feature scaling and hashed exactly as the commit did (src/verifier/subjectRecord.ts), and
+ * compared with the live slots' record hashes.
+ */
+import type { PoseidonHasher } from "../crypto/poseidon.ts";
+import { subjectRecordElements, type SubjectRecord } from "../verifier/subjectRecord.ts";
+import type { WorkspaceState } from "./workspace.ts";
+
+/**
+ * The ids of the live records whose content is `record` (usually one; several when the data
+ * holds identical rows).
+ * @throws Error when the record cannot be encoded or scaled as the commit did (naming the feature)
+ */
+export function liveRecordIdsMatching(ws: WorkspaceState, record: SubjectRecord, poseidon: PoseidonHasher): string[] {
+  const dataset = ws.kind === "deletion" ? ws.dataset : ws.system.dataset;
+  const scaling = ws.kind === "sisa" ? ws.system.config.featureScaling : undefined;
+  const hash = poseidon.sponge(subjectRecordElements(record, scaling));
+  return dataset.liveSlots().filter((slot) => slot.recordHash === hash).map((slot) => slot.id);
+}
