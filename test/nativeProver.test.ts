@@ -8,6 +8,11 @@ import { promisify } from "node:util";
 import { getCurveFromName } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { getProfile } from "../src/circuits/profiles.ts";
+// Imported statically: a module that loads another ffjavascript instance resets
+// globalThis.curve_bn128 when it loads, orphaning snarkjs's curve (its worker threads then keep
+// mocha from exiting), so nothing may load one after the first proof.
+import { getPoseidon } from "../src/crypto/poseidon.ts";
+import { buildDeletionWitness } from "../src/statements/deletion.ts";
 import { ensureDevKey, publishKey, type ProvingKey } from "../src/keys/devKeys.ts";
 import { proveDeletion } from "../src/prover/deletion.ts";
 import { calculateWitness, proveWithKey, proveWitness, selectProver } from "../src/prover/groth16.ts";
@@ -123,8 +128,6 @@ describe("native Groth16 prover", function () {
 
   /** The deletion fixture's circuit input, rebuilt (the fixture keeps only the bundle). */
   async function witnessInput(key: ProvingKey) {
-    const { buildDeletionWitness } = await import("../src/statements/deletion.ts");
-    const { getPoseidon } = await import("../src/crypto/poseidon.ts");
     const f = await deletionFixture();
     const slots = f.dataset.slotsOf(f.deletedIds);
     return buildDeletionWitness(f.dataset.tree(), slots.map((s) => s.index), (key.manifest.params as number[])[1]!, await getPoseidon()).input;
