@@ -207,6 +207,6 @@ describe("zkforget CLI workspaces: ledger, requests, receipts, export", function
     assert.match(bound.stderr, /record "bob-1" \(slot 1\), feature 1: value 3 is outside the training bound \[−2, 2\)/);
     const train = await cli(["train", "--workspace", ws]);
     assert.equal(train.code, 1);
-    assert.match(train.stderr, /proves dataset deletions; only SISA workspaces are trained/);
+    assert.match(train.stderr, /proves dataset deletions, which train no model/);
   });
 });

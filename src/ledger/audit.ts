@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { AUDIT_FORMAT, AUDIT_VERSION, type AuditEntry, type AuditKey, type AuditPackage } from "../verifier/auditTypes.ts";
 import type { KeyRing } from "../verifier/types.ts";
 import { Ledger, publicRequest } from "./ledger.ts";
+import { statementKindOf } from "../methods/statementKinds.ts";
 
 /** File a workspace's evaluation figures are read from (written by `zkforget evaluate`). */
 export const EVALUATION_FILE = "evaluation.json";
@@ -92,6 +93,6 @@ async function readEvaluation(path: string): Promise<unknown> {
 /** `NNNN-deletion.json`, `NNNN-genesis-shard3.json`, `NNNN-retrain-shard3.json`, … (NNNN = seq). */
 export function bundleFileName(entry: AuditEntry): string {
   const s = entry.bundle?.statement;
-  const shard = s?.type === "shard-retrain" ? `-shard${s.shard}` : "";
-  return `${String(entry.seq).padStart(4, "0")}-${entry.kind}${shard}.json`;
+  const tag = s ? statementKindOf(s)?.fileTag(s as unknown as Record<string, unknown>) ?? "" : "";
+  return `${String(entry.seq).padStart(4, "0")}-${entry.kind}${tag}.json`;
 }

@@ -26,8 +26,11 @@ export const LEDGER_FILE = "ledger.sqlite";
 export interface LedgerInfo {
   /** Profile of the workspace's state transitions. */
   profile: string;
-  /** "deletion" (DatasetDeletion profiles) or "sisa" (ShardRetrain profiles). */
-  workspace: "deletion" | "sisa";
+  /**
+   * The workspace's method ("deletion", "sisa", …: a kind registered in
+   * src/methods/workspaceMethods.ts). The ledger stores it; the workspace checks it is known.
+   */
+  workspace: string;
   createdAt: string;
   /** SISA: 0x-hex config hash every state is pinned to. */
   configHash?: string;
@@ -174,7 +177,7 @@ export class Ledger {
     try {
       const meta = new Map((db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
       const profile = meta.get("profile"), workspace = meta.get("workspace"), createdAt = meta.get("createdAt");
-      if (profile === undefined || (workspace !== "deletion" && workspace !== "sisa") || createdAt === undefined) {
+      if (profile === undefined || workspace === undefined || !/^[a-z][a-z0-9-]*$/.test(workspace) || createdAt === undefined) {
         throw new LedgerError(path, "not a zkforget ledger (meta lacks profile, workspace or createdAt)");
       }
       const info: LedgerInfo = { profile, workspace, createdAt };

@@ -3,12 +3,14 @@ import type { TrainingPolicy } from "../ml/publicConfig.ts";
 import { statementTransition } from "./transition.ts";
 import { AUDIT_FORMAT, AUDIT_VERSION } from "./auditTypes.ts";
 import {
-  compareKey, emptyModelRoot, entryFieldProblems, hexText, isPositiveInteger, KINDS, requestFieldProblems, seqProblems, short,
+  compareKey, entryFieldProblems, hexText, isPositiveInteger, KINDS, requestFieldProblems, seqProblems, short,
 } from "./chainFields.ts";
 import { parseHex32, toHex32 } from "./fieldText.ts";
 import { requestCommitment } from "./requestCommitment.ts";
 import { isObject } from "./statements.ts";
-import type { KeyRing, PublicTrainingConfig } from "./types.ts";
+import type { KeyRing } from "./types.ts";
+import { statementKindOf } from "../methods/statementKinds.ts";
+import type { ModelRules } from "../methods/statementKind.ts";
 import { verifyBundle } from "./verify.ts";
 
 /**
@@ -155,13 +157,17 @@ class ChainCheck {
   #label = "";
   /** Profile of the chain's state transitions: that of its first transition proof. */
   #transitionProfile?: string;
-  /** Template of those transitions. */
+  /** Whether those transitions carry a trained model (from their statement kind). */
+  #transitionCarriesModel?: boolean;
+  /** Name of those transitions' template, for messages. */
   #transitionTemplate?: string;
   configHash?: string;
   #claimedConfigHash?: string;
   /** The published config of the model-bearing statements (all must agree with the first). */
-  #config?: PublicTrainingConfig;
+  #config?: unknown;
+  /** Training units the config defines (SISA: shards) and what they are called. */
   shardCount?: number;
+  #unitNoun = "shard";
   /** State the chain starts from: the first entry's old state. */
   #genesisState?: string;
   #lastRecordedAt?: number;
@@ -327,6 +333,7 @@ class ChainCheck {
     reasons.push(...this.#keyProblemsOnce(bundle.profile));
     const s = bundle.statement as unknown as Record<string, unknown>;
     const type = typeof s.type === "string" ? s.type : "";
+    const rules = statementKindOf(s)?.model;
     const deleted = Array.isArray(s.deleted) ? (s.deleted as { index: number; leaf: string }[]) : [];
     const moves = statementTransition(s);
     if (typeof moves === "string") {
@@ -342,14 +349,16 @@ class ChainCheck {
       if (this.#transitionProfile === undefined) {
         this.#transitionProfile = bundle.profile;
         this.#transitionTemplate = template;
+        this.#transitionCarriesModel = rules?.carriesModel === true;
       } else if (bundle.profile !== this.#transitionProfile) {
         reasons.push(`the bundle is for profile ${bundle.profile}, but the chain's state transitions are proved under ${this.#transitionProfile}`);
       }
     }
-    if (type === "shard-retrain" || type === "model-accuracy") {
+    if (rules) {
       this.#modelSeen = true;
-      this.#modelBearing(s, moves.oldState, reasons);
-      if (type === "shard-retrain" && reasons.length === 0 && typeof s.shard === "number") this.covered.add(s.shard);
+      this.#modelBearing(s, rules, moves.oldState, reasons);
+      const unit = rules.covers(s);
+      if (reasons.length === 0 && unit !== undefined) this.covered.add(unit);
     }
     return deleted;
   }
@@ -359,15 +368,17 @@ class ChainCheck {
    * configHash and the policy by verifyBundle) must be the chain's one config; the first time the
    * model is seen at the chain's starting state, the model tree must be empty.
    */
-  #modelBearing(s: Record<string, unknown>, oldState: string, reasons: string[]): void {
-    const hash = typeof s.configHash === "string" ? s.configHash : "";
+  #modelBearing(s: Record<string, unknown>, rules: ModelRules, oldState: string, reasons: string[]): void {
+    const hash = rules.configHash(s) ?? "";
     const pinned = this.#options.configHash;
     if (this.configHash === undefined) {
       // Only a verified statement's config (checked against its hash and the policy) defines the chain's.
       if (reasons.length > 0) return;
       this.configHash = hash;
-      this.#config = s.config as PublicTrainingConfig;
-      this.shardCount = 2 ** this.#config.shardDepth;
+      this.#config = rules.config(s);
+      const coverage = rules.coverage(this.#config);
+      this.shardCount = coverage.count;
+      this.#unitNoun = coverage.noun;
     } else if (hash !== this.configHash) {
       reasons.push(`config pin: the statement's configHash ${short(hash)} is not the chain's ${short(this.configHash)} (every model-bearing state is pinned to one config)`);
     }
@@ -375,12 +386,9 @@ class ChainCheck {
       reasons.push(`config pin: the statement's configHash ${short(hash)} is not the package's ${short(this.#claimedConfigHash)}`);
     }
     if (pinned !== undefined && hash !== pinned) reasons.push(`config pin: the statement's configHash ${short(hash)} is not the expected ${short(pinned)}`);
-    if (oldState === this.#genesisState && this.#config) {
-      const empty = emptyModelRoot(this.#config.shardDepth, this.#config.features);
-      const modelRoot = typeof s.oldModelRoot === "string" ? s.oldModelRoot : s.modelRoot;
-      if (modelRoot !== empty) {
-        reasons.push(`the chain must start from the empty model (root ${short(empty)} of ${this.shardCount} zero leaves), but at its starting state this statement shows model root ${short(String(modelRoot))}`);
-      }
+    if (oldState === this.#genesisState && this.#config !== undefined) {
+      const problem = rules.emptyModelProblem(s, this.#config);
+      if (problem !== undefined) reasons.push(problem);
     }
   }
 
@@ -419,12 +427,13 @@ class ChainCheck {
       if (this.#options.configHash !== undefined) this.tail.push(packageProblem(`config pin: a config hash ${short(this.#options.configHash)} is expected, but no proof in the package is about a trained model`));
       return;
     }
-    if (this.#transitionTemplate !== undefined && this.#transitionTemplate !== "ShardRetrain") {
+    if (this.#transitionCarriesModel === false) {
       this.tail.push(packageProblem(`the chain's transitions are ${this.#transitionTemplate} proofs, which carry no model, yet it holds statements about a trained model`));
     }
     const missing = Array.from({ length: this.shardCount! }, (_, k) => k).filter((k) => !this.covered.has(k));
     if (missing.length > 0) {
-      this.tail.push(packageProblem(`training coverage: shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${this.shardCount} ` +
+      const noun = this.#unitNoun;
+      this.tail.push(packageProblem(`training coverage: ${noun}${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${this.shardCount} ` +
         `${missing.length > 1 ? "have" : "has"} no verified training proof in the chain, so ${missing.length > 1 ? "their" : "its"} model is not covered`));
     }
   }

@@ -15,6 +15,7 @@ import { bundleIdentity } from "./bundleIdentity.ts";
 import { describeProblem, verifyAuditPackage, type ChainReport } from "./chain.ts";
 import { requestCommitment } from "./requestCommitment.ts";
 import { dataRootAfter } from "./transition.ts";
+import { statementKindOf } from "../methods/statementKinds.ts";
 import { headMatchesChain, verifyHeadLog } from "./headLog.ts";
 
 /**
@@ -330,9 +331,7 @@ async function checkDeletion(r: DeletionReceipt, options: ReceiptCheckOptions): 
   if (reasons.length > 0) return fail(reasons);
   const latest = [...chain.entries].reverse().map((e) => dataRootAfter(e.bundle?.statement)).find((root) => root !== undefined);
   const s = r.bundle.statement;
-  const what = s.type === "shard-retrain"
-    ? `deleted, and shard ${s.shard}'s model was retrained from its initial weights without it`
-    : "deleted from the dataset";
+  const what = statementKindOf(s)?.deletedWording(s as unknown as Record<string, unknown>) ?? "deleted";
   const later = chain.entries.length - chain.entries.findIndex((e) => e.seq === r.seq) - 1;
   const insecure = chain.report.keys.some((k) => k.security === "insecure-dev") ? " (WARNING: proved under an INSECURE dev key, which anyone can forge)" : "";
   return {
