@@ -7,7 +7,7 @@
  */
 import type { PoseidonHasher } from "../crypto/poseidon.ts";
 import { subjectRecordElements, type SubjectRecord } from "../verifier/subjectRecord.ts";
-import type { WorkspaceState } from "./workspace.ts";
+import { methodOf, type WorkspaceState } from "../methods/workspaceMethods.ts";
 
 /**
  * The ids of the live records whose content is `record` (usually one; several when the data
@@ -15,8 +15,9 @@ import type { WorkspaceState } from "./workspace.ts";
  * @throws Error when the record cannot be encoded or scaled as the commit did (naming the feature)
  */
 export function liveRecordIdsMatching(ws: WorkspaceState, record: SubjectRecord, poseidon: PoseidonHasher): string[] {
-  const dataset = ws.kind === "deletion" ? ws.dataset : ws.system.dataset;
-  const scaling = ws.kind === "sisa" ? ws.system.config.featureScaling : undefined;
+  const method = methodOf(ws);
+  const dataset = method.dataset(ws);
+  const scaling = method.facts(ws, poseidon).featureScaling;
   const hash = poseidon.sponge(subjectRecordElements(record, scaling));
   return dataset.liveSlots().filter((slot) => slot.recordHash === hash).map((slot) => slot.id);
 }
