@@ -168,12 +168,15 @@ Jacobian<F> windowSum(const Affine<F>* bases, const uint32_t* idx, const int32_t
   } else {
     std::vector<Affine<F>> bucket(nb);
     std::vector<uint8_t> empty(nb, 1), waiting(nb, 0);
-    const size_t batch = std::min<size_t>(1024, nb / 4);
+    // Larger batches share an inversion among more additions; conflicts only wait a batch.
+    const size_t batch = std::min<size_t>(2048, nb / 2);
     std::vector<const Affine<F>*> lhs(batch);
     std::vector<Affine<F>> rhs(batch);
     std::vector<Affine<F>*> outs(batch);
     std::vector<uint8_t*> infs(batch);
     std::vector<uint32_t> slot(batch);
+    // Additions to a bucket already in the current batch wait for the next one.
+    std::vector<std::pair<uint32_t, Affine<F>>> deferred, retry;
     BatchAdder<F> adder;
     size_t fill = 0;
     auto flush = [&]() {
@@ -181,23 +184,48 @@ Jacobian<F> windowSum(const Affine<F>* bases, const uint32_t* idx, const int32_t
       for (size_t i = 0; i < fill; i++) waiting[slot[i]] = 0;
       fill = 0;
     };
-    for (size_t k = 0; k < m; k++) {
-      const int32_t d = digits[k];
-      if (d == 0) continue;
-      const Affine<F>& b = bases[idx[k]];
-      const uint32_t s = (uint32_t)(d > 0 ? d - 1 : -d - 1);
-      const Affine<F> q = d > 0 ? b : Affine<F>{b.x, b.y.negate()};
-      if (waiting[s]) { over[s].addAffine(q); continue; }
-      if (empty[s]) { bucket[s] = q; empty[s] = 0; continue; }
+    auto place = [&](uint32_t s, const Affine<F>& q) {
+      if (waiting[s]) { deferred.emplace_back(s, q); return; }
+      if (empty[s]) { bucket[s] = q; empty[s] = 0; return; }
       waiting[s] = 1;
       slot[fill] = s;
       lhs[fill] = &bucket[s];
       rhs[fill] = q;
       outs[fill] = &bucket[s];
       infs[fill] = &empty[s];
-      if (++fill == batch) flush();
+      ++fill;
+    };
+    // After a flush no bucket waits: the deferred additions go first (they may defer again).
+    auto flushAndRetry = [&]() {
+      flush();
+      retry.swap(deferred);
+      deferred.clear();
+      for (const auto& e : retry) {
+        place(e.first, e.second);
+        if (fill == batch) flush();
+      }
+      retry.clear();
+    };
+    for (size_t k = 0; k < m; k++) {
+      const int32_t d = digits[k];
+      if (d == 0) continue;
+      const Affine<F>& b = bases[idx[k]];
+      place((uint32_t)(d > 0 ? d - 1 : -d - 1), d > 0 ? b : Affine<F>{b.x, b.y.negate()});
+      if (fill == batch) flushAndRetry();
+      // Many digits in few buckets (e.g. equal scalars) would defer without end: Jacobian.
+      if (deferred.size() > 4 * batch) {
+        for (const auto& e : deferred) over[e.first].addAffine(e.second);
+        deferred.clear();
+      }
     }
-    flush();
+    // Drain: batches of deferred additions while they are worth an inversion.
+    while (fill > 0 || !deferred.empty()) {
+      if (fill + deferred.size() < 16) {
+        for (const auto& e : deferred) over[e.first].addAffine(e.second);
+        deferred.clear();
+      }
+      flushAndRetry();
+    }
     // sum_d d * bucket_d as a running sum from the top bucket down.
     Jacobian<F> running = Jacobian<F>::infinity(), total = Jacobian<F>::infinity();
     for (size_t s = nb; s-- > 0;) {
@@ -215,55 +243,84 @@ Jacobian<F> windowSum(const Affine<F>* bases, const uint32_t* idx, const int32_t
   return total;
 }
 
+/**
+ * One multi-exponentiation split into independent tasks (its windows and the sum of the bases
+ * whose scalar is 1), so that several MSMs, and other work, can share one pool of threads.
+ * The constructor filters the scalars and computes the signed digits (on `threads` threads);
+ * run() each task once, from any thread; then result().
+ */
+template <class F>
+class MsmJob {
+ public:
+  MsmJob(const Affine<F>* bases, const Scalar* scalars, size_t n, unsigned threads) : bases_(bases) {
+    std::vector<size_t> hist(257, 0);
+    for (size_t i = 0; i < n; i++) {
+      const Scalar& k = scalars[i];
+      if (k.isZero() || bases[i].isInfinity()) continue;
+      if (k.isOne()) { ones_.push_back(bases[i]); continue; }
+      idx_.push_back((uint32_t)i);
+      const int bl = k.bitLength();
+      hist[bl]++;
+      bits_ = std::max(bits_, bl);
+    }
+    const size_t m = idx_.size();
+    c_ = m == 0 ? 1 : bestWindow(hist, bits_);
+    windows_ = m == 0 ? 0 : signedWindows(bits_, c_);
+    const int32_t half = 1 << (c_ - 1), full = 1 << c_;
+    const int c = c_, bits = bits_, windows = windows_;
+    digits_.resize((size_t)windows * m);
+    parallelFor(m, threads, [&](size_t lo, size_t hi, unsigned) {
+      for (size_t k = lo; k < hi; k++) {
+        const Scalar& s = scalars[idx_[k]];
+        int32_t carry = 0;
+        for (int w = 0; w < windows; w++) {
+          int32_t d = (w * c < bits ? (int32_t)s.digit(w * c, c) : 0) + carry;
+          carry = d >= half ? 1 : 0;
+          digits_[(size_t)w * m + k] = d - carry * full;
+        }
+        if (carry) throw std::logic_error("internal error: signed MSM digits overflow the windows");
+      }
+    });
+    sums_.assign((size_t)windows + 1, Jacobian<F>::infinity());
+  }
+
+  /** Tasks: window 0..windows-1, then the ones. */
+  size_t tasks() const { return (size_t)windows_ + 1; }
+
+  void run(size_t task) {
+    if (task == (size_t)windows_) {
+      sums_[task] = sumAffine<F>(std::move(ones_));
+      return;
+    }
+    sums_[task] = windowSum(bases_, idx_.data(), digits_.data() + task * idx_.size(), idx_.size(), c_);
+  }
+
+  /** sum_w 2^(c w) * window_w + ones, once every task ran. */
+  Jacobian<F> result() const {
+    Jacobian<F> r = Jacobian<F>::infinity();
+    for (int w = windows_ - 1; w >= 0; w--) {
+      for (int k = 0; k < c_ && !r.isInfinity(); k++) r = r.doubled();
+      r.add(sums_[(size_t)w]);
+    }
+    r.add(sums_[(size_t)windows_]);
+    return r;
+  }
+
+ private:
+  const Affine<F>* bases_;
+  std::vector<uint32_t> idx_;
+  std::vector<Affine<F>> ones_;
+  std::vector<int32_t> digits_;
+  std::vector<Jacobian<F>> sums_;
+  int bits_ = 0, c_ = 1, windows_ = 0;
+};
+
 /** sum_i scalars[i] * bases[i] over i < n, on `threads` threads. */
 template <class F>
 Jacobian<F> multiExp(const Affine<F>* bases, const Scalar* scalars, size_t n, unsigned threads) {
-  std::vector<uint32_t> idx;
-  std::vector<Affine<F>> ones;
-  std::vector<size_t> hist(257, 0);
-  int bits = 0;
-  for (size_t i = 0; i < n; i++) {
-    const Scalar& k = scalars[i];
-    if (k.isZero() || bases[i].isInfinity()) continue;
-    if (k.isOne()) { ones.push_back(bases[i]); continue; }
-    idx.push_back((uint32_t)i);
-    const int bl = k.bitLength();
-    hist[bl]++;
-    bits = std::max(bits, bl);
-  }
-  const size_t m = idx.size();
-  const int c = m == 0 ? 1 : bestWindow(hist, bits);
-  const int windows = m == 0 ? 0 : signedWindows(bits, c);
-  const int32_t half = 1 << (c - 1), full = 1 << c;
-  std::vector<int32_t> digits((size_t)windows * m);
-  parallelFor(m, threads, [&](size_t lo, size_t hi, unsigned) {
-    for (size_t k = lo; k < hi; k++) {
-      const Scalar& s = scalars[idx[k]];
-      int32_t carry = 0;
-      for (int w = 0; w < windows; w++) {
-        int32_t d = (w * c < bits ? (int32_t)s.digit(w * c, c) : 0) + carry;
-        carry = d >= half ? 1 : 0;
-        digits[(size_t)w * m + k] = d - carry * full;
-      }
-      if (carry) throw std::logic_error("internal error: signed MSM digits overflow the windows");
-    }
-  });
-  // Tasks: the windows (top first: the widest spread of work first), then the ones.
-  std::vector<Jacobian<F>> sums((size_t)windows + 1, Jacobian<F>::infinity());
-  parallelTasks((size_t)windows + 1, threads, [&](size_t task, unsigned) {
-    if (task == (size_t)windows) {
-      sums[task] = sumAffine<F>(std::move(ones));
-      return;
-    }
-    sums[task] = windowSum(bases, idx.data(), digits.data() + task * m, m, c);
-  });
-  Jacobian<F> result = Jacobian<F>::infinity();
-  for (int w = windows - 1; w >= 0; w--) {
-    for (int k = 0; k < c && !result.isInfinity(); k++) result = result.doubled();
-    result.add(sums[(size_t)w]);
-  }
-  result.add(sums[(size_t)windows]);
-  return result;
+  MsmJob<F> job(bases, scalars, n, threads);
+  parallelTasks(job.tasks(), threads, [&](size_t t, unsigned) { job.run(t); });
+  return job.result();
 }
 
 }  // namespace zkf

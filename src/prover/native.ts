@@ -12,9 +12,12 @@ import type { Groth16Proof } from "../verifier/types.ts";
 
 /** Seconds spent in each phase of one native proof (measured inside the addon). */
 export interface NativeTimings {
+  /** A·w, B·w, C·w per constraint and the check A·w × B·w = C·w. */
   constraintsSeconds: number;
-  nttSeconds: number;
-  msmSeconds: number;
+  /** The NTTs of A, B, C run in one pool with the MSMs A (G1), B (G1), B (G2) and C. */
+  nttAndMsmSeconds: number;
+  /** H = A·B − C on the coset and its MSM. */
+  hMsmSeconds: number;
   totalSeconds: number;
 }
 
