@@ -73,7 +73,7 @@ function measure(prover: ProverName, profile: string, wtnsPath: string): { secon
 }
 
 /** A representative witness: K deletions from a sparse tree, or shard 0's genesis training on the demo data. */
-export async function benchInput(profile: CircuitProfile): Promise<CircuitInput> {
+async function benchInput(profile: CircuitProfile): Promise<CircuitInput> {
   const poseidon = await getPoseidon();
   if (profile.template === "DatasetDeletion") {
     const [depth, k] = profile.params as [number, number];
