@@ -62,6 +62,17 @@ describe("native Groth16 prover", function () {
     }
   });
 
+  it("computes MSMs exactly on the batch-affine corner cases (equal scalars, P next to -P and to P, small, 0/1)", function () {
+    this.timeout(120_000);
+    // Sizes below and above the batched path (buckets >= 64), on one thread and on two.
+    for (const pattern of ["random", "equal", "negated", "doubled", "small", "binary"] as const) {
+      for (const n of [1, 2, 17, 300, 3000, 12000]) {
+        for (const threads of [1, 2]) assert.ok(prover.msmSelfTest(pattern, n, threads), `MSM ${pattern}, n = ${n}, ${threads} thread(s)`);
+      }
+    }
+    assert.throws(() => prover.msmSelfTest("bogus" as "random", 4, 1), /unknown MSM self-test pattern bogus/);
+  });
+
   /** Canonical affine: z = 1, every coordinate a reduced field element, points on the curves. */
   function assertCanonical(proof: Groth16Proof): void {
     assert.equal(proof.protocol, "groth16");

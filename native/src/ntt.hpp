@@ -61,12 +61,15 @@ inline void ntt(std::vector<Fr>& a, const Domain& d, bool inverse, unsigned thre
     if (i < j) std::swap(a[i], a[j]);
   }
   const std::vector<Fr>& roots = inverse ? d.invRoots : d.roots;
-  for (size_t h = 1; h < n; h <<= 1) {
-    const size_t stride = n / (2 * h);
+  // Level by level; butterfly k of a level is (block k >> lh, offset k & (h - 1)): shifts and
+  // masks, no division. Both threads take half of each level's butterflies.
+  int lh = 0;
+  for (size_t h = 1; h < n; h <<= 1, lh++) {
+    const int shift = d.power - 1 - lh;  // twiddle index j * (n / 2h)
     parallelFor(n / 2, n >= 4096 ? threads : 1, [&](size_t b, size_t e, unsigned) {
       for (size_t k = b; k < e; k++) {
-        size_t j = k % h, i0 = (k / h) * 2 * h + j;
-        Fr v = a[i0 + h] * roots[j * stride];
+        const size_t j = k & (h - 1), i0 = ((k >> lh) << (lh + 1)) | j;
+        Fr v = a[i0 + h] * roots[j << shift];
         Fr u = a[i0];
         a[i0] = u + v;
         a[i0 + h] = u - v;

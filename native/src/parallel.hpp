@@ -1,6 +1,7 @@
 // A minimal fork-join helper: split [0, n) into contiguous ranges, one std::thread per range.
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <exception>
 #include <thread>
@@ -43,6 +44,37 @@ void parallelFor(size_t n, unsigned parts, Fn&& fn) {
     pool.emplace_back(guarded, b, e, t);
   }
   guarded((size_t)0, std::min(n, chunk), 0u);
+  for (auto& th : pool) th.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+/**
+ * Runs fn(task, thread) for every task in [0, tasks) on up to `threads` threads, each thread
+ * taking the next unclaimed task (tasks of uneven cost still keep every thread busy). An
+ * exception in any task is rethrown here after all threads joined.
+ */
+template <class Fn>
+void parallelTasks(size_t tasks, unsigned threads, Fn&& fn) {
+  const unsigned parts = (unsigned)std::min<size_t>(threads == 0 ? 1 : threads, tasks);
+  if (parts <= 1) {
+    for (size_t i = 0; i < tasks; i++) fn(i, 0u);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(parts);
+  auto worker = [&](unsigned t) {
+    try {
+      for (size_t i; (i = next.fetch_add(1)) < tasks;) fn(i, t);
+    } catch (...) {
+      errors[t] = std::current_exception();
+      next.store(tasks);  // the others stop at their next claim
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < parts; t++) pool.emplace_back(worker, t);
+  worker(0);
   for (auto& th : pool) th.join();
   for (auto& e : errors) {
     if (e) std::rethrow_exception(e);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <list>
 #include <mutex>
 
@@ -52,6 +53,17 @@ void toCanonicalG1(const G1& p, u64 out[2][4]) {
 }
 
 }  // namespace
+
+PhaseTrace::PhaseTrace() : on_(false), last_(now()) {
+  const char* env = std::getenv("ZKFORGET_NATIVE_TRACE");
+  on_ = env != nullptr && *env != '\0' && std::strcmp(env, "0") != 0;
+}
+
+void PhaseTrace::lap(const char* what) {
+  const double t = now();
+  if (on_) std::fprintf(stderr, "zkforget native prover: %-28s %.3f s\n", what, t - last_);
+  last_ = t;
+}
 
 Scalar randomScalar() {
   const u64* r = frModulus().p;
@@ -103,7 +115,9 @@ size_t clearProvingDataCache() {
   return n;
 }
 
-ProofOut prove(const ProvingData& pd, const std::vector<Scalar>& w, unsigned threads) {
+ProofOut prove(const ProvingData& pd, const std::vector<Scalar>& w, unsigned threads, PhaseTrace* trace) {
+  PhaseTrace local;
+  PhaseTrace& tr = trace ? *trace : local;
   const Zkey& z = pd.zkey;
   const R1csC& r1cs = pd.r1cs;
   if (w.size() != z.nVars) throw std::runtime_error("invalid witness length: the circuit has " + std::to_string(z.nVars) + " wires, the witness " + std::to_string(w.size()));
@@ -134,13 +148,36 @@ ProofOut prove(const ProvingData& pd, const std::vector<Scalar>& w, unsigned thr
   });
   if (bad != UINT32_MAX) throw ConstraintViolation(bad, r1cs.nConstraints);
   const double t1 = now();
+  tr.lap("A/B/C evaluations + check");
 
-  // 2. Evaluations on the odd coset (as snarkjs): iNTT, multiply by shift^i, NTT.
+  // 2. One pool of tasks: the evaluations of A, B, C on the odd coset (as snarkjs: iNTT,
+  // multiply by shift^i, NTT; one task each) next to the windows of the four MSMs that do not
+  // need H. Dynamic scheduling keeps both threads busy to the end; heaviest tasks first.
+  MsmJob<Fq> jobA(z.A.data(), w.data(), z.nVars, threads);
+  MsmJob<Fq> jobB1(z.B1.data(), w.data(), z.nVars, threads);
+  MsmJob<Fq2> jobB2(z.B2.data(), w.data(), z.nVars, threads);
+  MsmJob<Fq> jobC(z.C.data(), w.data() + z.nPublic + 1, z.C.size(), threads);
+  tr.lap("MSM digits (A, B, B2, C)");
+  std::vector<std::function<void()>> tasks;
   for (std::vector<Fr>* v : {&a, &b, &c}) {
-    ntt(*v, pd.domain, true, threads);
-    applyCoset(*v, pd.domain.cosetShift, threads);
-    ntt(*v, pd.domain, false, threads);
+    tasks.emplace_back([v, &pd] {
+      ntt(*v, pd.domain, true, 1);
+      applyCoset(*v, pd.domain.cosetShift, 1);
+      ntt(*v, pd.domain, false, 1);
+    });
   }
+  for (size_t t = 0; t < jobB2.tasks(); t++) tasks.emplace_back([&jobB2, t] { jobB2.run(t); });
+  for (MsmJob<Fq>* job : {&jobA, &jobB1, &jobC}) {
+    for (size_t t = 0; t < job->tasks(); t++) tasks.emplace_back([job, t] { job->run(t); });
+  }
+  parallelTasks(tasks.size(), threads, [&](size_t i, unsigned) { tasks[i](); });
+  G1 piA = jobA.result();
+  G1 pib1 = jobB1.result();
+  G2 piB = jobB2.result();
+  G1 piC = jobC.result();
+  const double t2 = now();
+  tr.lap("NTTs + MSMs A, B, B2, C");
+
   std::vector<Scalar> h(n);
   parallelFor(n, threads, [&](size_t lo, size_t hi, unsigned) {
     for (size_t i = lo; i < hi; i++) h[i] = canonical(a[i] * b[i] - c[i]);
@@ -148,27 +185,9 @@ ProofOut prove(const ProvingData& pd, const std::vector<Scalar>& w, unsigned thr
   std::vector<Fr>().swap(a);
   std::vector<Fr>().swap(b);
   std::vector<Fr>().swap(c);
-  const double t2 = now();
-
-  // 3. The five multi-exponentiations.
-  const bool debug = std::getenv("ZKFORGET_PROVER_DEBUG") != nullptr;
-  double tm = now();
-  auto lap = [&](const char* what) {
-    if (!debug) return;
-    double t = now();
-    std::fprintf(stderr, "zkforget native prover: %s %.3f s\n", what, t - tm);
-    tm = t;
-  };
-  G1 piA = multiExp(z.A.data(), w.data(), z.nVars, threads);
-  lap("msm A");
-  G1 pib1 = multiExp(z.B1.data(), w.data(), z.nVars, threads);
-  lap("msm B1");
-  G2 piB = multiExp(z.B2.data(), w.data(), z.nVars, threads);
-  lap("msm B2");
-  G1 piC = multiExp(z.C.data(), w.data() + z.nPublic + 1, z.C.size(), threads);
-  lap("msm C");
+  tr.lap("H = A*B - C to scalars");
   G1 resH = multiExp(z.H.data(), h.data(), n, threads);
-  lap("msm H");
+  tr.lap("MSM H (G1)");
   const double t3 = now();
 
   // 4. Blinding, exactly as snarkjs combines it.
@@ -197,6 +216,7 @@ ProofOut prove(const ProvingData& pd, const std::vector<Scalar>& w, unsigned thr
   bAff.y.c1.toCanonical(out.b[1][1]);
   out.publicSignals.assign(w.begin() + 1, w.begin() + 1 + z.nPublic);
   const double t4 = now();
+  tr.lap("blinding + affine output");
   out.seconds[0] = t1 - t0;
   out.seconds[1] = t2 - t1;
   out.seconds[2] = t3 - t2;

@@ -27,8 +27,24 @@ struct ProofOut {
   u64 a[2][4];
   u64 b[2][2][4];  // x = (c0, c1), y = (c0, c1)
   u64 c[2][4];
-  double seconds[4];  // evaluations + check, NTTs, MSMs, total
+  double seconds[4];  // evaluations + check, NTTs with the MSMs A/B/B2/C, H and its MSM, total
   std::vector<Scalar> publicSignals;  // wires 1..nPublic
+};
+
+/**
+ * Per-phase timing on stderr when ZKFORGET_NATIVE_TRACE=1: one line per phase, in seconds of
+ * wall time, to see where a proof's time goes.
+ */
+class PhaseTrace {
+ public:
+  PhaseTrace();
+  /** Prints the time since the previous lap (or construction) under `what`, when enabled. */
+  void lap(const char* what);
+  bool enabled() const { return on_; }
+
+ private:
+  bool on_;
+  double last_;
 };
 
 /** Loads zkey + r1cs, checking they describe the same circuit. */
@@ -44,7 +60,7 @@ std::shared_ptr<const ProvingData> cachedProvingData(const std::string& zkeyPath
 size_t clearProvingDataCache();
 
 /** Proves with fresh blinding r, s from the OS CSPRNG. Throws ConstraintViolation, runtime_error. */
-ProofOut prove(const ProvingData& pd, const std::vector<Scalar>& witness, unsigned threads);
+ProofOut prove(const ProvingData& pd, const std::vector<Scalar>& witness, unsigned threads, PhaseTrace* trace = nullptr);
 
 /** A uniform element of Fr (canonical) by rejection sampling of OS random bytes. */
 Scalar randomScalar();

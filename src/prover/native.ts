@@ -12,9 +12,12 @@ import type { Groth16Proof } from "../verifier/types.ts";
 
 /** Seconds spent in each phase of one native proof (measured inside the addon). */
 export interface NativeTimings {
+  /** A·w, B·w, C·w per constraint and the check A·w × B·w = C·w. */
   constraintsSeconds: number;
-  nttSeconds: number;
-  msmSeconds: number;
+  /** The NTTs of A, B, C run in one pool with the MSMs A (G1), B (G1), B (G2) and C. */
+  nttAndMsmSeconds: number;
+  /** H = A·B − C on the coset and its MSM. */
+  hMsmSeconds: number;
   totalSeconds: number;
 }
 
@@ -32,6 +35,7 @@ interface Addon {
   clearCache(): number;
   threads(): number;
   fieldMul(field: "fr" | "fq", a: Uint8Array, b: Uint8Array): Uint8Array;
+  msmSelfTest(pattern: string, n: number, threads: number): boolean;
 }
 
 /** A loaded native prover. */
@@ -51,7 +55,15 @@ export interface NativeProver {
   threads(): number;
   /** Canonical a·b in Fr or Fq, for tests of the field arithmetic. */
   fieldMul(field: "fr" | "fq", a: bigint, b: bigint): bigint;
+  /**
+   * Runs the addon's G1 MSM on `n` bases that are known multiples of the generator, with
+   * scalars in `pattern`, and compares with a double-and-add reference (tests).
+   */
+  msmSelfTest(pattern: MsmSelfTestPattern, n: number, threads: number): boolean;
 }
+
+/** Scalar/base patterns of {@link NativeProver.msmSelfTest}: the batch-affine corner cases. */
+export type MsmSelfTestPattern = "random" | "equal" | "negated" | "doubled" | "small" | "binary";
 
 /** Where node-gyp leaves the addon. */
 export function nativeAddonPath(): string {
@@ -104,6 +116,7 @@ function wrap(addon: Addon): NativeProver {
     clearCache: () => addon.clearCache(),
     threads: () => addon.threads(),
     fieldMul: (field, a, b) => fromLe(addon.fieldMul(field, toLe(a), toLe(b))),
+    msmSelfTest: (pattern, n, threads) => addon.msmSelfTest(pattern, n, threads),
   };
 }
 
