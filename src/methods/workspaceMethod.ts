@@ -7,6 +7,7 @@ import type { TrainingConfig, TrainingHyperparameters } from "../ml/config.ts";
 import type { FeatureScaling, ScalingMethod } from "../ml/featureScaling.ts";
 import type { ProofBundle } from "../verifier/types.ts";
 import type { StateReader } from "../workspace/stateFile.ts";
+import type { ProfileFit } from "../circuits/suggestProfile.ts";
 
 /**
  * The controller-side part of an unlearning method: how it commits a dataset into a
@@ -22,6 +23,8 @@ export interface WorkspaceMethod<W extends MethodWorkspace> {
   readonly template: string;
   /** What its proofs prove, for messages ("dataset deletions"). */
   readonly description: string;
+  /** Which of its profiles take a dataset (zkforget commit's suggestion and misfit checks). */
+  readonly profileFit: ProfileFit;
   /** Commits `input.data` (and what else the method commits) under `input.profile`. @throws Error naming what does not fit */
   commit(input: CommitInput, poseidon: PoseidonHasher): W;
   /** The committed training dataset of a state. */

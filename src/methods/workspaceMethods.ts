@@ -18,6 +18,9 @@ export const WORKSPACE_METHODS: readonly WorkspaceMethod<WorkspaceState>[] = [
   sisaWorkspaceMethod as unknown as WorkspaceMethod<WorkspaceState>,
 ];
 
+/** The method `zkforget commit` uses without --profile: with training options, and without. */
+export const DEFAULT_METHOD_KINDS = Object.freeze({ training: sisaWorkspaceMethod.kind, plain: deletionWorkspaceMethod.kind });
+
 /** The method of a workspace state (typed for that state). */
 export function methodOf<W extends WorkspaceState>(ws: W): WorkspaceMethod<W> {
   return methodOfKind(ws.kind) as unknown as WorkspaceMethod<W>;

@@ -1,4 +1,5 @@
 import { getProfile, listProfiles, type CircuitProfile } from "../../circuits/profiles.ts";
+import { DEFAULT_METHOD_KINDS, methodForProfile } from "../../methods/workspaceMethods.ts";
 import { activeProjectConfig, PROJECT_CONFIG_FILE } from "../../circuits/projectProfiles.ts";
 import { configEntryText, profileMisfit, suggestProfile, type DataShape } from "../../circuits/suggestProfile.ts";
 import { loadCorpus } from "../../encoding/corpus.ts";
@@ -109,16 +110,18 @@ Options:
     }
     const explicit = values.profile !== undefined ? getProfile(values.profile) : undefined;
     const shape: DataShape = {
-      kind: explicit ? (explicit.template === "ShardRetrain" ? "sisa" : "deletion") : sisaOptions.length > 0 ? "sisa" : "deletion",
+      // Without --profile, training options ask for the default training method (SISA), else deletion only.
+      kind: explicit ? methodOfProfile(explicit).kind : sisaOptions.length > 0 ? DEFAULT_METHOD_KINDS.training : DEFAULT_METHOD_KINDS.plain,
       records: data.records.length,
       features: data.featureNames.length,
       ...(testSet ? { testRecords: testSet.records.length } : {}),
       ...(shards !== undefined ? { shards } : {}),
     };
     const profile = explicit ?? pickProfile(shape, log);
-    const sisa = profile.template === "ShardRetrain";
-    if (profile.template !== "DatasetDeletion" && !sisa) throw new UsageError(`profile ${profile.name} is neither a deletion nor a SISA profile`);
-    if (!sisa && sisaOptions.length > 0) throw new UsageError(`--${sisaOptions[0]} applies to SISA profiles only, not to ${profile.name}`);
+    const method = methodOfProfile(profile);
+    // Training options apply to a method that trains a model (one with a genesis training).
+    const trains = method.train !== undefined;
+    if (!trains && sisaOptions.length > 0) throw new UsageError(`--${sisaOptions[0]} applies to profiles that train a model (SISA), not to ${profile.name}, which proves ${method.description}`);
     const misfit = profileMisfit(profile, shape);
     if (misfit !== undefined) throw new UsageError(`${misfit}; omit --profile to have one suggested`);
 
@@ -129,7 +132,7 @@ Options:
     };
     const result = await commitWorkspace(dir, data, {
       profile,
-      ...(sisa ? { hyper } : {}),
+      ...(trains ? { hyper } : {}),
       ...(testSet ? { testSet } : {}),
       ...(scale !== undefined ? { scale: scale as ScalingMethod } : {}),
       sources: { data: positionals[0]!, test: values.test ?? `the test split of ${positionals[0]!}` },
@@ -142,11 +145,11 @@ Options:
     const paths = workspacePaths(dir);
     const lines = [
       ["dataRoot", result.dataRoot],
-      ...(sisa ? [["state", result.state], ["configHash", result.configHash!], ["testRoot", `${result.testRoot!}${testSet ? ` (${testSet.records.length} test records)` : " (no test set)"}`]] : []),
+      ...(result.configHash !== undefined ? [["state", result.state], ["configHash", result.configHash], ["testRoot", `${result.testRoot!}${testSet ? ` (${testSet.records.length} test records)` : " (no test set)"}`]] : []),
       ...(result.featureScaling ? [["scaling", describeScalingLine(result.featureScaling, data.featureNames)]] : []),
       ["ledger", paths.ledger],
       ["receipts", `${paths.receipts}/ (${result.receipts} files)`],
-      ...(sisa ? [["next", `zkforget train --workspace ${dir}`]] : []),
+      ...(trains ? [["next", `zkforget train --workspace ${dir}`]] : []),
     ];
     process.stdout.write(`${lines.map(([k, v]) => `${k!.padEnd(10)} ${v}`).join("\n")}\n`);
     return 0;
@@ -157,6 +160,15 @@ Options:
  * The suggested profile for `shape`, said on stderr with the reason; when none fits, a
  * UsageError carrying a ready-to-paste zkforget.config.json entry.
  */
+/** The method a profile commits with; a profile no method commits is a usage error. */
+function methodOfProfile(profile: CircuitProfile): ReturnType<typeof methodForProfile> {
+  try {
+    return methodForProfile(profile);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 function pickProfile(shape: DataShape, log: (message: string) => void): CircuitProfile {
   const suggestion = suggestProfile(shape, listProfiles());
   if (suggestion.profile) {

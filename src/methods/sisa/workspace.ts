@@ -11,6 +11,7 @@ import { shardCount } from "../../sisa/shards.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
 import { datasetJson } from "../../workspace/stateFile.ts";
 import type { WorkspaceMethod } from "../workspaceMethod.ts";
+import { sisaProfileFit } from "./profileFit.ts";
 
 /**
  * SISA, controller side: the workspace commits the dataset, the public training config (with
@@ -31,6 +32,7 @@ export const sisaWorkspaceMethod: WorkspaceMethod<SisaWorkspace> = {
   kind: "sisa",
   template: "ShardRetrain",
   description: "SISA shard trainings",
+  profileFit: sisaProfileFit,
   commit({ data: raw, profile, testSet: rawTestInput, hyper, scale, sources }, poseidon) {
     let data = raw;
     if (data.records.some((r) => r.text !== undefined)) throw new Error(`a text corpus is committed under a deletion profile (its training cannot be proved), not under ${profile.name}`);
