@@ -2,11 +2,13 @@ import type Database from "better-sqlite3";
 import { rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pathExists } from "../fsAtomic.ts";
-import type { AuditEntry, DeletionRequestRecord, DeletionRequestStatus } from "../verifier/auditTypes.ts";
-import type { ProofBundle } from "../verifier/types.ts";
-import { verifyBundle, type VerifyOptions } from "../verifier/verify.ts";
+import type { AuditEntry, DeletionRequestRecord } from "../verifier/auditTypes.ts";
+import type { VerifyOptions } from "../verifier/verify.ts";
+import { checkBundleForAppend, checkContinuation, checkRepeatedRequest, LedgerAppendError } from "./appendCheck.ts";
 import { createDatabase, LedgerError, openDatabase } from "./database.ts";
-import { statementTransition } from "../verifier/transition.ts";
+import { entryFromRow, requestFromRow, type EntryRow, type RequestRow } from "./rows.ts";
+
+export { LedgerAppendError };
 
 /**
  * The controller's ledger: an append-only list of state transitions (the commit, then one entry
@@ -47,14 +49,6 @@ export interface StoredRequest extends DeletionRequestRecord {
   recordIds: string[];
 }
 
-/** Raised when an append is refused; the ledger is unchanged. */
-export class LedgerAppendError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "LedgerAppendError";
-  }
-}
-
 /** One proved state transition to append. */
 export interface AppendInput {
   /** The proof bundle, parsed or as JSON text (untrusted until verified). */
@@ -74,28 +68,6 @@ export interface CreateLedgerInput extends Omit<LedgerInfo, "createdAt"> {
   genesisState: string;
   /** Snapshot body at the genesis state. */
   snapshotBody: string;
-}
-
-interface EntryRow {
-  seq: number;
-  kind: AuditEntry["kind"];
-  old_state: string;
-  new_state: string;
-  recorded_at: string;
-  request_id: string | null;
-  prove_seconds: number | null;
-  bundle: string | null;
-}
-
-interface RequestRow {
-  id: string;
-  record_ids: string;
-  record_count: number;
-  status: DeletionRequestStatus;
-  received_at: string;
-  updated_at: string;
-  proved_at: string | null;
-  error: string | null;
 }
 
 /** Number of bundle appends this process made; see {@link Ledger.append}'s test hook. */
@@ -212,37 +184,12 @@ export class Ledger {
   async append(input: AppendInput, verify: VerifyOptions, now?: Date): Promise<AuditEntry> {
     appendsInProcess++;
     if (process.env.ZKFORGET_TEST_CRASH_BEFORE_APPEND === String(appendsInProcess)) process.kill(process.pid, "SIGKILL");
-    let bundle = input.bundle;
-    if (typeof bundle === "string") {
-      try {
-        bundle = JSON.parse(bundle);
-      } catch (error) {
-        throw new LedgerAppendError(`refused: the bundle is not valid JSON (truncated?): ${(error as Error).message}`);
-      }
-    }
-    const result = await verifyBundle(bundle, verify);
-    if (!result.valid || !result.bundle) throw new LedgerAppendError(`refused: the bundle does not verify: ${result.reasons.join("; ")}`);
-    const verified: ProofBundle = result.bundle;
-    const transition = statementTransition(verified.statement);
-    if (typeof transition === "string") throw new LedgerAppendError(`refused: ${transition}`);
-    if (transition.kind !== "accuracy" && verified.profile !== this.info.profile) {
-      throw new LedgerAppendError(`refused: the bundle is for profile ${verified.profile}, but this ledger records ${this.info.profile} transitions`);
-    }
-    if (input.snapshot.state !== transition.newState) {
-      throw new LedgerAppendError(`refused: the snapshot is at state ${input.snapshot.state}, not at the bundle's new state ${transition.newState}`);
-    }
+    const { bundle: verified, transition } = await checkBundleForAppend(input.bundle, input.snapshot.state, this.info.profile, verify);
     const recordedAt = (now ?? new Date()).toISOString();
     return this.#db.transaction((): AuditEntry => {
       // Read the head inside the transaction: another writer may have appended since we verified.
       const head = this.head();
-      if (transition.oldState !== head.newState) {
-        throw new LedgerAppendError(`refused: the proof starts at state ${transition.oldState}, but the ledger is at ${head.newState} (entry ${head.seq}); it does not continue the chain`);
-      }
-      if (input.requestId !== undefined) {
-        const request = this.request(input.requestId);
-        if (!request) throw new LedgerAppendError(`refused: unknown deletion request ${JSON.stringify(input.requestId)}`);
-        if (request.status === "proved") throw new LedgerAppendError(`refused: deletion request ${JSON.stringify(input.requestId)} is already proved`);
-      }
+      checkContinuation(head, transition, input.requestId, input.requestId !== undefined ? this.request(input.requestId) : undefined);
       const seq = head.seq + 1;
       this.#db.prepare("INSERT INTO entries (seq, kind, old_state, new_state, recorded_at, request_id, prove_seconds, bundle) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .run(seq, transition.kind, transition.oldState, transition.newState, recordedAt, input.requestId ?? null, input.proveSeconds ?? null, JSON.stringify(verified));
@@ -265,10 +212,7 @@ export class Ledger {
     return this.#db.transaction((): StoredRequest => {
       const existing = this.request(id);
       if (existing) {
-        if (existing.status === "proved") throw new LedgerAppendError(`deletion request ${JSON.stringify(id)} was already proved (entries ${existing.entries.join(", ")})`);
-        if (JSON.stringify([...existing.recordIds].sort()) !== JSON.stringify([...recordIds].sort())) {
-          throw new LedgerAppendError(`deletion request ${JSON.stringify(id)} was received with other record ids (${existing.recordIds.length} of them); use another --request-id`);
-        }
+        checkRepeatedRequest(id, existing, recordIds);
         return existing;
       }
       const at = now.toISOString();
@@ -298,38 +242,11 @@ export class Ledger {
 
   #request(row: RequestRow): StoredRequest {
     const entries = (this.#db.prepare("SELECT seq FROM entries WHERE request_id = ? ORDER BY seq").all(row.id) as { seq: number }[]).map((e) => e.seq);
-    return {
-      id: row.id,
-      recordCount: row.record_count,
-      status: row.status,
-      receivedAt: row.received_at,
-      updatedAt: row.updated_at,
-      ...(row.proved_at !== null ? { provedAt: row.proved_at } : {}),
-      entries,
-      ...(row.error !== null ? { error: row.error } : {}),
-      recordIds: JSON.parse(row.record_ids) as string[],
-    };
+    return requestFromRow(row, entries);
   }
 
   #entry(row: EntryRow): AuditEntry {
-    let bundle: ProofBundle | undefined;
-    if (row.bundle !== null) {
-      try {
-        bundle = JSON.parse(row.bundle) as ProofBundle;
-      } catch {
-        throw new LedgerError(this.path, `entry ${row.seq}: its stored bundle is not valid JSON (the database is corrupt)`);
-      }
-    }
-    return {
-      seq: row.seq,
-      kind: row.kind,
-      oldState: row.old_state,
-      newState: row.new_state,
-      recordedAt: row.recorded_at,
-      ...(row.request_id !== null ? { requestId: row.request_id } : {}),
-      ...(row.prove_seconds !== null ? { proveSeconds: row.prove_seconds } : {}),
-      ...(bundle ? { bundle } : {}),
-    };
+    return entryFromRow(row, this.path);
   }
 }
 
