@@ -96,6 +96,8 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
       throw new LedgerError(path, `ledger version ${meta.get("version")} is not supported (this zkforget reads version ${LEDGER_VERSION})`);
     }
     if (!options.readonly) configure(db);
+    // A reader in another process (a worker) waits for a writer's commit instead of failing with SQLITE_BUSY.
+    else db.pragma("busy_timeout = 10000");
     return db;
   } catch (error) {
     db?.close();

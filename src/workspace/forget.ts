@@ -125,13 +125,22 @@ async function forgetSisa(
   return steps;
 }
 
+/**
+ * Writes the deletion receipt of each record `entry` (an appended proof) deleted into the
+ * workspace's receipts/, removing its inclusion receipt there; resolves to the receipt paths.
+ */
+export async function writeDeletionReceipts(dir: string, entry: AuditEntry, slots: readonly { id: string; index: number }[]): Promise<string[]> {
+  const receiptsDir = workspacePaths(dir).receipts;
+  const receiptPaths: string[] = [];
+  for (const slot of slots) receiptPaths.push(await recordDeletionReceipt(receiptsDir, deletionReceipt(slot.id, slot.index, entry)));
+  return receiptPaths;
+}
+
 /** Writes the deletion receipts of one appended step and reports it. */
 async function recordStep(
   dir: string, entry: AuditEntry, bundlePath: string, slots: readonly { id: string; index: number }[], proveSeconds: number, log: Log,
 ): Promise<ForgetStep> {
-  const receiptsDir = workspacePaths(dir).receipts;
-  const receiptPaths: string[] = [];
-  for (const slot of slots) receiptPaths.push(await recordDeletionReceipt(receiptsDir, deletionReceipt(slot.id, slot.index, entry)));
+  const receiptPaths = await writeDeletionReceipts(dir, entry, slots);
   const what = entry.bundle?.statement.type === "shard-retrain" ? `shard ${entry.bundle.statement.shard} retrained without` : "deleted";
   log(`${what} ${slots.map((s) => s.id).join(", ")}: proved in ${proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
   return { entry, bundlePath, recordIds: slots.map((s) => s.id), receiptPaths };
