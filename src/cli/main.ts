@@ -13,9 +13,13 @@ import { verifyCommand } from "./commands/verify.ts";
 import { verifyChainCommand } from "./commands/verifyChain.ts";
 import { proveAccuracyCommand } from "./commands/proveAccuracy.ts";
 import { reportCommand } from "./commands/report.ts";
+import { serveCommand } from "./commands/serve.ts";
+import { workerCommand } from "./commands/worker.ts";
+import { tokenCommand } from "./commands/token.ts";
+import { ledgerCommand } from "./commands/ledger.ts";
 import { UsageError, type Command } from "./command.ts";
 
-const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand];
+const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand, serveCommand, workerCommand, tokenCommand, ledgerCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
