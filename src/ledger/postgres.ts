@@ -55,8 +55,8 @@ export function postgresPool(url: string): { pool: pg.Pool; schema: string | und
   const schema = u.searchParams.get("schema") ?? undefined;
   u.searchParams.delete("schema");
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new LedgerError(redactUrl(url), `schema ${JSON.stringify(schema)} must be a lower-case SQL identifier`);
-  const pool = new pg.Pool({ connectionString: u.toString(), max: 4 });
-  if (schema !== undefined) pool.on("connect", (client) => void client.query(`SET search_path TO ${schema}`));
+  // The schema is set at connection start-up (libpq's options), before any query of the client.
+  const pool = new pg.Pool({ connectionString: u.toString(), max: 4, ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}) });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   return { pool, schema };
