@@ -24,6 +24,18 @@ export class LedgerError extends Error {
  * replaced in the same transaction as each append; requests follow the life cycle
  * received → proving → proved | failed.
  */
+/** The deletion requests table, the same in SQLite and PostgreSQL (ledger/postgres.ts). */
+export const REQUESTS_TABLE = `CREATE TABLE requests (
+  id TEXT PRIMARY KEY,
+  record_ids TEXT NOT NULL,
+  record_count INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('received', 'proving', 'proved', 'failed')),
+  received_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  proved_at TEXT,
+  error TEXT
+)`;
+
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE entries (
@@ -45,16 +57,7 @@ CREATE TABLE snapshot (
   state TEXT NOT NULL,
   body TEXT NOT NULL
 );
-CREATE TABLE requests (
-  id TEXT PRIMARY KEY,
-  record_ids TEXT NOT NULL,
-  record_count INTEGER NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('received', 'proving', 'proved', 'failed')),
-  received_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  proved_at TEXT,
-  error TEXT
-);
+${REQUESTS_TABLE};
 `;
 
 const TABLES = ["entries", "meta", "requests", "snapshot"];

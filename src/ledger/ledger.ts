@@ -126,15 +126,7 @@ export class Ledger {
     const db = openDatabase(path, options);
     try {
       const meta = new Map((db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
-      const profile = meta.get("profile"), workspace = meta.get("workspace"), createdAt = meta.get("createdAt");
-      if (profile === undefined || (workspace !== "deletion" && workspace !== "sisa") || createdAt === undefined) {
-        throw new LedgerError(path, "not a zkforget ledger (meta lacks profile, workspace or createdAt)");
-      }
-      const info: LedgerInfo = { profile, workspace, createdAt };
-      const configHash = meta.get("configHash"), shards = meta.get("shards");
-      if (configHash !== undefined) info.configHash = configHash;
-      if (shards !== undefined) info.shards = Number(shards);
-      return new Ledger(path, db, info);
+      return new Ledger(path, db, ledgerInfoFromMeta(meta, path));
     } catch (error) {
       db.close();
       throw error;
@@ -248,6 +240,19 @@ export class Ledger {
   #entry(row: EntryRow): AuditEntry {
     return entryFromRow(row, this.path);
   }
+}
+
+/** The ledger info in a ledger's `meta` table (either backend). @throws LedgerError naming `source` when a key is missing */
+export function ledgerInfoFromMeta(meta: ReadonlyMap<string, string>, source: string): LedgerInfo {
+  const profile = meta.get("profile"), workspace = meta.get("workspace"), createdAt = meta.get("createdAt");
+  if (profile === undefined || (workspace !== "deletion" && workspace !== "sisa") || createdAt === undefined) {
+    throw new LedgerError(source, "not a zkforget ledger (meta lacks profile, workspace or createdAt)");
+  }
+  const info: LedgerInfo = { profile, workspace, createdAt };
+  const configHash = meta.get("configHash"), shards = meta.get("shards");
+  if (configHash !== undefined) info.configHash = configHash;
+  if (shards !== undefined) info.shards = Number(shards);
+  return info;
 }
 
 /** A request as exported: without the record ids. */

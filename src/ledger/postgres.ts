@@ -2,8 +2,8 @@ import pg from "pg";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
 import type { VerifyOptions } from "../verifier/verify.ts";
 import { checkBundleForAppend, checkContinuation, checkRepeatedRequest, LedgerAppendError } from "./appendCheck.ts";
-import { LEDGER_FORMAT, LEDGER_VERSION, LedgerError } from "./database.ts";
-import type { AppendInput, Ledger, LedgerInfo, LedgerSnapshot, StoredRequest } from "./ledger.ts";
+import { LEDGER_FORMAT, LEDGER_VERSION, LedgerError, REQUESTS_TABLE } from "./database.ts";
+import { ledgerInfoFromMeta, type AppendInput, type Ledger, type LedgerInfo, type LedgerSnapshot, type StoredRequest } from "./ledger.ts";
 import { entryFromRow, requestFromRow, type EntryRow, type RequestRow } from "./rows.ts";
 import { redactUrl, type LedgerStore } from "./store.ts";
 
@@ -34,16 +34,7 @@ BEGIN RAISE EXCEPTION 'ledger entries are append-only'; END $$;
 CREATE TRIGGER entries_no_change BEFORE UPDATE OR DELETE ON entries FOR EACH ROW EXECUTE FUNCTION zkforget_append_only();
 CREATE TRIGGER entries_no_truncate BEFORE TRUNCATE ON entries FOR EACH STATEMENT EXECUTE FUNCTION zkforget_append_only();
 CREATE TABLE snapshot (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, state TEXT NOT NULL, body TEXT NOT NULL);
-CREATE TABLE requests (
-  id TEXT PRIMARY KEY,
-  record_ids TEXT NOT NULL,
-  record_count INTEGER NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('received', 'proving', 'proved', 'failed')),
-  received_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  proved_at TEXT,
-  error TEXT
-);
+${REQUESTS_TABLE};
 `;
 
 /**
@@ -72,16 +63,9 @@ export class PostgresLedgerStore implements LedgerStore {
     const { pool } = postgresPool(url);
     try {
       const meta = await readMeta(pool, location);
-      const profile = meta.get("profile"), workspace = meta.get("workspace"), createdAt = meta.get("createdAt");
-      if (meta.get("format") !== LEDGER_FORMAT || profile === undefined || (workspace !== "deletion" && workspace !== "sisa") || createdAt === undefined) {
-        throw new LedgerError(location, "not a zkforget ledger (meta lacks format, profile, workspace or createdAt)");
-      }
+      if (meta.get("format") !== LEDGER_FORMAT) throw new LedgerError(location, `not a zkforget ledger (meta.format is ${JSON.stringify(meta.get("format"))})`);
       if (meta.get("version") !== String(LEDGER_VERSION)) throw new LedgerError(location, `ledger version ${meta.get("version")} is not supported (this zkforget reads version ${LEDGER_VERSION})`);
-      const info: LedgerInfo = { profile, workspace, createdAt };
-      const configHash = meta.get("configHash"), shards = meta.get("shards");
-      if (configHash !== undefined) info.configHash = configHash;
-      if (shards !== undefined) info.shards = Number(shards);
-      return new PostgresLedgerStore(location, info, pool);
+      return new PostgresLedgerStore(location, ledgerInfoFromMeta(meta, location), pool);
     } catch (error) {
       await pool.end();
       throw error;
