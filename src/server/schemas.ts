@@ -7,6 +7,7 @@
 /** Any JSON object (bundles, audit packages, receipts are checked by the verifier, not here). */
 export const anyObject = { type: "object", additionalProperties: true } as const;
 
+/** The body of every error response: what is wrong, and the request id to find it in the logs. */
 export const errorSchema = {
   type: "object",
   required: ["error", "requestId"],
@@ -29,6 +30,7 @@ export const requestSchema = {
   },
 } as const;
 
+/** A ledger entry with its bundle (public). */
 export const entrySchema = {
   type: "object",
   required: ["seq", "kind", "oldState", "newState", "recordedAt"],
@@ -47,4 +49,5 @@ export const entrySchema = {
 /** Request ids callers choose: letters, digits and . _ : - (they appear in logs, file names and URLs). */
 export const REQUEST_ID_PATTERN = "^[A-Za-z0-9._:-]{1,128}$";
 
+/** The error responses a route may give, for its response schemas. */
 export const errorResponses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema, 429: errorSchema, 503: errorSchema } as const;
