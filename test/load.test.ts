@@ -6,6 +6,8 @@ import { needServer } from "./helpers/servers.ts";
 /** `npm run load` in small: fewer requests (ZKFORGET_TEST_LOAD_REQUESTS, default 20), the same faults and checks. */
 describe("load and faults (loopback: own redis-server, zkforget serve, 2 workers)", function () {
   it("proves every request once, in one verifying chain, through a killed worker, a server restart and a Redis restart", async function () {
+    // About a minute on an idle 2-core machine; far longer when other work shares the cores.
+    this.timeout(1_800_000);
     const redisServer = spawnSync("redis-server", ["--version"]).status === 0 ? "yes" : undefined;
     needServer(this, "redis-server on PATH", redisServer);
     const requests = Number(process.env.ZKFORGET_TEST_LOAD_REQUESTS ?? 20);
