@@ -13,7 +13,7 @@ import { shardCount } from "../sisa/shards.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { withWorkspaceLock } from "./lock.ts";
 import { inclusionReceipt, writeReceipt, type SisaCommitment } from "./receipts.ts";
-import { snapshotOf, stateOf, workspacePaths, type WorkspaceState } from "./workspace.ts";
+import { datasetOf, snapshotOf, stateOf, workspacePaths, type WorkspaceState } from "./workspace.ts";
 
 /** Options for {@link commitWorkspace}. */
 export interface CommitWorkspaceOptions {
@@ -63,7 +63,7 @@ export async function commitWorkspace(dir: string, data: Dataset, options: Commi
     const ws = await buildState(data, options);
     const poseidon = await getPoseidon();
     const state = stateOf(ws, poseidon);
-    const dataset = ws.kind === "deletion" ? ws.dataset : ws.system.dataset;
+    const dataset = datasetOf(ws);
     let sisa: SisaCommitment | undefined;
     if (ws.kind === "sisa") sisa = { modelRoot: ws.system.models.root, configHash: configHash(ws.system.config, poseidon.hash), state };
     if (options.force) {

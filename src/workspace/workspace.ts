@@ -5,7 +5,7 @@ import { CommittedDataset, type DatasetSnapshot } from "../dataset/commitment.ts
 import { pathExists } from "../fsAtomic.ts";
 import { EVALUATION_FILE } from "../ledger/audit.ts";
 import { LedgerError } from "../ledger/database.ts";
-import { Ledger, LEDGER_FILE } from "../ledger/ledger.ts";
+import { Ledger, LEDGER_FILE, type LedgerInfo } from "../ledger/ledger.ts";
 import { configHash, validateTrainingConfig } from "../ml/config.ts";
 import type { SisaSystem } from "../prover/shardRetrain.ts";
 import { ModelCommitment, stateHash } from "../sisa/model.ts";
@@ -62,7 +62,12 @@ export function snapshotOf(ws: WorkspaceState, poseidon: PoseidonHasher): { stat
 }
 
 function controllerDataRoot(ws: WorkspaceState): bigint {
-  return ws.kind === "deletion" ? ws.dataset.root : ws.system.dataset.root;
+  return datasetOf(ws).root;
+}
+
+/** The committed dataset of a workspace state (a SISA system's, or the deletion workspace's own). */
+export function datasetOf(ws: WorkspaceState): CommittedDataset {
+  return ws.kind === "deletion" ? ws.dataset : ws.system.dataset;
 }
 
 /**
@@ -83,11 +88,25 @@ export async function openLedger(dir: string, options: { readonly?: boolean } = 
  * @throws StateFileError naming the ledger's snapshot and what is wrong
  */
 export async function restoreState(ledger: Ledger): Promise<WorkspaceState> {
-  const source = `${ledger.path} (snapshot)`;
+  const snapshot = ledger.snapshot();
+  const ws = await restoreSnapshot(snapshot, ledger.info, `${ledger.path} (snapshot)`);
+  const head = ledger.head();
+  if (snapshot.seq !== head.seq || snapshot.state !== head.newState) {
+    throw new StateFileError(`${ledger.path} (snapshot)`, `the snapshot is at entry ${snapshot.seq}, state ${snapshot.state}, but the ledger's last entry ${head.seq} is at ${head.newState}`);
+  }
+  return ws;
+}
+
+/**
+ * Rebuilds a workspace state from a snapshot body (the ledger's, or a planned one: see
+ * jobs/plans.ts), recomputing every leaf, root and the state hash, and checks that it is at
+ * `snapshot.state` and belongs to a ledger described by `info`.
+ * @throws StateFileError naming `source` and what is wrong
+ */
+export async function restoreSnapshot(snapshot: { state: string; body: string }, info: Pick<LedgerInfo, "profile" | "workspace">, source: string): Promise<WorkspaceState> {
   const fail = (detail: string): never => {
     throw new StateFileError(source, detail);
   };
-  const snapshot = ledger.snapshot();
   const { state, recorded } = parseState(snapshot.body, source);
   const poseidon = await getPoseidon();
   let profile: CircuitProfile;
@@ -96,8 +115,8 @@ export async function restoreState(ledger: Ledger): Promise<WorkspaceState> {
   } catch (error) {
     return fail((error as Error).message);
   }
-  if (state.profile !== ledger.info.profile) fail(`profile ${state.profile} is not the ledger's ${ledger.info.profile}`);
-  if (state.kind !== ledger.info.workspace) fail(`a ${state.kind} snapshot in a ${ledger.info.workspace} ledger`);
+  if (state.profile !== info.profile) fail(`profile ${state.profile} is not the ledger's ${info.profile}`);
+  if (state.kind !== info.workspace) fail(`a ${state.kind} snapshot in a ${info.workspace} ledger`);
   const restore = (d: DatasetSnapshot, what: string) => {
     try {
       return CommittedDataset.restore(d, poseidon);
@@ -133,10 +152,6 @@ export async function restoreState(ledger: Ledger): Promise<WorkspaceState> {
   }
   const computed = toHex32(stateOf(ws, poseidon));
   if (computed !== toHex32(recorded.state) || computed !== snapshot.state) fail(`the contents hash to state ${computed}, not the recorded ${snapshot.state}`);
-  const head = ledger.head();
-  if (snapshot.seq !== head.seq || snapshot.state !== head.newState) {
-    fail(`the snapshot is at entry ${snapshot.seq}, state ${snapshot.state}, but the ledger's last entry ${head.seq} is at ${head.newState}`);
-  }
   return ws;
 }
 
