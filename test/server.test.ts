@@ -135,6 +135,10 @@ describe("zkforget serve + worker (Fastify, BullMQ on a real Redis)", function (
     assert.equal(filed.status, 202, filed.text);
     assert.match(filed.json.request.id, /^subject-[0-9a-f]{32}$/);
     assert.equal(filed.json.request.recordIds, undefined, "no record ids in a response");
+    // The request receipt: the opening of the commitment recorded in the chain before any proof.
+    assert.equal(filed.json.receipt.kind, "request");
+    assert.equal(filed.json.receipt.request.commitment, filed.json.request.commitment);
+    assert.deepEqual(filed.json.receipt.request.slots.map((s: { index: number }) => s.index), [(receipt as unknown as { index: number }).index]);
     const again = await call("POST", "/v1/deletion-requests", { body: { recordIds: [ids[5]], salt: receipt.salt } });
     assert.equal(again.status, 202);
     assert.equal(again.json.request.id, filed.json.request.id, "filing again is idempotent");
@@ -142,8 +146,14 @@ describe("zkforget serve + worker (Fastify, BullMQ on a real Redis)", function (
     await waitProved([filed.json.request.id]);
     const status = await call("GET", `/v1/deletion-requests/${filed.json.request.id}`);
     assert.equal(status.status, 200);
-    assert.equal(status.json.entries.length, 1);
-    assert.equal(status.json.entries[0].bundle.statement.deleted.length, 1);
+    assert.deepEqual(status.json.entries.map((e: { kind: string }) => e.kind), ["request", "deletion"], "its request entry, then its proof");
+    assert.equal(status.json.entries[0].requestCommitment, filed.json.request.commitment);
+    assert.equal(status.json.entries[1].bundle.statement.deleted.length, 1);
+    assert.equal(status.json.request.salt, filed.json.receipt.request.salt, "proved: the commitment's salt is published");
+    // The request receipt is confirmed against the chain the server publishes.
+    const requestChecked = await call("POST", "/v1/receipts/check", { body: { receipt: filed.json.receipt } });
+    assert.equal(requestChecked.json.ok, true, requestChecked.text);
+    assert.equal(requestChecked.json.against, "served");
     // Deleted now: the same salt no longer matches a live record, and the answer is the same as for a stranger.
     const deleted = await call("POST", "/v1/deletion-requests", { body: { recordIds: [ids[5]], salt: wrongSalt } });
     assert.equal(deleted.status, 403);
@@ -173,17 +183,18 @@ describe("zkforget serve + worker (Fastify, BullMQ on a real Redis)", function (
     assert.doesNotMatch(audit.text, new RegExp(ids[10]!), "no record id in the audit package");
     const report = await verifyAuditPackage(audit.json, { keys: f.keys, allowDev: true });
     assert.ok(report.valid, JSON.stringify(report.problems));
-    const entries = audit.json.entries as { seq: number; requestId?: string }[];
-    // gdpr-0 needs two proofs (K = 2), the others one each, the subject's one: 1 commit + 8.
-    assert.equal(entries.length, 9);
+    const entries = audit.json.entries as { seq: number; kind: string; requestId?: string }[];
+    // gdpr-0 needs two proofs (K = 2), the others one each, the subject's one: 1 commit + 7 request entries + 8 proofs.
+    assert.equal(entries.length, 16);
+    assert.equal(entries.filter((e) => e.kind === "request").length, 7, "one request entry per request");
     const perRequest = new Map<string, number>();
-    for (const e of entries) if (e.requestId) perRequest.set(e.requestId, (perRequest.get(e.requestId) ?? 0) + 1);
+    for (const e of entries) if (e.requestId && e.kind !== "request") perRequest.set(e.requestId, (perRequest.get(e.requestId) ?? 0) + 1);
     assert.equal(perRequest.get("gdpr-0"), 2);
     for (let i = 1; i < 6; i++) assert.equal(perRequest.get(`gdpr-${i}`), 1, `gdpr-${i} appended exactly once`);
     const verified = await call("POST", "/v1/verify", { body: { package: audit.json } });
     assert.equal(verified.json.valid, true);
     const tampered = structuredClone(audit.json);
-    tampered.entries[2].bundle.publicSignals[0] = "1";
+    tampered.entries.find((e: { bundle?: unknown }) => e.bundle !== undefined).bundle.publicSignals[0] = "1";
     assert.equal((await call("POST", "/v1/verify", { body: { package: tampered } })).json.valid, false);
     const metrics = await call("GET", "/metrics");
     for (const name of ["zkforget_http_requests_total", "zkforget_request_to_proof_seconds_bucket", "zkforget_queue_jobs", "zkforget_workers", "zkforget_deletion_requests{status=\"proved\"} 7"]) {
@@ -197,6 +208,13 @@ describe("zkforget serve + worker (Fastify, BullMQ on a real Redis)", function (
     const checked = await call("POST", "/v1/receipts/check", { body: { receipt } });
     assert.equal(checked.status, 200);
     assert.equal(checked.json.ok, true, checked.text);
+    assert.equal(checked.json.finding, "deleted");
+    // Against a package that is not this chain (the request's entry cut out), the deletion is not confirmed.
+    const audit = (await call("GET", "/v1/audit", { token: token.auditor })).json;
+    const forked = { ...audit, entries: audit.entries.filter((e: { kind: string; requestId?: string }) => !(e.kind === "request" && e.requestId === "gdpr-1")) };
+    const refused = await call("POST", "/v1/receipts/check", { body: { receipt, audit: forked } });
+    assert.equal(refused.json.ok, false, refused.text);
+    assert.equal(refused.json.against, "given");
     const openapi = await call("GET", "/v1/openapi.json");
     for (const path of ["/v1/deletion-requests", "/v1/deletion-requests/{id}", "/v1/audit", "/v1/receipts/check", "/v1/verify", "/healthz", "/readyz", "/metrics"]) {
       assert.ok(openapi.json.paths[path], `OpenAPI documents ${path}`);

@@ -216,7 +216,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const keys = await loadKeyRing(join(root, "keys"));
     const report = await verifyAuditPackage(audit, { keys, allowDev: true });
     const perRequest = new Map<string, number>();
-    for (const e of audit.entries) if (e.requestId) perRequest.set(e.requestId, (perRequest.get(e.requestId) ?? 0) + 1);
+    // Answering entries only: each request also has its `request` entry (the verifier checks that one).
+    for (const e of audit.entries) if (e.requestId && e.kind !== "request") perRequest.set(e.requestId, (perRequest.get(e.requestId) ?? 0) + 1);
     const done = audit.requests.filter((r) => r.status === "proved");
     const latencies = done.map((r) => (Date.parse(r.provedAt!) - Date.parse(r.receivedAt)) / 1000).sort((a, b) => a - b);
     const first = Math.min(...audit.requests.map((r) => Date.parse(r.receivedAt)));

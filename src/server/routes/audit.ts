@@ -50,20 +50,37 @@ export function auditRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return { valid: report.valid, kind: "package", allowDev: ctx.allowDev, report };
   });
 
-  app.post<{ Body: { receipt: unknown; bundle?: unknown } }>("/v1/receipts/check", {
+  app.post<{ Body: { receipt: unknown; bundle?: unknown; audit?: unknown; heads?: unknown[]; controllerKey?: string } }>("/v1/receipts/check", {
     schema: {
-      summary: "Check a data subject's inclusion or deletion receipt (optionally against a given deletion bundle)",
-      body: { type: "object", required: ["receipt"], additionalProperties: false, properties: { receipt: anyObject, bundle: anyObject } },
+      summary: "Check a data subject's inclusion, request or deletion receipt against the published chain",
+      description: "A deletion or request receipt is confirmed only against an audit package (receipts v2): the one given as `audit` (e.g. the regulator's copy), else the package this server publishes at /v1/audit. With `heads` (heads.jsonl lines) and `controllerKey`, the package must also be the chain the controller's last signed head commits to. `bundle` checks an inclusion receipt against a deletion proof.",
+      body: {
+        type: "object", required: ["receipt"], additionalProperties: false,
+        properties: {
+          receipt: anyObject, bundle: anyObject, audit: anyObject,
+          heads: { type: "array", maxItems: 100_000, items: anyObject }, controllerKey: { type: "string", pattern: "^(0x)?[0-9a-fA-F]{64}$" },
+        },
+      },
       response: {
         200: {
           type: "object", required: ["ok", "verdict", "reasons"],
-          properties: { ok: { type: "boolean" }, finding: { type: "string" }, verdict: { type: "string" }, reasons: { type: "array", items: { type: "string" } } },
+          properties: {
+            ok: { type: "boolean" }, finding: { type: "string" }, verdict: { type: "string" }, reasons: { type: "array", items: { type: "string" } },
+            against: { type: "string", enum: ["given", "served"], description: "which audit package the receipt was checked against" },
+          },
         },
         ...errorResponses,
       },
     },
   }, async (req, reply) => {
-    if (req.body.receipt === null) return reply.code(400).send(errorBody(req, "body/receipt must be a receipt object"));
-    return checkReceipt(req.body.receipt, { ...verifyOptions, ...(req.body.bundle !== undefined ? { bundle: req.body.bundle } : {}) });
+    const { receipt, bundle, heads, controllerKey } = req.body;
+    if (receipt === null) return reply.code(400).send(errorBody(req, "body/receipt must be a receipt object"));
+    const given = req.body.audit !== undefined;
+    const audit = given ? req.body.audit : await auditPackageFromStore(ctx.ledger.store, ctx.keys, join(ctx.dir, EVALUATION_FILE));
+    const result = await checkReceipt(receipt, {
+      ...verifyOptions, audit,
+      ...(bundle !== undefined ? { bundle } : {}), ...(heads !== undefined ? { heads } : {}), ...(controllerKey !== undefined ? { controllerKey } : {}),
+    });
+    return { ...result, against: given ? "given" : "served" };
   });
 }
