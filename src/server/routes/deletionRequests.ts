@@ -36,6 +36,10 @@ export function deletionRequestRoutes(app: FastifyInstance, ctx: ServerContext):
     return { ...published, status: "queued" };
   };
 
+  /** Keeps the data subject's acknowledgement, with the commitment's opening, in receipts/ as the CLI's `forget` does. */
+  const acknowledge = (request: StoredRequest) =>
+    writeRequestAcknowledgement(workspacePaths(ctx.dir).receipts, store.info.profile, request, { onlyIfMissing: true });
+
   /** Records a request (or returns the same one again: request ids are idempotent). */
   const file = async (req: FastifyRequest, reply: FastifyReply, id: string, recordIds: string[]) => {
     const existing = await store.request(id);
@@ -46,6 +50,8 @@ export function deletionRequestRoutes(app: FastifyInstance, ctx: ServerContext):
       // Filing a failed request again retries it.
       if (existing.status === "failed") await store.setRequestStatus(id, "proving");
       const again = (await store.request(id))!;
+      // Written again when missing: a crash between recording the request and writing it must not lose it.
+      await acknowledge(again);
       return reply.code(202).send({ request: await apiStatus(again), receipt: requestReceipt(store.info.profile, again) });
     }
     const pending = (await store.requests()).filter((r) => r.status !== "proved" && r.status !== "failed");
@@ -60,8 +66,7 @@ export function deletionRequestRoutes(app: FastifyInstance, ctx: ServerContext):
       return reply.code(422).send(errorBody(req, "a record id is unknown or was deleted meanwhile"));
     }
     const request = await store.receiveRequest(id, recordIds, opening);
-    // The data subject's acknowledgement, with the commitment's opening, kept like the CLI's `forget` keeps it.
-    await writeRequestAcknowledgement(workspacePaths(ctx.dir).receipts, store.info.profile, request, { onlyIfMissing: true });
+    await acknowledge(request);
     req.log.info({ deletionRequest: id, records: recordIds.length }, "deletion request received");
     return reply.code(202).send({ request: await apiStatus(request), receipt: requestReceipt(store.info.profile, request) });
   };
