@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,6 +18,13 @@ import { auditPackageFromStore } from "../src/ledger/audit.ts";
 import { LiveRecords } from "../src/server/subject.ts";
 import { verifyAuditPackage } from "../src/verifier/index.ts";
 import { requestOpeningFor } from "../src/workspace/forget.ts";
+import { SISA_DEMO_HYPERPARAMETERS } from "../src/demo/sisaDemo.ts";
+import { pathExists } from "../src/fsAtomic.ts";
+import { ensureDevKey, publishKey } from "../src/keys/devKeys.ts";
+import { loadKeyRing } from "../src/verifier/index.ts";
+import { checkReceipt } from "../src/verifier/receiptCheck.ts";
+import { trainWorkspace } from "../src/workspace/train.ts";
+import { SISA_TEST_PROFILE, tinyDataset } from "./helpers/sisaFixture.ts";
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -133,6 +140,45 @@ describe("the ledger's writer against lying workers (real Redis)", function () {
     } finally {
       await writer.stop();
       await worker?.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await ctx.close();
+    }
+  });
+
+  it("a SISA request over two shards: two shard-retrain jobs, each proved from its planned state with the planned model salt; the chain verifies", async function () {
+    const root = await mkdtemp(join(tmpdir(), "zkf-writer-sisa-"));
+    const dir = join(root, "ws");
+    const key = await ensureDevKey(getProfile(SISA_TEST_PROFILE));
+    await publishKey(key, join(root, "keys"));
+    const keys = await loadKeyRing(join(root, "keys"));
+    const train = tinyDataset();
+    const test = { featureNames: train.featureNames, records: [0.5, -0.25, 1.5, -1.75].map((x, i) => ({ id: `t${i}`, features: [x, -x / 2], label: i % 2 })) };
+    await commitWorkspace(dir, train, { profile: getProfile(SISA_TEST_PROFILE), testSet: test, hyper: SISA_DEMO_HYPERPARAMETERS });
+    await trainWorkspace(dir, { key });
+    const ctx = await openLedgerContext(dir);
+    const queue = await openProofQueue(ctx.store, TEST_REDIS!);
+    const writer = new ProofWriter({ dir, ctx, queue, verify: { keys, allowDev: true }, log: quiet, pollMilliseconds: 50 });
+    const worker = await startWorker({ ctx, redisUrl: TEST_REDIS!, log: quiet, key, lockMilliseconds: 5000 });
+    try {
+      // r1 is in shard 0 (slots 0..7), r9 in shard 1 (slots 8..15).
+      await ctx.store.receiveRequest("sisa-1", ["r9", "r1"], requestOpeningFor(await new LiveRecords(ctx.store).dataset(), ["r9", "r1"]));
+      writer.start();
+      await untilStatus(ctx, "sisa-1", "proved");
+      const entries = await ctx.store.entries();
+      assert.deepEqual(entries.map((e) => e.kind), ["commit", "genesis", "genesis", "request", "retrain", "retrain"]);
+      assert.deepEqual(entries.slice(4).map((e) => (e.bundle!.statement as { shard: number }).shard).sort(), [0, 1], "one retraining per shard");
+      const report = await verifyAuditPackage(await auditPackageFromStore(ctx.store, keys, undefined), { keys, allowDev: true });
+      assert.ok(report.valid, JSON.stringify(report.problems));
+      // The writer writes the receipts just after the append that marks the request proved.
+      const receiptPath = join(dir, "receipts", "r9.deletion.json");
+      for (const until = Date.now() + 10_000; !(await pathExists(receiptPath)); await sleep(50)) assert.ok(Date.now() < until, "no deletion receipt written");
+      const receipt = JSON.parse(await readFile(receiptPath, "utf8"));
+      const audit = await auditPackageFromStore(ctx.store, keys, undefined);
+      assert.equal((await checkReceipt(receipt, { keys, allowDev: true, audit })).finding, "deleted", "the writer's deletion receipt is confirmed against the chain");
+    } finally {
+      await writer.stop();
+      await worker.close();
       await queue.obliterate({ force: true });
       await queue.close();
       await ctx.close();
