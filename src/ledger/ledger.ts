@@ -7,7 +7,7 @@ import type { VerifyOptions } from "../verifier/verify.ts";
 import type { RequestedSlot } from "../verifier/requestCommitment.ts";
 import { checkBundleForAppend, checkContinuation, checkRepeatedRequest, deletedOutsideRequest, LedgerAppendError, newRequestColumns } from "./appendCheck.ts";
 import { createDatabase, LedgerError, openDatabase } from "./database.ts";
-import { entryFromRow, requestFromRow, type EntryRow, type RequestRow } from "./rows.ts";
+import { entryFromRow, requestFromRow, taggedByRequest, type EntryRow, type RequestRow, type TaggedEntryRow } from "./rows.ts";
 
 export { deletedOutsideRequest, LedgerAppendError };
 
@@ -252,7 +252,10 @@ export class Ledger {
 
   /** All requests, oldest first. */
   requests(): StoredRequest[] {
-    return (this.#db.prepare("SELECT * FROM requests ORDER BY received_at, id").all() as RequestRow[]).map((row) => this.#request(row));
+    // Two queries, not one per request.
+    const rows = this.#db.prepare("SELECT * FROM requests ORDER BY received_at, id").all() as RequestRow[];
+    const tagged = taggedByRequest(this.#db.prepare("SELECT request_id, seq, kind FROM entries WHERE request_id IS NOT NULL ORDER BY seq").all() as TaggedEntryRow[]);
+    return rows.map((row) => requestFromRow(row, tagged.get(row.id) ?? [], this.path));
   }
 
   #request(row: RequestRow): StoredRequest {

@@ -4,7 +4,7 @@ import type { VerifyOptions } from "../verifier/verify.ts";
 import { checkBundleForAppend, checkContinuation, checkRepeatedRequest, LedgerAppendError, newRequestColumns } from "./appendCheck.ts";
 import { entriesTable, LEDGER_FORMAT, LEDGER_VERSION, LedgerError, REQUESTS_TABLE } from "./database.ts";
 import { ledgerInfoFromMeta, type AppendInput, type Ledger, type LedgerInfo, type LedgerSnapshot, type RequestOpening, type StoredRequest } from "./ledger.ts";
-import { entryFromRow, requestFromRow, type EntryRow, type RequestRow } from "./rows.ts";
+import { entryFromRow, requestFromRow, taggedByRequest, type EntryRow, type RequestRow, type TaggedEntryRow } from "./rows.ts";
 import { redactUrl, type LedgerStore } from "./store.ts";
 
 /**
@@ -178,22 +178,18 @@ async function headOf(db: Queryable, location: string): Promise<AuditEntry> {
   return entryFromRow(rows[0], location);
 }
 
-type Tagged = { seq: number; kind: string };
-
 async function requestOf(db: Queryable, id: string, location: string): Promise<StoredRequest | undefined> {
   const { rows } = await db.query<RequestRow>("SELECT * FROM requests WHERE id = $1", [id]);
   if (!rows[0]) return undefined;
-  const tagged = await db.query<Tagged>("SELECT seq, kind FROM entries WHERE request_id = $1 ORDER BY seq", [id]);
+  const tagged = await db.query<{ seq: number; kind: string }>("SELECT seq, kind FROM entries WHERE request_id = $1 ORDER BY seq", [id]);
   return requestFromRow(rows[0], tagged.rows, location);
 }
 
 /** Every request, with two queries (not one per request). */
 async function requestsOf(db: Queryable, location: string): Promise<StoredRequest[]> {
   const { rows } = await db.query<RequestRow>("SELECT * FROM requests ORDER BY received_at, id");
-  const tagged = await db.query<Tagged & { request_id: string }>("SELECT request_id, seq, kind FROM entries WHERE request_id IS NOT NULL ORDER BY seq");
-  const byRequest = new Map<string, Tagged[]>();
-  for (const row of tagged.rows) byRequest.set(row.request_id, [...(byRequest.get(row.request_id) ?? []), row]);
-  return rows.map((row) => requestFromRow(row, byRequest.get(row.id) ?? [], location));
+  const tagged = taggedByRequest((await db.query<TaggedEntryRow>("SELECT request_id, seq, kind FROM entries WHERE request_id IS NOT NULL ORDER BY seq")).rows);
+  return rows.map((row) => requestFromRow(row, tagged.get(row.id) ?? [], location));
 }
 
 async function readMeta(pool: pg.Pool, location: string): Promise<Map<string, string>> {

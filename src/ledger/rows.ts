@@ -85,3 +85,21 @@ export function requestFromRow(row: RequestRow, tagged: readonly { seq: number; 
     seq: Number(seq),
   };
 }
+
+/** An entry tagged with a request: its seq, kind and the request's id. */
+export interface TaggedEntryRow {
+  request_id: string;
+  seq: number;
+  kind: string;
+}
+
+/** Entries tagged with a request (in seq order), grouped by request id, for {@link requestFromRow}. */
+export function taggedByRequest(rows: readonly TaggedEntryRow[]): Map<string, { seq: number; kind: string }[]> {
+  const byRequest = new Map<string, { seq: number; kind: string }[]>();
+  for (const row of rows) {
+    const list = byRequest.get(row.request_id) ?? [];
+    list.push({ seq: Number(row.seq), kind: row.kind });
+    byRequest.set(row.request_id, list);
+  }
+  return byRequest;
+}
