@@ -230,5 +230,11 @@ describe("zkforget serve + worker (Fastify, BullMQ on a real Redis)", function (
       if (res.status === 429) limited++;
     }
     assert.ok(limited > 0, "a data subject's attempts are rate-limited");
+    // A receipt check without a token verifies the served chain: it is limited like a filing.
+    let checksLimited = 0;
+    for (let i = 0; i < 25; i++) {
+      if ((await call("POST", "/v1/receipts/check", { body: { receipt: {} } })).status === 429) checksLimited++;
+    }
+    assert.ok(checksLimited > 0, "anonymous receipt checks are rate-limited");
   });
 });

@@ -28,6 +28,9 @@ export interface ServerOptions {
   version?: string;
 }
 
+/** POST routes a data subject calls without a token; they get the subject rate limit. */
+const SUBJECT_ROUTES = ["/v1/deletion-requests", "/v1/receipts/check"];
+
 /** Builds the Fastify app (not listening yet). */
 export async function buildServer(ctx: ServerContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? { level: "info" };
@@ -73,7 +76,8 @@ export async function buildServer(ctx: ServerContext, options: ServerOptions = {
       const id = bearer ? /^zkf_([0-9a-f]{8})_/.exec(bearer)?.[1] : undefined;
       return id !== undefined ? `token:${id}` : `ip:${req.ip}`;
     },
-    max: (req, key) => (key.startsWith("ip:") && req.method === "POST" && req.url.startsWith("/v1/deletion-requests") ? subjectPerMinute : perMinute),
+    // Without a token, filing and checking a receipt (which verifies the whole served chain) share the data subjects' limit.
+    max: (req, key) => (key.startsWith("ip:") && req.method === "POST" && SUBJECT_ROUTES.some((r) => req.url.startsWith(r)) ? subjectPerMinute : perMinute),
     errorResponseBuilder: (req, context) => ({ statusCode: 429, error: `rate limit: at most ${context.max} requests per minute; retry in ${context.after}`, requestId: req.id }),
   });
   app.addHook("onRequest", authenticate(ctx.tokens));

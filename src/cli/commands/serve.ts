@@ -28,7 +28,8 @@ Options:
   --allow-dev            accept INSECURE dev keys (the writer verifies every proof under the trusted key)
   --lookahead N          proofs planned ahead of the ledger's head (default 8; about 2 per worker)
   --rate-limit N         requests per minute per token (default 600)
-  --subject-rate-limit N data-subject filings per minute per IP address (default 10)`,
+  --subject-rate-limit N data-subject filings and receipt checks per minute per IP address
+                         without a token (default 10)`,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
       redis: { type: "string" }, workspace: { type: "string" }, port: { type: "string" }, host: { type: "string" }, ledger: { type: "string" },
