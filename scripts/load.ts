@@ -15,7 +15,8 @@ const started = new Date().toISOString();
 try {
   const result = await runLoad({ requests, timeoutSeconds, faults: values["no-faults"] !== true, log: (m) => process.stderr.write(`[load] ${m}\n`) });
   process.stdout.write(`${JSON.stringify({ bench: "load", profile: "deletion-d8-k2", started, ...result })}\n`);
-  const ok = result.proved === requests && result.duplicated.length === 0 && result.missing.length === 0 && result.chainValid && result.entries === requests + 1 && result.faults.length === result.faultsPlanned;
+  // The commit, then per request its `request` entry and one proof (one record each, K = 2).
+  const ok = result.proved === requests && result.duplicated.length === 0 && result.missing.length === 0 && result.chainValid && result.entries === 2 * requests + 1 && result.faults.length === result.faultsPlanned;
   process.exitCode = ok ? 0 : 1;
 } finally {
   await releaseCurve();
