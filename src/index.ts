@@ -98,3 +98,15 @@ export {
 
 // Verifying
 export * from "./verifier/index.ts";
+
+// Server and workers (zkforget serve / worker): ledger backends, proof jobs, the HTTP API
+export { SqliteLedgerStore, isPostgresUrl, redactUrl, type LedgerStore } from "./ledger/store.ts";
+export { PostgresLedgerStore, importSqliteLedger } from "./ledger/postgres.ts";
+export { openLedgerContext, importWorkspaceLedger, type LedgerContext } from "./jobs/context.ts";
+export { JOB_KINDS, jobKindFor, type JobKind, type PlannedTransition, type ProvedStep } from "./jobs/kinds.ts";
+export { ProofWriter, type WriterOptions, type AppendedStep, type JobLogger } from "./jobs/writer.ts";
+export { startWorker, type WorkerOptions } from "./jobs/worker.ts";
+export { type PlannedStep, type PlanStore } from "./jobs/plans.ts";
+export { startService, type ServiceOptions, type RunningService } from "./server/service.ts";
+export { buildServer, type ServerOptions } from "./server/app.ts";
+export { createToken, revokeToken, listTokens, TOKEN_SCOPES, type TokenScope, type StoredToken } from "./server/tokens.ts";

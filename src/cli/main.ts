@@ -14,10 +14,14 @@ import { verifyChainCommand } from "./commands/verifyChain.ts";
 import { proveAccuracyCommand } from "./commands/proveAccuracy.ts";
 import { reportCommand } from "./commands/report.ts";
 import { headCommand } from "./commands/head.ts";
+import { serveCommand } from "./commands/serve.ts";
+import { workerCommand } from "./commands/worker.ts";
+import { tokenCommand } from "./commands/token.ts";
+import { ledgerCommand } from "./commands/ledger.ts";
 import { UsageError, type Command } from "./command.ts";
 import { useProjectConfig } from "../circuits/projectProfiles.ts";
 
-const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, headCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand];
+const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, headCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand, serveCommand, workerCommand, tokenCommand, ledgerCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

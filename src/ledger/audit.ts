@@ -2,7 +2,8 @@ import { pathExists, readJsonFile } from "../fsAtomic.ts";
 import { dirname, join } from "node:path";
 import { AUDIT_FORMAT, AUDIT_VERSION, type AuditEntry, type AuditKey, type AuditPackage } from "../verifier/auditTypes.ts";
 import type { KeyRing } from "../verifier/types.ts";
-import { Ledger, publicRequest } from "./ledger.ts";
+import { publicRequest } from "./ledger.ts";
+import { SqliteLedgerStore, type LedgerStore } from "./store.ts";
 import { statementKindOf } from "../methods/statementKinds.ts";
 
 /** File a workspace's evaluation figures are read from (written by `zkforget evaluate`). */
@@ -23,33 +24,45 @@ export async function auditPackageFromLedger(
   ledgerPath: string, keys: KeyRing, now = new Date(), options: { fullEvaluation?: boolean } = {},
 ): Promise<AuditPackage> {
   // Read-only: exporting or verifying someone's ledger must not write to it.
-  const ledger = Ledger.open(ledgerPath, { readonly: true });
+  const store = SqliteLedgerStore.open(ledgerPath, { readonly: true });
   try {
-    const { entries, requests } = ledger.consistentRead(() => ({ entries: ledger.entries(), requests: ledger.requests().map(publicRequest) }));
-    const profiles = new Set([ledger.info.profile, ...entries.flatMap((e) => (e.bundle ? [e.bundle.profile] : []))]);
-    const packageKeys: Record<string, AuditKey> = {};
-    for (const profile of [...profiles].sort()) {
-      const key = keys.get(profile);
-      if (!key) throw new Error(`no verification key for profile ${profile} (used by ${ledgerPath}); give the directory that holds it with --keys`);
-      packageKeys[profile] = { vkey: key.vkey, manifest: key.manifest };
-    }
-    const measured = await readEvaluation(join(dirname(ledgerPath), EVALUATION_FILE));
-    const evaluation = options.fullEvaluation ? measured : evaluationForRegulator(measured);
-    return {
-      format: AUDIT_FORMAT,
-      version: AUDIT_VERSION,
-      exportedAt: now.toISOString(),
-      profile: ledger.info.profile,
-      ...(ledger.info.configHash !== undefined ? { configHash: ledger.info.configHash } : {}),
-      ...(ledger.info.shards !== undefined ? { shards: ledger.info.shards } : {}),
-      entries,
-      requests,
-      keys: packageKeys,
-      ...(evaluation !== undefined ? { evaluation } : {}),
-    };
+    return await auditPackageFromStore(store, keys, join(dirname(ledgerPath), EVALUATION_FILE), now, options);
   } finally {
-    ledger.close();
+    await store.close();
   }
+}
+
+/**
+ * The audit package of any ledger backend (see {@link auditPackageFromLedger}), with the
+ * evaluation figures read from `evaluationPath` when that file exists.
+ */
+export async function auditPackageFromStore(
+  store: LedgerStore, keys: KeyRing, evaluationPath: string | undefined, now = new Date(), options: { fullEvaluation?: boolean } = {},
+): Promise<AuditPackage> {
+  const all = await store.readAll();
+  const entries = all.entries;
+  const requests = all.requests.map(publicRequest);
+  const profiles = new Set([store.info.profile, ...entries.flatMap((e) => (e.bundle ? [e.bundle.profile] : []))]);
+  const packageKeys: Record<string, AuditKey> = {};
+  for (const profile of [...profiles].sort()) {
+    const key = keys.get(profile);
+    if (!key) throw new Error(`no verification key for profile ${profile} (used by ${store.location}); give the directory that holds it with --keys`);
+    packageKeys[profile] = { vkey: key.vkey, manifest: key.manifest };
+  }
+  const measured = evaluationPath !== undefined ? await readEvaluation(evaluationPath) : undefined;
+  const evaluation = options.fullEvaluation ? measured : evaluationForRegulator(measured);
+  return {
+    format: AUDIT_FORMAT,
+    version: AUDIT_VERSION,
+    exportedAt: now.toISOString(),
+    profile: store.info.profile,
+    ...(store.info.configHash !== undefined ? { configHash: store.info.configHash } : {}),
+    ...(store.info.shards !== undefined ? { shards: store.info.shards } : {}),
+    entries,
+    requests,
+    keys: packageKeys,
+    ...(evaluation !== undefined ? { evaluation } : {}),
+  };
 }
 
 /**

@@ -24,30 +24,27 @@ export class LedgerError extends Error {
  * replaced in the same transaction as each append; requests follow the life cycle
  * received → proving → proved | failed.
  */
-const SCHEMA = `
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE entries (
+/**
+ * The entries table, the same in SQLite and PostgreSQL (ledger/postgres.ts) but for the name of
+ * the floating-point type. `request` entries carry a request's commitment and record count.
+ */
+export function entriesTable(realType: "REAL" | "DOUBLE PRECISION"): string {
+  return `CREATE TABLE entries (
   seq INTEGER PRIMARY KEY CHECK (seq > 0),
   kind TEXT NOT NULL CHECK (kind IN ('commit', 'request', 'genesis', 'deletion', 'retrain', 'accuracy')),
   old_state TEXT NOT NULL,
   new_state TEXT NOT NULL,
   recorded_at TEXT NOT NULL,
   request_id TEXT,
-  prove_seconds REAL,
+  prove_seconds ${realType},
   bundle TEXT,
   request_commitment TEXT,
   record_count INTEGER
-);
-CREATE INDEX entries_by_request ON entries (request_id);
-CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
-CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
-CREATE TABLE snapshot (
-  one INTEGER PRIMARY KEY CHECK (one = 1),
-  seq INTEGER NOT NULL,
-  state TEXT NOT NULL,
-  body TEXT NOT NULL
-);
-CREATE TABLE requests (
+)`;
+}
+
+/** The deletion requests table, the same in SQLite and PostgreSQL (ledger/postgres.ts). */
+export const REQUESTS_TABLE = `CREATE TABLE requests (
   id TEXT PRIMARY KEY,
   record_ids TEXT NOT NULL,
   record_count INTEGER NOT NULL,
@@ -59,7 +56,21 @@ CREATE TABLE requests (
   commitment TEXT NOT NULL,
   salt TEXT NOT NULL,
   slots TEXT NOT NULL
+)`;
+
+const SCHEMA = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+${entriesTable("REAL")};
+CREATE INDEX entries_by_request ON entries (request_id);
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+CREATE TABLE snapshot (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  seq INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  body TEXT NOT NULL
 );
+${REQUESTS_TABLE};
 `;
 
 const TABLES = ["entries", "meta", "requests", "snapshot"];
@@ -101,6 +112,8 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
       throw new LedgerError(path, `ledger version ${meta.get("version")} is not supported (this zkforget reads version ${LEDGER_VERSION})`);
     }
     if (!options.readonly) configure(db);
+    // A reader in another process (a worker) waits for a writer's commit instead of failing with SQLITE_BUSY.
+    else db.pragma("busy_timeout = 10000");
     return db;
   } catch (error) {
     db?.close();

@@ -2,13 +2,14 @@ import type Database from "better-sqlite3";
 import { rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pathExists } from "../fsAtomic.ts";
-import type { AuditEntry, DeletionRequestRecord, DeletionRequestStatus } from "../verifier/auditTypes.ts";
-import type { ProofBundle } from "../verifier/types.ts";
-import { verifyBundle, type VerifyOptions } from "../verifier/verify.ts";
+import type { AuditEntry, DeletionRequestRecord } from "../verifier/auditTypes.ts";
+import type { VerifyOptions } from "../verifier/verify.ts";
+import type { RequestedSlot } from "../verifier/requestCommitment.ts";
+import { checkBundleForAppend, checkContinuation, checkRepeatedRequest, deletedOutsideRequest, LedgerAppendError, newRequestColumns } from "./appendCheck.ts";
 import { createDatabase, LedgerError, openDatabase } from "./database.ts";
-import { statementTransition } from "../verifier/transition.ts";
-import { toHex32 } from "../verifier/fieldText.ts";
-import { requestCommitment, type RequestedSlot } from "../verifier/requestCommitment.ts";
+import { entryFromRow, requestFromRow, taggedByRequest, type EntryRow, type RequestRow, type TaggedEntryRow } from "./rows.ts";
+
+export { deletedOutsideRequest, LedgerAppendError };
 
 /**
  * The controller's ledger: an append-only list of state transitions (the commit, then one entry
@@ -64,14 +65,6 @@ export interface RequestOpening {
   slots: readonly RequestedSlot[];
 }
 
-/** Raised when an append is refused; the ledger is unchanged. */
-export class LedgerAppendError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "LedgerAppendError";
-  }
-}
-
 /** One proved state transition to append. */
 export interface AppendInput {
   /** The proof bundle, parsed or as JSON text (untrusted until verified). */
@@ -91,33 +84,6 @@ export interface CreateLedgerInput extends Omit<LedgerInfo, "createdAt"> {
   genesisState: string;
   /** Snapshot body at the genesis state. */
   snapshotBody: string;
-}
-
-interface EntryRow {
-  seq: number;
-  kind: AuditEntry["kind"];
-  old_state: string;
-  new_state: string;
-  recorded_at: string;
-  request_id: string | null;
-  prove_seconds: number | null;
-  bundle: string | null;
-  request_commitment: string | null;
-  record_count: number | null;
-}
-
-interface RequestRow {
-  id: string;
-  record_ids: string;
-  record_count: number;
-  status: DeletionRequestStatus;
-  received_at: string;
-  updated_at: string;
-  proved_at: string | null;
-  error: string | null;
-  commitment: string;
-  salt: string;
-  slots: string;
 }
 
 /** Number of bundle appends this process made; see {@link Ledger.append}'s test hook. */
@@ -176,15 +142,7 @@ export class Ledger {
     const db = openDatabase(path, options);
     try {
       const meta = new Map((db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
-      const profile = meta.get("profile"), workspace = meta.get("workspace"), createdAt = meta.get("createdAt");
-      if (profile === undefined || workspace === undefined || !/^[a-z][a-z0-9-]*$/.test(workspace) || createdAt === undefined) {
-        throw new LedgerError(path, "not a zkforget ledger (meta lacks profile, workspace or createdAt)");
-      }
-      const info: LedgerInfo = { profile, workspace, createdAt };
-      const configHash = meta.get("configHash"), shards = meta.get("shards");
-      if (configHash !== undefined) info.configHash = configHash;
-      if (shards !== undefined) info.shards = Number(shards);
-      return new Ledger(path, db, info);
+      return new Ledger(path, db, ledgerInfoFromMeta(meta, path));
     } catch (error) {
       db.close();
       throw error;
@@ -234,39 +192,12 @@ export class Ledger {
   async append(input: AppendInput, verify: VerifyOptions, now?: Date): Promise<AuditEntry> {
     appendsInProcess++;
     if (process.env.ZKFORGET_TEST_CRASH_BEFORE_APPEND === String(appendsInProcess)) process.kill(process.pid, "SIGKILL");
-    let bundle = input.bundle;
-    if (typeof bundle === "string") {
-      try {
-        bundle = JSON.parse(bundle);
-      } catch (error) {
-        throw new LedgerAppendError(`refused: the bundle is not valid JSON (truncated?): ${(error as Error).message}`);
-      }
-    }
-    const result = await verifyBundle(bundle, verify);
-    if (!result.valid || !result.bundle) throw new LedgerAppendError(`refused: the bundle does not verify: ${result.reasons.join("; ")}`);
-    const verified: ProofBundle = result.bundle;
-    const transition = statementTransition(verified.statement);
-    if (typeof transition === "string") throw new LedgerAppendError(`refused: ${transition}`);
-    if (transition.kind !== "accuracy" && verified.profile !== this.info.profile) {
-      throw new LedgerAppendError(`refused: the bundle is for profile ${verified.profile}, but this ledger records ${this.info.profile} transitions`);
-    }
-    if (input.snapshot.state !== transition.newState) {
-      throw new LedgerAppendError(`refused: the snapshot is at state ${input.snapshot.state}, not at the bundle's new state ${transition.newState}`);
-    }
+    const { bundle: verified, transition } = await checkBundleForAppend(input.bundle, input.snapshot.state, this.info.profile, verify);
     const recordedAt = (now ?? new Date()).toISOString();
     return this.#db.transaction((): AuditEntry => {
       // Read the head inside the transaction: another writer may have appended since we verified.
       const head = this.head();
-      if (transition.oldState !== head.newState) {
-        throw new LedgerAppendError(`refused: the proof starts at state ${transition.oldState}, but the ledger is at ${head.newState} (entry ${head.seq}); it does not continue the chain`);
-      }
-      if (input.requestId !== undefined) {
-        const request = this.request(input.requestId);
-        if (!request) throw new LedgerAppendError(`refused: unknown deletion request ${JSON.stringify(input.requestId)}`);
-        if (request.status === "proved") throw new LedgerAppendError(`refused: deletion request ${JSON.stringify(input.requestId)} is already proved`);
-        const outside = deletedOutsideRequest(request, verified.statement);
-        if (outside) throw new LedgerAppendError(`refused: the proof deletes slot ${outside.index}, which deletion request ${JSON.stringify(input.requestId)} does not name: it cannot answer it`);
-      }
+      checkContinuation(head, transition, verified.statement, input.requestId, input.requestId !== undefined ? this.request(input.requestId) : undefined);
       const seq = head.seq + 1;
       this.#db.prepare("INSERT INTO entries (seq, kind, old_state, new_state, recorded_at, request_id, prove_seconds, bundle) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .run(seq, transition.kind, transition.oldState, transition.newState, recordedAt, input.requestId ?? null, input.proveSeconds ?? null, JSON.stringify(verified));
@@ -293,24 +224,18 @@ export class Ledger {
     return this.#db.transaction((): StoredRequest => {
       const existing = this.request(id);
       if (existing) {
-        if (existing.status === "proved") throw new LedgerAppendError(`deletion request ${JSON.stringify(id)} was already proved (entries ${existing.entries.join(", ")})`);
-        if (JSON.stringify([...existing.recordIds].sort()) !== JSON.stringify([...recordIds].sort())) {
-          throw new LedgerAppendError(`deletion request ${JSON.stringify(id)} was received with other record ids (${existing.recordIds.length} of them); use another --request-id`);
-        }
+        checkRepeatedRequest(id, existing, recordIds);
         return existing;
       }
-      if (opening === undefined) throw new LedgerAppendError(`deletion request ${JSON.stringify(id)} is new, so it needs the opening of its commitment (salt and slots)`);
-      if (opening.slots.length !== recordIds.length) throw new LedgerAppendError(`deletion request ${JSON.stringify(id)}: ${recordIds.length} record ids but ${opening.slots.length} slots`);
+      const { commitment, salt, slots } = newRequestColumns(id, recordIds, opening);
       const at = now.toISOString();
-      const commitment = toHex32(requestCommitment(opening.salt, opening.slots));
-      const slots = [...opening.slots].sort((a, b) => a.index - b.index).map((s) => ({ index: s.index, leaf: toHex32(s.leaf) }));
       const head = this.head();
       const seq = head.seq + 1;
       this.#db.prepare("INSERT INTO entries (seq, kind, old_state, new_state, recorded_at, request_id, request_commitment, record_count) VALUES (?, 'request', ?, ?, ?, ?, ?, ?)")
         .run(seq, head.newState, head.newState, at, id, commitment, recordIds.length);
       this.#db.prepare("UPDATE snapshot SET seq = ? WHERE one = 1").run(seq);
       this.#db.prepare("INSERT INTO requests (id, record_ids, record_count, status, received_at, updated_at, commitment, salt, slots) VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?)")
-        .run(id, JSON.stringify(recordIds), recordIds.length, at, at, commitment, toHex32(opening.salt), JSON.stringify(slots));
+        .run(id, JSON.stringify(recordIds), recordIds.length, at, at, commitment, salt, slots);
       return this.request(id)!;
     })();
   }
@@ -330,64 +255,33 @@ export class Ledger {
 
   /** All requests, oldest first. */
   requests(): StoredRequest[] {
-    return (this.#db.prepare("SELECT * FROM requests ORDER BY received_at, id").all() as RequestRow[]).map((row) => this.#request(row));
+    // Two queries, not one per request.
+    const rows = this.#db.prepare("SELECT * FROM requests ORDER BY received_at, id").all() as RequestRow[];
+    const tagged = taggedByRequest(this.#db.prepare("SELECT request_id, seq, kind FROM entries WHERE request_id IS NOT NULL ORDER BY seq").all() as TaggedEntryRow[]);
+    return rows.map((row) => requestFromRow(row, tagged.get(row.id) ?? [], this.path));
   }
 
   #request(row: RequestRow): StoredRequest {
     const tagged = this.#db.prepare("SELECT seq, kind FROM entries WHERE request_id = ? ORDER BY seq").all(row.id) as { seq: number; kind: string }[];
-    const entries = tagged.filter((e) => e.kind !== "request").map((e) => e.seq);
-    const seq = tagged.find((e) => e.kind === "request")?.seq;
-    if (seq === undefined) throw new LedgerError(this.path, `deletion request ${JSON.stringify(row.id)} has no request entry in the chain (the database is corrupt)`);
-    return {
-      id: row.id,
-      recordCount: row.record_count,
-      status: row.status,
-      receivedAt: row.received_at,
-      updatedAt: row.updated_at,
-      ...(row.proved_at !== null ? { provedAt: row.proved_at } : {}),
-      entries,
-      ...(row.error !== null ? { error: row.error } : {}),
-      commitment: row.commitment,
-      recordIds: JSON.parse(row.record_ids) as string[],
-      salt: row.salt,
-      slots: JSON.parse(row.slots) as StoredRequest["slots"],
-      seq,
-    };
+    return requestFromRow(row, tagged, this.path);
   }
 
   #entry(row: EntryRow): AuditEntry {
-    let bundle: ProofBundle | undefined;
-    if (row.bundle !== null) {
-      try {
-        bundle = JSON.parse(row.bundle) as ProofBundle;
-      } catch {
-        throw new LedgerError(this.path, `entry ${row.seq}: its stored bundle is not valid JSON (the database is corrupt)`);
-      }
-    }
-    return {
-      seq: row.seq,
-      kind: row.kind,
-      oldState: row.old_state,
-      newState: row.new_state,
-      recordedAt: row.recorded_at,
-      ...(row.request_id !== null ? { requestId: row.request_id } : {}),
-      ...(row.prove_seconds !== null ? { proveSeconds: row.prove_seconds } : {}),
-      ...(row.request_commitment !== null ? { requestCommitment: row.request_commitment } : {}),
-      ...(row.record_count !== null ? { recordCount: row.record_count } : {}),
-      ...(bundle ? { bundle } : {}),
-    };
+    return entryFromRow(row, this.path);
   }
 }
 
-/**
- * The first slot a statement deletes that `request` does not name (index and leaf), if any: such
- * a proof cannot answer the request (the verifier would refuse the chain), so the ledger refuses it.
- */
-export function deletedOutsideRequest(request: Pick<StoredRequest, "slots">, statement: unknown): { index: number; leaf: string } | undefined {
-  const deleted = typeof statement === "object" && statement !== null && Array.isArray((statement as { deleted?: unknown }).deleted)
-    ? ((statement as { deleted: { index: number; leaf: string }[] }).deleted)
-    : [];
-  return deleted.find((d) => !request.slots.some((s) => s.index === d.index && s.leaf === d.leaf));
+/** The ledger info in a ledger's `meta` table (either backend). @throws LedgerError naming `source` when a key is missing */
+export function ledgerInfoFromMeta(meta: ReadonlyMap<string, string>, source: string): LedgerInfo {
+  const profile = meta.get("profile"), workspace = meta.get("workspace"), createdAt = meta.get("createdAt");
+  if (profile === undefined || workspace === undefined || !/^[a-z][a-z0-9-]*$/.test(workspace) || createdAt === undefined) {
+    throw new LedgerError(source, "not a zkforget ledger (meta lacks profile, workspace or createdAt)");
+  }
+  const info: LedgerInfo = { profile, workspace, createdAt };
+  const configHash = meta.get("configHash"), shards = meta.get("shards");
+  if (configHash !== undefined) info.configHash = configHash;
+  if (shards !== undefined) info.shards = Number(shards);
+  return info;
 }
 
 /**

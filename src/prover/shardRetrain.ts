@@ -28,6 +28,12 @@ export interface ProveShardRetrainOptions extends DevKeyOptions, ProveOptions {
   profile: string | CircuitProfile;
   /** Proving key; by default the profile's dev key (built and cached on demand). */
   key?: ProvingKey;
+  /**
+   * Salt of the shard's new model leaf (default: fresh random). A planned transition (see
+   * {@link shardRetrainTransition}) passes the salt it planned with, so that the proof reaches
+   * the planned state.
+   */
+  newModelSalt?: bigint;
 }
 
 /** Result of {@link proveShardRetrain}. */
@@ -57,6 +63,38 @@ export async function proveShardRetrain(
   options: ProveShardRetrainOptions,
 ): Promise<ShardRetrainProof> {
   const profile = typeof options.profile === "string" ? getProfile(options.profile) : options.profile;
+  const { witness, system: next } = await shardRetrainTransition(system, shard, recordIds, profile, options.newModelSalt ?? randomSalt());
+
+  const key = options.key ?? (await ensureDevKey(profile, options));
+  const s = witness.statement;
+  const statement: ShardRetrainStatement = {
+    type: "shard-retrain",
+    shard,
+    oldState: toHex32(s.oldState),
+    newState: toHex32(s.newState),
+    deletionDigest: toHex32(s.deletionDigest),
+    oldDataRoot: toHex32(s.oldDataRoot),
+    newDataRoot: toHex32(s.newDataRoot),
+    oldModelRoot: toHex32(s.oldModelRoot),
+    newModelRoot: toHex32(s.newModelRoot),
+    configHash: toHex32(s.configHash),
+    config: publicTrainingConfig(system.config),
+    deleted: s.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
+  };
+  const { bundle, seconds } = await proveBundle(key, witness.input, shardRetrainSignalList(witness.publicSignals), statement, options);
+  return { bundle, system: next, weights: witness.newWeights, proveSeconds: seconds };
+}
+
+/**
+ * The deterministic part of a shard retraining, without the proof: checks the profile and the
+ * ids, deletes them, retrains the shard and returns the witness and the next system (its new
+ * model leaf salted with `newModelSalt`). The job planner uses it to know every planned state
+ * before any proof is made, so that the proofs can run in parallel.
+ * @throws UnknownRecordError, RangeError as {@link proveShardRetrain}
+ */
+export async function shardRetrainTransition(
+  system: SisaSystem, shard: number, recordIds: readonly string[], profile: CircuitProfile, newModelSalt: bigint,
+): Promise<{ witness: ReturnType<typeof buildShardRetrainWitness>; system: SisaSystem }> {
   const c = system.config;
   const expected = [c.shardDepth, c.dataDepth, c.features, c.epochs, c.maxDeletions];
   if (profile.template !== "ShardRetrain" || profile.params.join() !== expected.join()) {
@@ -75,27 +113,9 @@ export async function proveShardRetrain(
     models: system.models,
     shard,
     deleteSlots: slots.map((s) => s.index),
-    newModelSalt: randomSalt(),
+    newModelSalt,
   }, poseidon);
   const dataset = system.dataset.withoutRecords(recordIds);
   if (dataset.root !== witness.statement.newDataRoot) throw new Error("internal error: the retrain model and the dataset disagree on the new data root");
-
-  const key = options.key ?? (await ensureDevKey(profile, options));
-  const s = witness.statement;
-  const statement: ShardRetrainStatement = {
-    type: "shard-retrain",
-    shard,
-    oldState: toHex32(s.oldState),
-    newState: toHex32(s.newState),
-    deletionDigest: toHex32(s.deletionDigest),
-    oldDataRoot: toHex32(s.oldDataRoot),
-    newDataRoot: toHex32(s.newDataRoot),
-    oldModelRoot: toHex32(s.oldModelRoot),
-    newModelRoot: toHex32(s.newModelRoot),
-    configHash: toHex32(s.configHash),
-    config: publicTrainingConfig(c),
-    deleted: s.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
-  };
-  const { bundle, seconds } = await proveBundle(key, witness.input, shardRetrainSignalList(witness.publicSignals), statement, options);
-  return { bundle, system: { config: c, dataset, models: witness.newModels }, weights: witness.newWeights, proveSeconds: seconds };
+  return { witness, system: { config: c, dataset, models: witness.newModels } };
 }

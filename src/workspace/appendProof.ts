@@ -36,7 +36,12 @@ export async function appendProof(ledger: Ledger, dir: string, proved: ProvedTra
     snapshot,
     ...(proved.requestId !== undefined ? { requestId: proved.requestId, completesRequest: proved.completesRequest === true } : {}),
   }, { keys, allowDev: true });
+  return { entry, bundlePath: await writeBundleCopy(dir, entry) };
+}
+
+/** Writes the convenience copy of an appended entry's bundle, bundles/NNNN-<kind>.json; resolves to its path. */
+export async function writeBundleCopy(dir: string, entry: AuditEntry): Promise<string> {
   const bundlePath = join(workspacePaths(dir).bundles, bundleFileName(entry));
   await writeFileAtomically(bundlePath, `${JSON.stringify(entry.bundle, null, 1)}\n`);
-  return { entry, bundlePath };
+  return bundlePath;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Ledger, StoredRequest } from "../ledger/ledger.ts";
+import type { Ledger, RequestOpening, StoredRequest } from "../ledger/ledger.ts";
 import type { ProvedStep } from "../methods/workspaceMethod.ts";
 import { methodOf } from "../methods/workspaceMethods.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
@@ -60,7 +60,7 @@ export async function forgetInWorkspace(dir: string, recordIds: readonly string[
       if (remaining.length === 0) throw new Error(`deletion request ${requestId}: every record is already deleted, but the request is not marked proved`);
       dataset.slotsOf(remaining);
       // The request's salted commitment to its slots goes into the chain before any proof.
-      const opening = earlier ? undefined : { salt: randomSalt(), slots: dataset.slotsOf(recordIds).map((s) => ({ index: s.index, leaf: s.leaf })) };
+      const opening = earlier ? undefined : requestOpeningFor(dataset, recordIds);
       const request = ledger.receiveRequest(requestId, recordIds, opening);
       // Written again when missing: a crash between recording the request and writing it must not lose it.
       await writeRequestAcknowledgement(workspacePaths(dir).receipts, ws.profile.name, request, { onlyIfMissing: true });
@@ -92,6 +92,15 @@ export async function forgetInWorkspace(dir: string, recordIds: readonly string[
   }, options.onWait ? { onWait: options.onWait } : {});
 }
 
+/**
+ * The opening of a new request's commitment: a fresh salt and the slots of `recordIds` (index
+ * and leaf) in `dataset`, the controller's dataset when the request is received.
+ * @throws UnknownRecordError for an unknown or deleted id; Error for an id listed twice
+ */
+export function requestOpeningFor(dataset: CommittedDataset, recordIds: readonly string[]): RequestOpening {
+  return { salt: randomSalt(), slots: dataset.slotsOf(recordIds).map((s) => ({ index: s.index, leaf: s.leaf })) };
+}
+
 /** A fresh request id: the UTC time and 4 random bytes, e.g. `req-20250101T120000Z-1a2b3c4d`. */
 export function newRequestId(now = new Date()): string {
   return `req-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "")}-${randomBytes(4).toString("hex")}`;
@@ -100,20 +109,29 @@ export function newRequestId(now = new Date()): string {
 type Log = (message: string) => void;
 
 /**
- * Writes the deletion receipts of one appended step (with each slot's non-membership path in
- * `after`, the dataset the step moved to) and reports it.
+ * Writes the deletion receipt of each record `entry` (an appended proof answering `request`)
+ * deleted into the workspace's receipts/, removing its inclusion receipt there; each carries the
+ * request's opening and its slot's non-membership path in `after`, the dataset the entry moved
+ * to. Resolves to the receipt paths.
  */
-async function recordStep(
-  dir: string, ledger: Ledger, requestId: string, entry: AuditEntry, bundlePath: string, slots: readonly { id: string; index: number }[],
-  after: CommittedDataset, step: Pick<ProvedStep<unknown>, "label" | "proveSeconds">, log: Log,
-): Promise<ForgetStep> {
+export async function writeDeletionReceipts(
+  dir: string, entry: AuditEntry, request: StoredRequest, slots: readonly { id: string; index: number }[], after: CommittedDataset,
+): Promise<string[]> {
   const receiptsDir = workspacePaths(dir).receipts;
-  const request = ledger.request(requestId)!;
   const receiptPaths: string[] = [];
   for (const slot of slots) {
     const receipt = deletionReceipt(slot.id, slot.index, entry, request, after.merkleProof(slot.index).siblings);
     receiptPaths.push(await recordDeletionReceipt(receiptsDir, receipt));
   }
+  return receiptPaths;
+}
+
+/** Writes the deletion receipts of one appended step and reports it. */
+async function recordStep(
+  dir: string, ledger: Ledger, requestId: string, entry: AuditEntry, bundlePath: string, slots: readonly { id: string; index: number }[],
+  after: CommittedDataset, step: Pick<ProvedStep<unknown>, "label" | "proveSeconds">, log: Log,
+): Promise<ForgetStep> {
+  const receiptPaths = await writeDeletionReceipts(dir, entry, ledger.request(requestId)!, slots, after);
   log(`${step.label} ${slots.map((s) => s.id).join(", ")}: proved in ${step.proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
   return { entry, bundlePath, recordIds: slots.map((s) => s.id), receiptPaths };
 }
