@@ -19,9 +19,9 @@ import { commitWorkspace } from "../workspace/commit.ts";
  * The load-and-faults run behind `npm run load` and test/load.test.ts, on loopback only:
  * commits a deletion-d8-k2 workspace, starts its own redis-server (no persistence, so a
  * restart loses the queue), `zkforget serve` and 2 `zkforget worker` processes, files N
- * single-record deletion requests, and while they are proved kills one worker (SIGKILL, then
- * starts a new one), restarts the server (SIGKILL, then starts it again) and restarts Redis
- * (SIGKILL, then starts an empty one). It stops by itself: when every request is proved, or at
+ * single-record deletion requests (the last third only once the faults are in), and while they
+ * are proved kills one worker (SIGKILL, then starts a new one), restarts the server (SIGKILL,
+ * then starts it again) and restarts Redis (SIGKILL, then starts an empty one). It stops by itself: when every request is proved, or at
  * the deadline. Then it checks the outcome from the audit package alone — every request proved,
  * exactly one entry per request, seqs 1..N+1, the chain verifies — and reports the request→proof
  * latency (p50, p95, from the ledger's received and proved times) and the throughput.
@@ -158,21 +158,30 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
     // File the requests, 8 at a time; a refused connection (a restart) is retried: request ids are idempotent.
     const ids = records.slice(0, n).map((r) => r.id);
-    let nextIndex = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (nextIndex < n) {
-        const i = nextIndex++;
-        for (;;) {
-          const res = await call("POST", "/v1/deletion-requests", intake, { recordIds: [ids[i]], requestId: `load-${i}` }).catch(() => undefined);
-          if (res?.status === 202) break;
-          if (res && res.status !== 503 && res.status !== 500) throw new Error(`request load-${i} refused: ${res.status} ${JSON.stringify(res.json)}`);
-          await sleep(500);
+    const file = async (first: number, end: number) => {
+      let nextIndex = first;
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        while (nextIndex < end) {
+          const i = nextIndex++;
+          for (;;) {
+            const res = await call("POST", "/v1/deletion-requests", intake, { recordIds: [ids[i]], requestId: `load-${i}` }).catch(() => undefined);
+            if (res?.status === 202) break;
+            if (res && res.status !== 503 && res.status !== 500) throw new Error(`request load-${i} refused: ${res.status} ${JSON.stringify(res.json)}`);
+            await sleep(500);
+          }
         }
-      }
-    }));
-    log(`filed ${n} requests in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      }));
+    };
+    // With faults, the last third is held back until all three are injected: the native prover can
+    // otherwise prove everything filed before the last fault's threshold is seen, and the run
+    // would end with a fault never injected.
+    const withFaults = options.faults !== false;
+    const firstPart = withFaults ? n - Math.floor(n / 3) : n;
+    await file(0, firstPart);
+    log(`filed ${firstPart} of ${n} requests in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    const plan = options.faults === false ? [] : [
+    // Thresholds are fractions of the first part, all of which is proved only after the faults.
+    const plan = !withFaults ? [] : [
       { fraction: 0.15, what: "killed worker-0 with SIGKILL (mid-proof) and started worker-2" },
       { fraction: 0.4, what: "killed the server with SIGKILL and started it again" },
       { fraction: 0.65, what: "killed redis-server with SIGKILL and started an empty one" },
@@ -193,7 +202,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       if (failed.length > 0) throw new Error(`${failed.length} request(s) failed, e.g. ${failed[0]!.id}: ${failed[0]!.error}`);
       if (proved === n) break;
       const fault = plan[faults.length];
-      if (fault && proved >= Math.ceil(fault.fraction * n)) {
+      if (fault && proved >= Math.ceil(fault.fraction * firstPart)) {
         const at = proved;
         if (faults.length === 0) {
           await kill(workers[0], "SIGKILL");
@@ -208,6 +217,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         }
         faults.push({ at, what: fault.what });
         log(`fault after ${at} proved: ${fault.what}`);
+        if (faults.length === plan.length && firstPart < n) {
+          await file(firstPart, n);
+          log(`filed the remaining ${n - firstPart} requests`);
+        }
       }
       await sleep(1000);
     }
