@@ -61,6 +61,8 @@ export {
   openSisaWorkspace, openLedger, restoreState, snapshotOf, stateOf, workspacePaths, DEFAULT_WORKSPACE,
   type OpenSisaWorkspace, type WorkspaceState,
 } from "./workspace/workspace.ts";
+export { WORKSPACE_METHODS, methodOf, methodOfKind, methodForProfile } from "./methods/workspaceMethods.ts";
+export type { WorkspaceMethod, MethodWorkspace, CommitInput, CommitFacts, ProvingRun } from "./methods/workspaceMethod.ts";
 export { commitWorkspace, type CommitWorkspaceOptions, type CommitResult } from "./workspace/commit.ts";
 export { trainWorkspace, type TrainWorkspaceOptions, type TrainedShard } from "./workspace/train.ts";
 export { forgetInWorkspace, newRequestId, type ForgetOptions, type ForgetResult, type ForgetStep } from "./workspace/forget.ts";

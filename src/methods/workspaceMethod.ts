@@ -8,6 +8,7 @@ import type { FeatureScaling, ScalingMethod } from "../ml/featureScaling.ts";
 import type { ProofBundle } from "../verifier/types.ts";
 import type { StateReader } from "../workspace/stateFile.ts";
 import type { ProfileFit } from "../circuits/suggestProfile.ts";
+import type { JobKind } from "../jobs/kinds.ts";
 
 /**
  * The controller-side part of an unlearning method: how it commits a dataset into a
@@ -25,6 +26,8 @@ export interface WorkspaceMethod<W extends MethodWorkspace> {
   readonly description: string;
   /** Which of its profiles take a dataset (zkforget commit's suggestion and misfit checks). */
   readonly profileFit: ProfileFit;
+  /** How the server plans and proves its deletions as queue jobs (src/jobs/). */
+  readonly jobKind: JobKind<W>;
   /** Commits `input.data` (and what else the method commits) under `input.profile`. @throws Error naming what does not fit */
   commit(input: CommitInput, poseidon: PoseidonHasher): W;
   /** The committed training dataset of a state. */

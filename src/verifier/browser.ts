@@ -14,6 +14,8 @@ export {
 export { verificationKeyHash } from "./vkeyHash.ts";
 export { canonicalJson } from "./canonicalJson.ts";
 export { deletionDigestOf, poseidonLite, describeStatement } from "./statements.ts";
+export { STATEMENT_KINDS, statementKindOf, statementKindOfTemplate } from "../methods/statementKinds.ts";
+export type { ModelRules, StatementKind, StatementTransition } from "../methods/statementKind.ts";
 export { toHex32 } from "./fieldText.ts";
 export * from "./types.ts";
 export * from "./auditTypes.ts";

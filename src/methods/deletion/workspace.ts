@@ -3,6 +3,7 @@ import { proveDeletion } from "../../prover/deletion.ts";
 import type { CircuitProfile } from "../../circuits/profiles.ts";
 import type { WorkspaceMethod } from "../workspaceMethod.ts";
 import { deletionProfileFit } from "./profileFit.ts";
+import { deletionBatchJob } from "./jobKind.ts";
 
 /**
  * Dataset deletion, controller side: the workspace commits only the dataset tree, its state is
@@ -22,6 +23,7 @@ export const deletionWorkspaceMethod: WorkspaceMethod<DeletionWorkspace> = {
   template: "DatasetDeletion",
   description: "dataset deletions",
   profileFit: deletionProfileFit,
+  jobKind: deletionBatchJob,
   commit({ data, profile, testSet, scale }, poseidon) {
     if (testSet) throw new Error(`a test set is committed only for SISA profiles, not for ${profile.name}`);
     if (scale) throw new Error(`feature scaling shapes training, so it applies to SISA profiles only, not to ${profile.name}`);

@@ -12,6 +12,7 @@ import { toHex32 } from "../../verifier/fieldText.ts";
 import { datasetJson } from "../../workspace/stateFile.ts";
 import type { WorkspaceMethod } from "../workspaceMethod.ts";
 import { sisaProfileFit } from "./profileFit.ts";
+import { shardRetrainJob } from "./jobKind.ts";
 
 /**
  * SISA, controller side: the workspace commits the dataset, the public training config (with
@@ -33,6 +34,7 @@ export const sisaWorkspaceMethod: WorkspaceMethod<SisaWorkspace> = {
   template: "ShardRetrain",
   description: "SISA shard trainings",
   profileFit: sisaProfileFit,
+  jobKind: shardRetrainJob,
   commit({ data: raw, profile, testSet: rawTestInput, hyper, scale, sources }, poseidon) {
     let data = raw;
     if (data.records.some((r) => r.text !== undefined)) throw new Error(`a text corpus is committed under a deletion profile (its training cannot be proved), not under ${profile.name}`);
