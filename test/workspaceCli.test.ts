@@ -77,7 +77,9 @@ describe("zkforget CLI workspaces: ledger, requests, receipts, export", function
     const copy = join(dir, "concurrent");
     await cp(ws, copy, { recursive: true });
     // First: 3 ids with K = 2, two proofs. Second: started once the first holds the lock.
-    const first = startCli(["forget", "alice-1", "alice-2", "carol-1", "--workspace", copy, "--request-id", "first"]);
+    // The first run proves with snarkjs so that it surely still holds the lock when the second
+    // (a cold CLI start) asks for it: with the native prover it can be done before that.
+    const first = startCli(["forget", "alice-1", "alice-2", "carol-1", "--workspace", copy, "--request-id", "first"], { ZKFORGET_PROVER: "snarkjs" });
     const lock = join(copy, ".zkforget.lock");
     while (!(await stat(lock).then(() => true, () => false))) await sleep(50);
     const second = startCli(["forget", "bob-1", "--workspace", copy, "--request-id", "second"]);

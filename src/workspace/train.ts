@@ -62,7 +62,9 @@ export async function trainWorkspace(dir: string, options: TrainWorkspaceOptions
         log,
         record: async (step) => {
           const { entry, bundlePath } = await appendProof(ledger, dir, { bundle: step.bundle, key: await key(), after: step.after, proveSeconds: step.proveSeconds });
-          done.push({ shard: step.unit ?? done.length, entry, bundlePath });
+          // A training step names the unit it trained; guessing one would mislabel the result.
+          if (step.unit === undefined) throw new Error(`internal error: a ${method.kind} training step names no training unit`);
+          done.push({ shard: step.unit, entry, bundlePath });
           log(`${step.label} proved in ${step.proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
         },
       });
