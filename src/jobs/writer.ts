@@ -149,12 +149,15 @@ export class ProofWriter {
   /** Appends the proof of the plan that starts at the head's state if its job is done. */
   async #appendHead(plan: PlannedStep): Promise<"appended" | "wait" | "failed"> {
     const { store } = this.#o.ctx;
-    const job = await this.#o.queue.getJob(plan.id);
+    // The state first, the job after: a job read while it is still active carries no return
+    // value, and if it completed between the two reads its honest result would look empty and
+    // the step would be proved again.
+    const state = await this.#o.queue.getJobState(plan.id);
+    const job = state === "unknown" ? undefined : await this.#o.queue.getJob(plan.id);
     if (!job) {
       await this.#ensureJob(plan);
       return "wait";
     }
-    const state = await job.getState();
     if (state === "failed") {
       const reason = `proof of step ${plan.step} failed after ${job.attemptsMade} attempts: ${job.failedReason}`;
       this.#o.log.error({ requestId: plan.requestId, step: plan.step }, reason);
