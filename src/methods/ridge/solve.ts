@@ -20,7 +20,9 @@
  * until the weights stop changing, which brings every weight within about half a unit of W*.
  */
 import { RIDGE_WEIGHT_LIMIT, WEIGHT_FRACTION_BITS, FRACTION_BITS, residualBoundBits } from "./bounds.ts";
+import type { PoseidonFn } from "../../ml/weights.ts";
 import type { RidgeModel } from "./model.ts";
+import { packedHash } from "./packing.ts";
 import { totalGram, type RidgeStatistics } from "./statistics.ts";
 
 /** Scale of B in the residual identity: 2^(16 + 40). */
@@ -123,4 +125,9 @@ export function solveRidge(stats: RidgeStatistics, lambda: bigint, depth: number
     if (v >= bound || v < -bound) throw new RangeError(`residual (${j}, ${c}) = ${v} exceeds the proof's bound 2^${residualBoundBits(depth, stats.features)}`);
   }));
   return { model: { weights, live: stats.forgotten.map((f) => !f) }, residual };
+}
+
+/** residualHash = PoseidonSponge(packed residual, class by class), the value the Freivalds challenge binds. */
+export function residualHash(residual: readonly (readonly bigint[])[], depth: number, features: number, hash: PoseidonFn): bigint {
+  return packedHash(residual.flat(), residualBoundBits(depth, features), hash, "residual");
 }
