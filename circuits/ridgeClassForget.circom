@@ -74,42 +74,26 @@ template RidgeClassForget(depth, d, C) {
         }
     }
 
-    component oldStats = StatsCommitment(d, C);
-    oldStats.salt <== oldStatsSalt;
-    oldStats.forgotten <== forgotten;
-    oldStats.gram <== gram;
-    oldStats.moments <== moments;
-    component newStats = StatsCommitment(d, C);
-    newStats.salt <== newStatsSalt;
-    newStats.forgotten <== newForgotten;
-    newStats.gram <== newGram;
-    newStats.moments <== newMoments;
+    component next = RidgeState(depth, d, C);
+    next.dataRoot <== dataRoot;
+    next.forgotten <== newForgotten;
+    next.gram <== newGram;
+    next.moments <== newMoments;
+    next.statsSalt <== newStatsSalt;
+    next.weights <== weights;
+    next.residual <== residual;
+    next.modelSalt <== modelSalt;
+    next.lambda <== lambda;
+    next.testRoot <== testRoot;
+    newState === next.state;
 
-    component config = RidgeConfigHash(depth, d, C);
-    config.lambda <== lambda;
-    config.testRoot <== testRoot;
-
-    component solve = RidgeSolveCheck(depth, d, C);
-    solve.gram <== newGram;
-    solve.moments <== newMoments;
-    solve.forgotten <== newForgotten;
-    solve.lambda <== lambda;
-    solve.weights <== weights;
-    solve.residual <== residual;
-    solve.modelSalt <== modelSalt;
-    solve.configHash <== config.out;
-    solve.statsCommitment <== newStats.out;
-
-    component oldStateHash = Poseidon(4);
-    oldStateHash.inputs[0] <== dataRoot;
-    oldStateHash.inputs[1] <== oldStats.out;
-    oldStateHash.inputs[2] <== oldModelCommitment;
-    oldStateHash.inputs[3] <== config.out;
-    oldState === oldStateHash.out;
-    component newStateHash = Poseidon(4);
-    newStateHash.inputs[0] <== dataRoot;
-    newStateHash.inputs[1] <== newStats.out;
-    newStateHash.inputs[2] <== solve.modelCommitment;
-    newStateHash.inputs[3] <== config.out;
-    newState === newStateHash.out;
+    component prior = RidgePriorState(d, C);
+    prior.dataRoot <== dataRoot;
+    prior.forgotten <== forgotten;
+    prior.gram <== gram;
+    prior.moments <== moments;
+    prior.statsSalt <== oldStatsSalt;
+    prior.modelCommitment <== oldModelCommitment;
+    prior.configHash <== next.configHash;
+    oldState === prior.state;
 }

@@ -11,8 +11,9 @@ include "lib/ridge.circom";
 //     slots and nothing else, and deletionDigest binds the (index, leaf) pairs (DatasetDeletion,
 //     circuits/deletion.circom, unchanged);
 //   - every deleted leaf opens to its record (RidgeRecordOpen: features in range, label a class);
-//   - oldStats = StatsCommitment(oldStatsSalt, forgotten, old blocks) and newStats =
-//     StatsCommitment(newStatsSalt, forgotten, new blocks) with the same forgotten flags, where
+//   - oldStats = StatsCommitment(oldStatsSalt, forgotten, old blocks) (RidgePriorState) and
+//     newStats = StatsCommitment(newStatsSalt, forgotten, new blocks) (RidgeState) with the same
+//     forgotten flags, where
 //     new block c = old block c minus the contributions of the deleted records of class c —
 //     none for a forgotten class, whose block stays 0 (ClassContributions with sel = onehot *
 //     (1 - forgotten));
@@ -99,42 +100,26 @@ template RidgeDeletion(depth, d, C, K) {
         }
     }
 
-    component oldStats = StatsCommitment(d, C);
-    oldStats.salt <== oldStatsSalt;
-    oldStats.forgotten <== forgotten;
-    oldStats.gram <== gram;
-    oldStats.moments <== moments;
-    component newStats = StatsCommitment(d, C);
-    newStats.salt <== newStatsSalt;
-    newStats.forgotten <== forgotten;
-    newStats.gram <== newGram;
-    newStats.moments <== newMoments;
+    component next = RidgeState(depth, d, C);
+    next.dataRoot <== newDataRoot;
+    next.forgotten <== forgotten;
+    next.gram <== newGram;
+    next.moments <== newMoments;
+    next.statsSalt <== newStatsSalt;
+    next.weights <== weights;
+    next.residual <== residual;
+    next.modelSalt <== modelSalt;
+    next.lambda <== lambda;
+    next.testRoot <== testRoot;
+    newState === next.state;
 
-    component config = RidgeConfigHash(depth, d, C);
-    config.lambda <== lambda;
-    config.testRoot <== testRoot;
-
-    component solve = RidgeSolveCheck(depth, d, C);
-    solve.gram <== newGram;
-    solve.moments <== newMoments;
-    solve.forgotten <== forgotten;
-    solve.lambda <== lambda;
-    solve.weights <== weights;
-    solve.residual <== residual;
-    solve.modelSalt <== modelSalt;
-    solve.configHash <== config.out;
-    solve.statsCommitment <== newStats.out;
-
-    component oldStateHash = Poseidon(4);
-    oldStateHash.inputs[0] <== oldDataRoot;
-    oldStateHash.inputs[1] <== oldStats.out;
-    oldStateHash.inputs[2] <== oldModelCommitment;
-    oldStateHash.inputs[3] <== config.out;
-    oldState === oldStateHash.out;
-    component newStateHash = Poseidon(4);
-    newStateHash.inputs[0] <== newDataRoot;
-    newStateHash.inputs[1] <== newStats.out;
-    newStateHash.inputs[2] <== solve.modelCommitment;
-    newStateHash.inputs[3] <== config.out;
-    newState === newStateHash.out;
+    component prior = RidgePriorState(d, C);
+    prior.dataRoot <== oldDataRoot;
+    prior.forgotten <== forgotten;
+    prior.gram <== gram;
+    prior.moments <== moments;
+    prior.statsSalt <== oldStatsSalt;
+    prior.modelCommitment <== oldModelCommitment;
+    prior.configHash <== next.configHash;
+    oldState === prior.state;
 }

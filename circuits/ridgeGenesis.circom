@@ -84,36 +84,19 @@ template RidgeGenesis(depth, batchDepth, d, C) {
         }
     }
 
-    component stats = StatsCommitment(d, C);
-    stats.salt <== statsSalt;
+    component next = RidgeState(depth, d, C);
+    next.dataRoot <== dataRoot;
     for (var c = 0; c < C; c++) {
-        stats.forgotten[c] <== 0;
+        next.forgotten[c] <== 0;
     }
-    stats.gram <== gram;
-    stats.moments <== moments;
-
-    component config = RidgeConfigHash(depth, d, C);
-    config.lambda <== lambda;
-    config.testRoot <== testRoot;
-    configHash === config.out;
-
-    component solve = RidgeSolveCheck(depth, d, C);
-    solve.gram <== gram;
-    solve.moments <== moments;
-    for (var c = 0; c < C; c++) {
-        solve.forgotten[c] <== 0;
-    }
-    solve.lambda <== lambda;
-    solve.weights <== weights;
-    solve.residual <== residual;
-    solve.modelSalt <== modelSalt;
-    solve.configHash <== config.out;
-    solve.statsCommitment <== stats.out;
-
-    component stateHash = Poseidon(4);
-    stateHash.inputs[0] <== dataRoot;
-    stateHash.inputs[1] <== stats.out;
-    stateHash.inputs[2] <== solve.modelCommitment;
-    stateHash.inputs[3] <== config.out;
-    state === stateHash.out;
+    next.gram <== gram;
+    next.moments <== moments;
+    next.statsSalt <== statsSalt;
+    next.weights <== weights;
+    next.residual <== residual;
+    next.modelSalt <== modelSalt;
+    next.lambda <== lambda;
+    next.testRoot <== testRoot;
+    configHash === next.configHash;
+    state === next.state;
 }

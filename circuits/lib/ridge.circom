@@ -308,3 +308,84 @@ template RidgeSolveCheck(depth, d, C) {
         lhs === rhs;
     }
 }
+
+// RidgeState(depth, d, C) constrains, for statistics (forgotten, gram, moments) and a model
+// (weights, residual, modelSalt) proved to be their ridge solution (RidgeSolveCheck):
+//   configHash = RidgeConfigHash(lambda, testRoot), statsCommitment = StatsCommitment(statsSalt,
+//   forgotten, gram, moments), modelCommitment, and
+//   state = Poseidon(dataRoot, statsCommitment, modelCommitment, configHash) (state.ts).
+// The state every ridge statement ends in.
+template RidgeState(depth, d, C) {
+    var m = d + 1;
+    var T = TRIANGLE_SIZE(m);
+    signal input dataRoot;
+    signal input forgotten[C];
+    signal input gram[C][T];
+    signal input moments[C][m];
+    signal input statsSalt;
+    signal input weights[C][m];
+    signal input residual[C][m];
+    signal input modelSalt;
+    signal input lambda;
+    signal input testRoot;
+    signal output configHash;
+    signal output state;
+
+    component stats = StatsCommitment(d, C);
+    stats.salt <== statsSalt;
+    stats.forgotten <== forgotten;
+    stats.gram <== gram;
+    stats.moments <== moments;
+
+    component config = RidgeConfigHash(depth, d, C);
+    config.lambda <== lambda;
+    config.testRoot <== testRoot;
+    configHash <== config.out;
+
+    component solve = RidgeSolveCheck(depth, d, C);
+    solve.gram <== gram;
+    solve.moments <== moments;
+    solve.forgotten <== forgotten;
+    solve.lambda <== lambda;
+    solve.weights <== weights;
+    solve.residual <== residual;
+    solve.modelSalt <== modelSalt;
+    solve.configHash <== config.out;
+    solve.statsCommitment <== stats.out;
+
+    component hash = Poseidon(4);
+    hash.inputs[0] <== dataRoot;
+    hash.inputs[1] <== stats.out;
+    hash.inputs[2] <== solve.modelCommitment;
+    hash.inputs[3] <== config.out;
+    state <== hash.out;
+}
+
+// RidgePriorState(d, C) constrains state = Poseidon(dataRoot, StatsCommitment(statsSalt,
+// forgotten, gram, moments), modelCommitment, configHash): the state a transition starts from,
+// opened to its statistics; the old model is only its commitment (a transition replaces it).
+template RidgePriorState(d, C) {
+    var m = d + 1;
+    var T = TRIANGLE_SIZE(m);
+    signal input dataRoot;
+    signal input forgotten[C];
+    signal input gram[C][T];
+    signal input moments[C][m];
+    signal input statsSalt;
+    signal input modelCommitment;
+    signal input configHash;
+    signal output state;
+
+    component stats = StatsCommitment(d, C);
+    stats.salt <== statsSalt;
+    stats.forgotten <== forgotten;
+    stats.gram <== gram;
+    stats.moments <== moments;
+
+    component hash = Poseidon(4);
+    hash.inputs[0] <== dataRoot;
+    hash.inputs[1] <== stats.out;
+    hash.inputs[2] <== modelCommitment;
+    hash.inputs[3] <== configHash;
+    state <== hash.out;
+}
