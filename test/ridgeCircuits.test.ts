@@ -6,7 +6,7 @@ import { ridgeConfigHash } from "../src/methods/ridge/config.ts";
 import { modelCommitment, predict } from "../src/methods/ridge/model.ts";
 import { regularisedGram, residualOf, solveRidge } from "../src/methods/ridge/solve.ts";
 import { ridgeStateHash } from "../src/methods/ridge/state.ts";
-import { batchesDigest, type CircuitInput } from "../src/methods/ridge/statements.ts";
+import { batchesDigest, buildRidgeAccuracyWitness, type CircuitInput } from "../src/methods/ridge/statements.ts";
 import {
   classCounts, statisticsCommitment, statisticsOf, withRecord, withoutClass, type RidgeStatistics,
 } from "../src/methods/ridge/statistics.ts";
@@ -143,10 +143,10 @@ describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () =
     it("accepts two deletions; the new model is what training on the remaining records gives", async () => {
       await tester.expectPass(fx.deletion.input, publics(fx.deletion));
       assert.equal(fx.deletion.publicSignals.oldState, fx.genesis.publicSignals.state, "states chain");
-      const remaining = fx.dataset.liveSlots().filter((s) => s.id !== "r1" && s.id !== "r6");
+      const remaining = fx.dataset.liveSlots().filter((s) => s.id !== "r1" && s.id !== "r4");
       assert.deepEqual(fx.deletion.state.stats, statisticsOf(remaining, 2, 3));
       assert.deepEqual(fx.deletion.state.model, solveRidge(statisticsOf(remaining, 2, 3), fx.config.lambda, 4).model, "retraining from scratch");
-      assert.deepEqual(fx.deletion.deleted.map((d) => d.index), [1, 6]);
+      assert.deepEqual(fx.deletion.deleted.map((d) => d.index), [1, 4]);
     });
 
     it("accepts deleting a record of a forgotten class (one entry, one padding): nothing is subtracted", async () => {
@@ -160,8 +160,8 @@ describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () =
       const kept = claiming(fx.deletion.input, fx.genesis.state.stats, fx.deletion.state.dataset.root);
       await tester.expectFail(kept);
       // Only one of the two subtracted.
-      const r6 = fx.dataset.slot("r6");
-      await tester.expectFail(claiming(fx.deletion.input, withRecord(fx.genesis.state.stats, r6, -1), fx.deletion.state.dataset.root));
+      const r4 = fx.dataset.slot("r4");
+      await tester.expectFail(claiming(fx.deletion.input, withRecord(fx.genesis.state.stats, r4, -1), fx.deletion.state.dataset.root));
     });
 
     it("rejects old statistics that do not match the committed state, and a record not matching its leaf", async () => {
@@ -214,20 +214,21 @@ describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () =
     it("accepts forgetting class 2: its count is 0 and the model never predicts it", async () => {
       await tester.expectPass(fx.forget.input, publics());
       assert.equal(fx.forget.publicSignals.oldState, fx.deletion.publicSignals.newState);
-      assert.deepEqual(classCounts(fx.forget.state.stats), [3, 3, 0]);
+      assert.deepEqual(classCounts(fx.deletion.state.stats), [1, 4, 4]);
+      assert.deepEqual(classCounts(fx.forget.state.stats), [1, 4, 0]);
       assert.deepEqual(fx.forget.state.model.live, [true, true, false]);
       for (const s of fx.dataset.liveSlots()) assert.notEqual(predict(fx.forget.state.model, s.features), 2);
       assert.deepEqual(fx.forget.state.stats, withoutClass(fx.deletion.state.stats, 2));
     });
 
     it("rejects another class's statistics changed during the forgetting", async () => {
-      const r0 = fx.dataset.slot("r0"); // class 0
-      await tester.expectFail(claiming(fx.forget.input, withoutClass(withRecord(fx.deletion.state.stats, r0, -1), 2), fx.dataset.root));
+      const r9 = fx.dataset.slot("r9"); // class 0
+      await tester.expectFail(claiming(fx.forget.input, withoutClass(withRecord(fx.deletion.state.stats, r9, -1), 2), fx.dataset.root));
     });
 
     it("rejects a class forgotten only in part", async () => {
-      const r2 = fx.dataset.slot("r2"); // class 2
-      await tester.expectFail(claiming(fx.forget.input, withRecord(fx.deletion.state.stats, r2, -1), fx.dataset.root));
+      const r7 = fx.dataset.slot("r7"); // class 2
+      await tester.expectFail(claiming(fx.forget.input, withRecord(fx.deletion.state.stats, r7, -1), fx.dataset.root));
     });
 
     it("rejects another class, a class out of range, a forged indicator, a class forgotten twice, a changed λ", async () => {
@@ -245,6 +246,45 @@ describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () =
       });
       await tester.expectFail(again);
       await tester.expectFail(copy(fx.forget.input, { lambda: str(fx.config.lambda + 1n) }));
+    });
+  });
+
+  describe("RidgeAccuracy", () => {
+    let tester: CircuitTester;
+    before(async () => {
+      tester = await CircuitTester.build(getProfile(RIDGE_TINY.accuracy));
+    });
+    const witness = (s: RidgeFixture["genesis"]["state"]) => buildRidgeAccuracyWitness(s, fx.testSet, fx.poseidon);
+    const publics = (w: ReturnType<typeof witness>): bigint[] => [w.publicSignals.state, w.publicSignals.testRoot, w.publicSignals.correct, w.publicSignals.total];
+
+    it("proves the oracle's count at genesis, after the deletion and after forgetting class 2", async () => {
+      for (const s of [fx.genesis.state, fx.deletion.state, fx.forget.state]) {
+        const w = witness(s);
+        await tester.expectPass(w.input, publics(w));
+        const right = fx.testSet.liveSlots().filter((t) => predict(s.model, t.features) === Number(t.label >> 16n)).length;
+        assert.equal(w.publicSignals.correct, BigInt(right));
+        assert.equal(w.publicSignals.total, 7n);
+      }
+      assert.equal(witness(fx.forget.state).publicSignals.state, fx.forget.publicSignals.newState);
+      // Class 2 forgotten: none of the test records of class 2 counts as right.
+      const of2 = fx.testSet.liveSlots().filter((t) => t.label === 2n << 16n).length;
+      assert.ok(of2 > 0);
+      assert.ok(witness(fx.forget.state).publicSignals.correct <= BigInt(7 - of2));
+    });
+
+    it("rejects a count off by one, another test set, another model, a forgotten class revived", async () => {
+      const w = witness(fx.genesis.state);
+      await tester.expectFail(copy(w.input, { correct: String(w.publicSignals.correct + 1n) }));
+      await tester.expectFail(copy(w.input, { correct: String(w.publicSignals.correct - 1n) }));
+      await tester.expectFail(copy(w.input, { total: "8" }));
+      const labels = [...(w.input.label as string[])];
+      labels[0] = labels[0] === "0" ? str(1n << 16n) : "0";
+      await tester.expectFail(copy(w.input, { label: labels }));
+      const weights = (w.input.weights as string[][]).map((r) => [...r]);
+      weights[1]![0] = str(fx.genesis.state.model.weights[1]![0]! + 1n);
+      await tester.expectFail(copy(w.input, { weights }));
+      const forgotten = witness(fx.forget.state);
+      await tester.expectFail(copy(forgotten.input, { live: ["1", "1", "1"] }));
     });
   });
 });

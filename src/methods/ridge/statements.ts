@@ -9,10 +9,11 @@ import type { PoseidonHasher } from "../../crypto/poseidon.ts";
 import { toField } from "../../field.ts";
 import { buildDeletionWitness, type DeletedSlot } from "../../statements/deletion.ts";
 import type { RidgeConfig } from "./config.ts";
+import { predict } from "./model.ts";
 import { residualHash, solveRidge, type RidgeSolution } from "./solve.ts";
 import { ridgeCommitments, type RidgeCommitments, type RidgeSystemState } from "./state.ts";
 import {
-  emptyStatistics, statisticsCommitment, statisticsOf, sumStatistics, withRecord, withoutClass, type RidgeStatistics,
+  classOf, emptyStatistics, statisticsCommitment, statisticsOf, sumStatistics, withRecord, withoutClass, type RidgeStatistics,
 } from "./statistics.ts";
 
 /** Circuit input: signal name → decimal string, or nested arrays of them (up to three levels: partialGram[N][C][T]). */
@@ -261,4 +262,55 @@ export function buildClassForgetWitness(
 export function solveChallenge(s: RidgeSystemState, poseidon: PoseidonHasher): bigint {
   const c: RidgeCommitments = ridgeCommitments(s, poseidon.hash);
   return poseidon.hash([c.configHash, c.statsCommitment, c.modelCommitment, residualHash(s.residual, s.config.depth, s.config.features, poseidon.hash)]);
+}
+
+/** The public signals of the accuracy statement. */
+export interface RidgeAccuracyPublicSignals {
+  state: bigint;
+  testRoot: bigint;
+  correct: bigint;
+  total: bigint;
+}
+
+/**
+ * The input of RidgeAccuracy(depth, d, C, testDepth): the committed model of `s` on the committed
+ * test set `testSet` (its root must be the config's testRoot).
+ * @throws RangeError when the test set is not the committed one or a test record is outside the bounds
+ */
+export function buildRidgeAccuracyWitness(
+  s: RidgeSystemState, testSet: CommittedDataset, poseidon: PoseidonHasher,
+): { input: CircuitInput; publicSignals: RidgeAccuracyPublicSignals } {
+  const { config } = s;
+  if (testSet.root !== config.testRoot) throw new RangeError("the test set's root is not the testRoot pinned in the ridge config");
+  const c = ridgeCommitments(s, poseidon.hash);
+  const n = 2 ** testSet.depth;
+  const bySlot = new Map(testSet.liveSlots().map((t) => [t.index, withSlotContext(t, config)]));
+  const slots = Array.from({ length: n }, (_, i) => bySlot.get(i));
+  const correct = slots.filter((t) => t !== undefined && predictsLabel(s, t)).length;
+  const publicSignals = { state: c.state, testRoot: testSet.root, correct: BigInt(correct), total: BigInt(bySlot.size) };
+  const zeros = (): string[] => new Array<string>(config.features).fill("0");
+  return {
+    input: {
+      state: c.state.toString(),
+      testRoot: testSet.root.toString(),
+      correct: String(correct),
+      total: String(bySlot.size),
+      dataRoot: c.dataRoot.toString(),
+      statsCommitment: c.statsCommitment.toString(),
+      live: s.model.live.map((l) => (l ? "1" : "0")),
+      weights: s.model.weights.map(strs),
+      modelSalt: str(s.modelSalt),
+      lambda: str(config.lambda),
+      testLive: slots.map((t) => (t ? "1" : "0")),
+      feature: slots.map((t) => (t ? strs(t.features) : zeros())),
+      label: slots.map((t) => (t ? str(t.label) : "0")),
+      salt: slots.map((t) => (t ? str(t.salt) : "0")),
+    },
+    publicSignals,
+  };
+}
+
+/** Whether the model of `s` predicts the test record's class (a forgotten class never is). */
+function predictsLabel(s: RidgeSystemState, t: CommittedSlot): boolean {
+  return s.model.live.some((l) => l) && predict(s.model, t.features) === classOf(t.label, s.config.classes);
 }
