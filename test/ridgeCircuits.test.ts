@@ -61,8 +61,8 @@ describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () =
       assert.deepEqual(fx.batches[1]!.stats, statisticsOf(slots.slice(4, 8), 2, 3), "batch 1 = the statistics of slots 4..7");
     });
 
-    it("rejects a feature out of range at genesis, even one the leaf commits to", async () => {
-      // Slot 0's record committed with feature 0 = 2.5 (encodable, outside the ridge bound [−2, 2)).
+    it("rejects a feature out of range at genesis (the record opening's range check)", async () => {
+      // Slot 0's feature 0 set to 2.5 (encodable, outside the ridge bound [−2, 2)), and to −2 − 2^−16.
       const wild = fx.batches[0]!.input;
       const input = copy(wild, { feature: [[str(5n << 15n), (wild.feature as string[][])[0]![1]], ...(wild.feature as string[][]).slice(1)] });
       await tester.expectFail(input, /Assert Failed[\s\S]*RidgeRecordOpen/);
