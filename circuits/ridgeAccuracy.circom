@@ -78,7 +78,6 @@ template RidgePredictionCorrect(d, C) {
 template RidgeAccuracy(depth, d, C, testDepth) {
     var m = d + 1;
     var n = 2 ** testDepth;
-    var WB = WEIGHT_FRACTION_BITS() + RIDGE_WEIGHT_BOUND_BITS();
 
     signal input state;
     signal input testRoot;
@@ -96,25 +95,13 @@ template RidgeAccuracy(depth, d, C, testDepth) {
     signal input label[n];
     signal input salt[n];
 
-    component weightRange[C][m];
-    component limbs = PackLimbs(C * m, WB);
     for (var c = 0; c < C; c++) {
         live[c] * (live[c] - 1) === 0;
-        for (var j = 0; j < m; j++) {
-            weightRange[c][j] = SignedRange(WB);
-            weightRange[c][j].in <== weights[c][j];
-            limbs.in[c * m + j] <== weights[c][j];
-        }
     }
-    var WL = PACKED_LIMBS(C * m, WB);
-    component model = PoseidonSponge(1 + C + WL);
-    model.in[0] <== modelSalt;
-    for (var c = 0; c < C; c++) {
-        model.in[1 + c] <== live[c];
-    }
-    for (var l = 0; l < WL; l++) {
-        model.in[1 + C + l] <== limbs.limbs[l];
-    }
+    component model = RidgeModelCommitment(d, C);
+    model.weights <== weights;
+    model.live <== live;
+    model.salt <== modelSalt;
 
     component config = RidgeConfigHash(depth, d, C);
     config.lambda <== lambda;

@@ -188,10 +188,42 @@ template RidgeConfigHash(depth, d, C) {
     out <== sponge.out;
 }
 
+// RidgeModelCommitment(d, C) constrains every weight to [-2^56, 2^56) and out =
+// PoseidonSponge([salt, live_0..live_{C-1}, packed weights]) (model.ts: modelCommitment); live
+// must be boolean (CALLER). Cost: C x m x 57 bits and the sponge.
+template RidgeModelCommitment(d, C) {
+    var m = d + 1;
+    var WB = WEIGHT_FRACTION_BITS() + RIDGE_WEIGHT_BOUND_BITS();
+    var WL = PACKED_LIMBS(C * m, WB);
+    signal input weights[C][m];
+    signal input live[C];
+    signal input salt;
+    signal output out;
+
+    component range[C][m];
+    component limbs = PackLimbs(C * m, WB);
+    for (var c = 0; c < C; c++) {
+        for (var j = 0; j < m; j++) {
+            range[c][j] = SignedRange(WB);
+            range[c][j].in <== weights[c][j];
+            limbs.in[c * m + j] <== weights[c][j];
+        }
+    }
+    component sponge = PoseidonSponge(1 + C + WL);
+    sponge.in[0] <== salt;
+    for (var c = 0; c < C; c++) {
+        sponge.in[1 + c] <== live[c];
+    }
+    for (var l = 0; l < WL; l++) {
+        sponge.in[1 + C + l] <== limbs.limbs[l];
+    }
+    out <== sponge.out;
+}
+
 // RidgeSolveCheck(depth, d, C) constrains, for statistics (gram, moments, forgotten) that the
 // CALLER binds to statsCommitment, and lambda bound by configHash (CALLER):
 //   - lambda in [1, 2^24); forgotten[c] boolean;
-//   - weights[c][j] in [-2^56, 2^56) and 0 for a forgotten class;
+//   - weights[c][j] in [-2^56, 2^56) and 0 for a forgotten class (RidgeModelCommitment);
 //   - residual[c][j] in [-2^RB, 2^RB), RB = RESIDUAL_BOUND_BITS(depth, d);
 //   - modelCommitment = PoseidonSponge([modelSalt, live_0..live_{C-1}, packed weights]) with
 //     live_c = 1 - forgotten_c (model.ts);
@@ -207,7 +239,6 @@ template RidgeConfigHash(depth, d, C) {
 template RidgeSolveCheck(depth, d, C) {
     var m = d + 1;
     var T = TRIANGLE_SIZE(m);
-    var WB = WEIGHT_FRACTION_BITS() + RIDGE_WEIGHT_BOUND_BITS();
     var RB = RESIDUAL_BOUND_BITS(depth, d);
     signal input gram[C][T];
     signal input moments[C][m];
@@ -223,32 +254,21 @@ template RidgeSolveCheck(depth, d, C) {
     component lambdaRange = Num2Bits(LAMBDA_BOUND_BITS());
     lambdaRange.in <== lambda - 1;
 
-    component weightRange[C][m];
+    component model = RidgeModelCommitment(d, C);
     component residualRange[C][m];
-    component weightLimbs = PackLimbs(C * m, WB);
     component residualLimbs = PackLimbs(C * m, RB);
     for (var c = 0; c < C; c++) {
         forgotten[c] * (forgotten[c] - 1) === 0;
+        model.live[c] <== 1 - forgotten[c];
         for (var j = 0; j < m; j++) {
-            weightRange[c][j] = SignedRange(WB);
-            weightRange[c][j].in <== weights[c][j];
             forgotten[c] * weights[c][j] === 0;
             residualRange[c][j] = SignedRange(RB);
             residualRange[c][j].in <== residual[c][j];
-            weightLimbs.in[c * m + j] <== weights[c][j];
             residualLimbs.in[c * m + j] <== residual[c][j];
         }
     }
-
-    var WL = PACKED_LIMBS(C * m, WB);
-    component model = PoseidonSponge(1 + C + WL);
-    model.in[0] <== modelSalt;
-    for (var c = 0; c < C; c++) {
-        model.in[1 + c] <== 1 - forgotten[c];
-    }
-    for (var l = 0; l < WL; l++) {
-        model.in[1 + C + l] <== weightLimbs.limbs[l];
-    }
+    model.weights <== weights;
+    model.salt <== modelSalt;
     modelCommitment <== model.out;
 
     component residualHash = PoseidonSponge(PACKED_LIMBS(C * m, RB));
