@@ -14,7 +14,7 @@ include "lib/training_params.circom";
 //     is trained;
 //   - configHash = PoseidonSponge(ALGORITHM_ID, FRACTION_BITS, FEATURE_BOUND_BITS,
 //     WEIGHT_BOUND_BITS, features, epochs, learningRate, l2, initialWeightsHash, dataDepth,
-//     shardDepth, maxDeletions, testRoot) (src/ml/config.ts): the algorithm, the fixed-point
+//     shardDepth, maxDeletions, testRoot, scalingHash) (src/ml/config.ts): the algorithm, the fixed-point
 //     format, the bounds, the feature count and the shard count are this circuit's, the test
 //     set is the public testRoot, the rest (which training does not need here) are private
 //     inputs. So the state the proof names pins the test set, committed before training;
@@ -32,7 +32,7 @@ include "lib/training_params.circom";
 // Public inputs, in this order: state, testRoot, correct, total.
 // Private inputs: dataRoot; per shard k < 2^S: trained[k], weights[k][F + 1] (bias last),
 // modelSalt[k] (zeros for an untrained shard); config: epochs, learningRate, l2,
-// initialWeightsHash, dataDepth, maxDeletions; per test slot i < n: live[i], feature[i][F],
+// initialWeightsHash, dataDepth, maxDeletions, scalingHash; per test slot i < n: live[i], feature[i][F],
 // label[i], salt[i] (zeros for empty slots).
 //
 // Cost with --O2 (n test slots, F features, L = ENSEMBLE_LOGIT_BOUND_BITS(S, F)), per test slot:
@@ -67,6 +67,7 @@ template ModelAccuracy(shardDepth, features, testDepth) {
     signal input initialWeightsHash;
     signal input dataDepth;
     signal input maxDeletions;
+    signal input scalingHash;
     signal input live[n];
     signal input feature[n][features];
     signal input label[n];
@@ -99,7 +100,7 @@ template ModelAccuracy(shardDepth, features, testDepth) {
     correct === correctSum;
     total === liveSum;
 
-    component configHash = PoseidonSponge(13);
+    component configHash = PoseidonSponge(14);
     configHash.in[0] <== ALGORITHM_ID();
     configHash.in[1] <== FRACTION_BITS();
     configHash.in[2] <== FEATURE_BOUND_BITS();
@@ -113,6 +114,7 @@ template ModelAccuracy(shardDepth, features, testDepth) {
     configHash.in[10] <== shardDepth;
     configHash.in[11] <== maxDeletions;
     configHash.in[12] <== testRoot;
+    configHash.in[13] <== scalingHash;
 
     component stateHash = Poseidon(3);
     stateHash.inputs[0] <== dataRoot;

@@ -28,8 +28,10 @@ include "lib/training_params.circom";
 //     retraining replaces shard k's model and no other;
 //   - configHash = PoseidonSponge(ALGORITHM_ID, FRACTION_BITS, FEATURE_BOUND_BITS,
 //     WEIGHT_BOUND_BITS, features, epochs, learningRate, l2, weightsHash(initialWeights),
-//     dataDepth, shardDepth, K, testRoot) (src/ml/config.ts): testRoot, the committed test
-//     set, is only carried into the hash so that the state pins it;
+//     dataDepth, shardDepth, K, testRoot, scalingHash) (src/ml/config.ts): testRoot, the
+//     committed test set, and scalingHash, the feature scaling applied at commit
+//     (src/ml/featureScaling.ts, 0 for none), are only carried into the hash so that the state
+//     pins them;
 //   - deletionDigest = PoseidonSponge(k, index_0, leaf_0, ..., index_{K-1}, leaf_{K-1}) with
 //     GLOBAL slot indices, deletions first in increasing order, padding (0, 0). Binding k tells
 //     the verifier which shard was retrained; with zero deletions this proves genesis training.
@@ -40,7 +42,7 @@ include "lib/training_params.circom";
 // feature[i][features], label[i], salt[i] (zeros for empty and deleted slots); per deletion
 // entry j < K: delActive[j], delIndex[j] (global slot index), delLeaf[j],
 // delSiblings[j][dataDepth - shardDepth] (see ShardDeletions); config:
-// learningRate, l2, initialWeights[features + 1], testRoot.
+// learningRate, l2, initialWeights[features + 1], testRoot, scalingHash.
 //
 // Cost with --O2 (n slots, F features, E epochs, c = dataDepth - shardDepth, zBits =
 // LOGIT_BOUND_BITS(F) = 45 for F = 16):
@@ -50,11 +52,12 @@ include "lib/training_params.circom";
 //   packed limbs) + MaskedLeaf (Poseidon(2) + 1); the shard subtree (n - 1) Poseidon(2); the
 //   deletions K x (480 c + D + 5) + (K - 1) D; two twin paths 2 x 479 S; the rest (weight and
 //   config hashes, states, digest) about 3.4k.
-// Measured: sisa-d8-s3-f16-e10-k3 (n = 32) 84,276 = training 47,304 (117.4 per slot-epoch:
+// Measured before scalingHash: sisa-d8-s3-f16-e10-k3 (n = 32) 84,276 = training 47,304 (117.4 per slot-epoch:
 // 84 per slot + 1,070 per epoch for the 17 weight updates; 9,724 once for the input bounds) +
 // record openings 16,064 (32 x 502) + subtree 7,440 + deletions 7,234 + twin paths 2,874 + rest
 // 3,360. sisa-d9-s3-f16-e10-k4 (n = 64) 148,684 before testRoot joined the config hash (101.0
-// per slot-epoch); the 13-value config sponge costs 39 more than the 12-value one did.
+// per slot-epoch); the 13-value config sponge costs 39 more than the 12-value one did, and the
+// 14-value one (with scalingHash) 6 fewer than the 13-value one: sisa-d8-s3-f16-e10-k3 84,270.
 template ShardRetrain(shardDepth, dataDepth, features, epochs, K) {
     var S = shardDepth;
     var c = dataDepth - shardDepth;
@@ -83,6 +86,7 @@ template ShardRetrain(shardDepth, dataDepth, features, epochs, K) {
     signal input l2;
     signal input initialWeights[W];
     signal input testRoot;
+    signal input scalingHash;
 
     // k < 2^S; its bits are the path of shard k in both trees.
     component shardBits = Num2Bits(S);
@@ -142,7 +146,7 @@ template ShardRetrain(shardDepth, dataDepth, features, epochs, K) {
     // configHash, recomputed from the constants, the profile and the private config values.
     component initialWeightsHash = PoseidonSponge(W);
     initialWeightsHash.in <== initialWeights;
-    component configHash = PoseidonSponge(13);
+    component configHash = PoseidonSponge(14);
     configHash.in[0] <== ALGORITHM_ID();
     configHash.in[1] <== FRACTION_BITS();
     configHash.in[2] <== FEATURE_BOUND_BITS();
@@ -156,6 +160,7 @@ template ShardRetrain(shardDepth, dataDepth, features, epochs, K) {
     configHash.in[10] <== shardDepth;
     configHash.in[11] <== K;
     configHash.in[12] <== testRoot;
+    configHash.in[13] <== scalingHash;
 
     component oldStateHash = Poseidon(3);
     oldStateHash.inputs[0] <== dataPath.oldRoot;

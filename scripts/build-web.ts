@@ -5,7 +5,7 @@ import { copyFile, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { build, type Plugin } from "esbuild";
+import { build, type Metafile, type Plugin } from "esbuild";
 import { packageRoot } from "../src/circuits/paths.ts";
 import { loadKeyRing } from "../src/verifier/keyRing.ts";
 import type { KeyManifest } from "../src/keys/manifest.ts";
@@ -29,6 +29,16 @@ export interface BuiltWeb {
   library: string;
   /** The keys embedded in the page. */
   keys: Pick<KeyManifest, "profile" | "security" | "vkeyHash">[];
+  /** Per script (`app.js`, `zkforget-verifier.js`): its minified size and the files bundled into it. */
+  scripts: BuiltScript[];
+}
+
+/** One bundled script, from esbuild's metafile. */
+export interface BuiltScript {
+  file: string;
+  bytes: number;
+  /** Input paths relative to the package root, e.g. `node_modules/@noble/curves/bn254.js`. */
+  inputs: string[];
 }
 
 /** The virtual module web/app.ts imports its trusted keys from (see web/trusted-keys.d.ts). */
@@ -42,6 +52,12 @@ function trustedKeysPlugin(pairs: readonly unknown[]): Plugin {
       b.onLoad({ filter: /.*/, namespace: "zkforget-keys" }, () => ({ contents: JSON.stringify(pairs), loader: "json" }));
     },
   };
+}
+
+function scriptsOf(metafile: Metafile, root: string): BuiltScript[] {
+  return Object.entries(metafile.outputs)
+    .filter(([file]) => file.endsWith(".js"))
+    .map(([file, out]) => ({ file: resolve(root, file), bytes: out.bytes, inputs: Object.keys(out.inputs) }));
 }
 
 /**
@@ -63,6 +79,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuiltWeb>
   await mkdir(outDir, { recursive: true });
   const common = {
     bundle: true,
+    // Also applies package.json's "browser" map: poseidonGrain.ts in place of poseidonTable.ts.
     platform: "browser",
     // BigInt literals and ** need ES2020.
     target: "es2020",
@@ -71,8 +88,9 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuiltWeb>
     legalComments: "linked",
     logLevel: "silent",
     absWorkingDir: root,
+    metafile: true,
   } as const;
-  await build({
+  const app = await build({
     ...common,
     entryPoints: [join(web, "app.ts")],
     format: "iife",
@@ -80,7 +98,12 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuiltWeb>
     plugins: [trustedKeysPlugin(pairs)],
   });
   const library = join(outDir, "zkforget-verifier.js");
-  await build({ ...common, entryPoints: [join(web, "verifier-entry.ts")], format: "esm", outfile: library });
+  const lib = await build({
+    ...common,
+    entryPoints: [join(web, "verifier-entry.ts")],
+    format: "esm",
+    outfile: library,
+  });
   const page = join(outDir, "index.html");
   await copyFile(join(web, "index.html"), page);
   return {
@@ -88,16 +111,19 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuiltWeb>
     page,
     library,
     keys: pairs.map(({ manifest: { profile, security, vkeyHash } }) => ({ profile, security, vkeyHash })),
+    scripts: [...scriptsOf(app.metafile, root), ...scriptsOf(lib.metafile, root)],
   };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { out: { type: "string" }, keys: { type: "string" } }, strict: true });
   const built = await buildWeb({ ...(values.out ? { outDir: values.out } : {}), ...(values.keys ? { keysDir: values.keys } : {}) });
+  const sizes = built.scripts.map((s) => `  ${s.file}: ${(s.bytes / 1000).toFixed(1)} kB minified`);
   const keys = built.keys.map((k) => `  ${k.profile.padEnd(24)} ${k.security === "insecure-dev" ? "INSECURE dev key" : "ceremony key"}  ${k.vkeyHash.slice(0, 16)}…`);
   console.log([
     `Built ${built.page}`,
     `  and ${built.library} (the verifier as an ES module for other pages; it embeds no keys)`,
+    ...sizes,
     "Trusted keys embedded in the page:",
     ...keys,
     `Open ${built.page} in a browser, or serve ${built.outDir} with any static file server.`,

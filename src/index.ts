@@ -12,10 +12,13 @@ export { FIXED_POINT, encodeFixed, decodeFixed } from "./encoding/fixedPoint.ts"
 export { CommittedDataset, UnknownRecordError, type CommittedSlot, type DatasetSnapshot } from "./dataset/commitment.ts";
 export { recordHash, leafHash, randomSalt } from "./dataset/leaf.ts";
 export { getPoseidon, type PoseidonHasher } from "./crypto/poseidon.ts";
+export { loadCorpus, parseCorpus, DEFAULT_TEXT_FIELD, type CorpusOptions } from "./encoding/corpus.ts";
 export { SparseMerkleTree, type MerkleProof } from "./crypto/merkle.ts";
 
 // Circuits and keys
-export { getProfile, listProfiles, type CircuitProfile } from "./circuits/profiles.ts";
+export { getProfile, listProfiles, builtinProfiles, addProjectProfiles, clearProjectProfiles, type CircuitProfile } from "./circuits/profiles.ts";
+export { readProjectConfig, useProjectConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from "./circuits/projectProfiles.ts";
+export { suggestProfile, profileMisfit, configEntryText, type DataShape, type ProfileSuggestion } from "./circuits/suggestProfile.ts";
 export { buildCircuit, type BuiltCircuit, type BuildOptions } from "./circuits/build.ts";
 export { ensureDevKey, publishKey, DEFAULT_DEV_SEED, type ProvingKey, type DevKeyOptions } from "./keys/devKeys.ts";
 export { generateDevPtau, type DevPtauOptions, type DevPtauResult } from "./setup/devPtau.ts";
@@ -26,6 +29,10 @@ export {
   makeTrainingConfig, shardProfileParams, configHash, initialWeightsFromSeed,
   type TrainingConfig, type TrainingHyperparameters, type ShardProfileParams,
 } from "./ml/config.ts";
+export {
+  fitScaling, scaleDataset, scaleFeatures, scalingHash, describeScaling, ScalingRangeError, SCALING_METHODS,
+  type FeatureScaling, type ScalingMethod,
+} from "./ml/featureScaling.ts";
 export { trainShard, predict, accuracy, logit, type TrainingResult } from "./ml/trainer.ts";
 export { ModelCommitment, modelLeaf, stateHash, type ShardModel } from "./sisa/model.ts";
 export { ensembleAccuracy, ensemblePredict, ensembleLogit } from "./sisa/ensemble.ts";
@@ -36,6 +43,8 @@ export { proveDeletion, type ProveDeletionOptions, type DeletionProof } from "./
 export { proveShardRetrain, type SisaSystem, type ProveShardRetrainOptions, type ShardRetrainProof } from "./prover/shardRetrain.ts";
 export { planUnlearning, proveUnlearning, type UnlearningStep, type ProvedUnlearningStep, type ProveUnlearningOptions } from "./prover/unlearn.ts";
 export { proveAccuracy, accuracyProfileFor, type ProveAccuracyOptions, type AccuracyProof } from "./prover/accuracy.ts";
+export { selectProver, type ProverName, type ProveOptions } from "./prover/groth16.ts";
+export { loadNativeProver, nativeLoadError, type NativeProver, type NativeTimings } from "./prover/native.ts";
 export {
   TestSetMismatchError, ENSEMBLE_MEAN_WEIGHT_BOUND_BITS, ensembleWeightSumBits, ensembleLogitBoundBits, accuracyProfileParams,
   type AccuracyProfileParams,
@@ -66,7 +75,7 @@ export { buildEvaluationReport, checkEvaluationRequest, type UnlearningRun } fro
 export { splitNonMembers, SPLIT_DESCRIPTION, type NonMemberSplit } from "./evaluation/split.ts";
 export {
   formatEvaluation, EVALUATION_FORMAT, EVALUATION_VERSION, EVALUATION_PROVENANCE,
-  type EvaluationReport, type AttackResult, type RemovalCost, type SetAccuracy, type EvaluatedModel,
+  type EvaluationReport, type AttackResult, type RemovalCost, type SetAccuracy, type EvaluatedModel, type RocRates,
 } from "./evaluation/report.ts";
 export { auc, roc, maxAdvantage, advantageAt, type RocPoint, type ThresholdAdvantage } from "./evaluation/metrics.ts";
 export { attackScores, meanLogit, logisticLoss, type AttackName, type AttackScores, type LabelledRecord } from "./evaluation/scores.ts";
@@ -77,6 +86,15 @@ export { renderHtmlReport } from "./report/html.ts";
 export { renderMarkdownReport } from "./report/markdown.ts";
 export { buildReportModel, type ReportModel, type ReportOptions } from "./report/model.ts";
 export { readAuditSource, AuditSourceError, type AuditSource } from "./report/auditSource.ts";
+export { printPdf, launchChromium, chromiumPath, DEFAULT_CHROMIUM } from "./report/pdf.ts";
+
+// On chain: the Solidity verifier of a key, the anchor contract, calldata
+export { solidityVerifier, contractName } from "./solidity/verifierSource.ts";
+export { anchorContract, transitionLayout, type TransitionLayout } from "./solidity/anchor.ts";
+export { solidityKey, type SolidityKeySource } from "./solidity/keySource.ts";
+export {
+  checkedBundle, solidityCallData, proofWords, encodeCall, word32, advanceSignature, verifyProofSignature, REGISTER_SIGNATURE,
+} from "./solidity/calldata.ts";
 
 // Verifying
 export * from "./verifier/index.ts";

@@ -163,6 +163,8 @@ describe(`ModelAccuracy circuit (profile ${ACCURACY_TEST_PROFILE})`, () => {
     it("a wrong testRoot, or another test set than the one the state's config pins", async () => {
       const smaller = fx.testSet.withoutRecords(["t1"]);
       await tester.expectFail(withInput(honest.input, { testRoot: str(smaller.root) }));
+      // The feature scaling is in the config hash, so in the state the proof names.
+      await tester.expectFail(withInput(honest.input, { scalingHash: "1" }));
       // A friendlier test set, fully consistent with its own root, but claimed for the original state.
       const friendly = CommittedDataset.commit({ ...tinyTestSet(), records: tinyTestSet().records.slice(0, 2) }, fx.params.testDepth, fx.poseidon);
       const w = fx.witness({ config: { ...fx.config, testRoot: friendly.root }, testSet: friendly });

@@ -6,7 +6,11 @@ import { join } from "node:path";
 import { getProfile } from "../src/circuits/profiles.ts";
 import { ensureDevKey, publishKey } from "../src/keys/devKeys.ts";
 import { proveAccuracy, type AccuracyProof } from "../src/prover/accuracy.ts";
+import { configHash } from "../src/ml/config.ts";
+import { parsePublicTrainingConfig } from "../src/ml/publicConfig.ts";
 import { ensembleAccuracy } from "../src/sisa/ensemble.ts";
+import { stateHash } from "../src/sisa/model.ts";
+import { poseidonLite } from "../src/verifier/statements.ts";
 import {
   describeStatement, loadKeyRing, releaseVerifierThreads, toHex32, verifyBundle, type AccuracyStatement, type KeyRing, type ProofBundle,
 } from "../src/verifier/index.ts";
@@ -80,10 +84,22 @@ describe(`accuracy proofs end to end (profile ${ACCURACY_TEST_PROFILE})`, functi
       assert.equal(result.valid, false, String(reason));
       assert.match(result.reasons.join("\n"), reason);
     }
-    // Another test root in both places: the proof binds the root too.
+    // Another test root in both places: the published config names the committed test set.
     const other = toHex32(fx.system.dataset.root);
     const moved = await verifyBundle(tampered(proved.bundle, { testRoot: other }, { 1: BigInt(other).toString() }), { keys, allowDev: true });
-    assert.match(moved.reasons.join("\n"), /Groth16 proof does not verify/);
+    assert.match(moved.reasons.join("\n"), /bundle\.statement\.testRoot is not the test root of bundle\.statement\.config/);
+    // ... and in the config too: the config no longer hashes to the configHash.
+    const config = { ...s.config, testRoot: other };
+    const relabelled = await verifyBundle(tampered(proved.bundle, { testRoot: other, config }, { 1: BigInt(other).toString() }), { keys, allowDev: true });
+    assert.match(relabelled.reasons.join("\n"), /bundle\.statement\.config does not hash to the configHash of the statement/);
+    // A consistent lie everywhere (config, its hash, the state, the signals): only the proof can catch it, and does.
+    const parsed = parsePublicTrainingConfig(config);
+    assert.ok("config" in parsed, "problems" in parsed ? parsed.problems.join("; ") : "");
+    const hash = configHash(parsed.config, poseidonLite);
+    const state = stateHash(BigInt(s.dataRoot), BigInt(s.modelRoot), hash, poseidonLite);
+    const lie = tampered(proved.bundle, { testRoot: other, config, configHash: toHex32(hash), state: toHex32(state) }, { 0: state.toString(), 1: BigInt(other).toString() });
+    const forged = await verifyBundle(lie, { keys, allowDev: true });
+    assert.deepEqual(forged.reasons, ["the Groth16 proof does not verify for these public signals under the trusted key"]);
   });
 
   it("`zkforget prove-accuracy` proves a SISA workspace's committed test set; refused without one", async function () {

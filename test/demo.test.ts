@@ -6,6 +6,7 @@ import { getProfile } from "../src/circuits/profiles.ts";
 import { demoFollowUps, formatSisaReport, runSisaDemo, SISA_DEMO_REQUEST_ID, type SisaDemoReport } from "../src/demo/sisaDemo.ts";
 import type { Dataset } from "../src/encoding/dataset.ts";
 import { ensureDevKey, publishKey } from "../src/keys/devKeys.ts";
+import { auditPackageFromLedger } from "../src/ledger/audit.ts";
 import { Ledger } from "../src/ledger/ledger.ts";
 import { loadKeyRing, releaseVerifierThreads } from "../src/verifier/index.ts";
 import { checkReceipt } from "../src/verifier/receiptCheck.ts";
@@ -51,14 +52,15 @@ describe("zkforget demo on the controller workspace (tiny profile, real proofs)"
   it("records commit, genesis trainings and the subject's deletion request in the workspace's ledger", async function () {
     const ledger = Ledger.open(report.ledgerPath);
     try {
+      // The request is recorded in the chain when received (entry 4), then answered.
       // K = 2 in the tiny profile: the subject's 3 records take two retrainings of shard 1.
       assert.deepEqual(ledger.entries().map((e) => [e.seq, e.kind, e.requestId]), [
-        [1, "commit", undefined], [2, "genesis", undefined], [3, "genesis", undefined],
-        [4, "retrain", SISA_DEMO_REQUEST_ID], [5, "retrain", SISA_DEMO_REQUEST_ID], [6, "accuracy", undefined],
+        [1, "commit", undefined], [2, "genesis", undefined], [3, "genesis", undefined], [4, "request", SISA_DEMO_REQUEST_ID],
+        [5, "retrain", SISA_DEMO_REQUEST_ID], [6, "retrain", SISA_DEMO_REQUEST_ID], [7, "accuracy", undefined],
       ]);
       const request = ledger.request(SISA_DEMO_REQUEST_ID)!;
-      assert.deepEqual([request.status, request.entries, request.recordIds], ["proved", [4, 5], report.deletedIds]);
-      assert.deepEqual(report.states, ledger.entries().slice(0, 5).map((e) => e.newState));
+      assert.deepEqual([request.status, request.entries, request.recordIds, request.seq], ["proved", [5, 6], report.deletedIds, 4]);
+      assert.deepEqual(report.states, ledger.entries().filter((e) => e.kind !== "request").slice(0, 5).map((e) => e.newState));
     } finally {
       ledger.close();
     }
@@ -83,12 +85,16 @@ describe("zkforget demo on the controller workspace (tiny profile, real proofs)"
     assert.deepEqual(evaluation.forget.shardsTouched, [1]);
   });
 
-  it("gives each deleted record a deletion receipt that checks as deleted", async function () {
+  it("gives each deleted record a deletion receipt that checks as deleted against the published chain", async function () {
     assert.deepEqual(report.receiptPaths.map((p) => p.slice(p.lastIndexOf("/") + 1)).sort(), ["p10.deletion.json", "p8.deletion.json", "p9.deletion.json"]);
-    const keys = await loadKeyRing(keysDir);
+    // The chain holds the accuracy entry too: its key is in the keys the demo published.
+    const keys = await loadKeyRing(report.keysDir ?? keysDir);
+    const audit = await auditPackageFromLedger(report.ledgerPath, keys);
     for (const path of report.receiptPaths) {
-      const checked = await checkReceipt(JSON.parse(await readFile(path, "utf8")), { keys, allowDev: true });
+      const receipt = JSON.parse(await readFile(path, "utf8")) as unknown;
+      const checked = await checkReceipt(receipt, { keys, allowDev: true, audit });
       assert.equal(checked.finding, "deleted", `${path}: ${checked.verdict}`);
+      assert.equal((await checkReceipt(receipt, { keys, allowDev: true })).ok, false, "not confirmed without the published chain");
     }
   });
 
@@ -97,18 +103,25 @@ describe("zkforget demo on the controller workspace (tiny profile, real proofs)"
     const followUps = demoFollowUps(report);
     assert.ok(text.trimEnd().endsWith(followUps.at(-1)!), text);
     assert.ok(followUps.some((c) => c.includes(`receipt check ${report.receiptPaths[0]}`)));
-    // The commands as printed. keysDir has no accuracy key, so the demo published the dev keys it
-    // used in the workspace and the chain commands name them; the receipt needs the test's keys.
+    // The commands as printed, run in order from one directory (export writes ./audit, which the
+    // head and receipt checks read). keysDir has no accuracy key, so the demo published the dev
+    // keys it used in the workspace and the commands name them.
     assert.equal(report.keysDir, join(ws, "keys"));
-    const args = (command: string) => [...command.replace(/^npx zkforget /, "").split(" "), ...(command.includes("receipt") ? ["--keys", keysDir] : [])];
-    const chain = runCli(args(followUps.find((c) => c.includes("verify-chain"))!));
+    const cwd = root;
+    const run = (part: string) => runCli(followUps.find((c) => c.includes(part))!.replace(/^npx zkforget /, "").split(" "), 120_000, cwd);
+    const chain = run("verify-chain");
     assert.equal(chain.code, 0, chain.stdout + chain.stderr);
-    assert.match(chain.stdout, /^VALID: 6 entries/);
-    const requests = runCli(args(followUps.find((c) => c.includes(" requests "))!));
+    assert.match(chain.stdout, /^VALID: 7 entries/);
+    const requests = run(" requests ");
     assert.equal(requests.code, 0, requests.stderr);
     assert.match(requests.stdout, new RegExp(`${SISA_DEMO_REQUEST_ID}.*proved`));
-    const receipt = runCli(args(followUps.find((c) => c.includes("receipt check"))!));
+    const exported = run("export");
+    assert.equal(exported.code, 0, exported.stdout + exported.stderr);
+    const heads = run("head verify");
+    assert.equal(heads.code, 0, heads.stdout + heads.stderr);
+    const receipt = run("receipt check");
     assert.equal(receipt.code, 0, receipt.stdout + receipt.stderr);
+    assert.match(receipt.stdout, /DELETED: /);
   });
 
   it("replaces an existing workspace, keeping its ledger aside", async function () {

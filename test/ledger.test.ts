@@ -9,7 +9,8 @@ import type { CommittedDataset } from "../src/dataset/commitment.ts";
 import { auditPackageFromLedger } from "../src/ledger/audit.ts";
 import { LedgerError } from "../src/ledger/database.ts";
 import { isOverdue, Ledger, LedgerAppendError, publicRequest } from "../src/ledger/ledger.ts";
-import { releaseVerifierThreads, toHex32, type DeletionStatement, type ProofBundle } from "../src/verifier/index.ts";
+import { releaseVerifierThreads, toHex32, verifyAuditPackage, type DeletionStatement, type ProofBundle } from "../src/verifier/index.ts";
+import { requestCommitment } from "../src/verifier/requestCommitment.ts";
 import { restoreState, snapshotOf } from "../src/workspace/workspace.ts";
 import { deletionFixture, TEST_PROFILE, type DeletionFixture } from "./helpers/deletionFixture.ts";
 
@@ -28,6 +29,13 @@ describe("ledger (append-only, SQLite)", function () {
   let dir: string;
   let snapshot: (dataset: CommittedDataset) => { state: string; body: string };
   const verify = () => ({ keys: f.keys, allowDev: true });
+  /** The opening of a request for the fixture's records (their real slots), or for made-up ids (made-up slots). */
+  const opening = (ids: readonly string[], salt = 7n) => ({
+    salt,
+    slots: ids.every((id) => f.deletedIds.includes(id))
+      ? f.dataset.slotsOf(ids).map((slot) => ({ index: slot.index, leaf: slot.leaf }))
+      : ids.map((_, i) => ({ index: 100 + i, leaf: BigInt(i + 1) })),
+  });
 
   /** A fresh deletion ledger at the fixture's committed dataset. */
   async function freshLedger(name: string, profile = TEST_PROFILE): Promise<Ledger> {
@@ -59,17 +67,25 @@ describe("ledger (append-only, SQLite)", function () {
       assert.equal(commit!.oldState, toHex32(f.dataset.root));
       assert.equal(commit!.newState, commit!.oldState);
 
-      ledger.receiveRequest("req-1", f.deletedIds);
+      // Receiving the request records its salted commitment in the chain (entry 2) without moving the state.
+      const received = ledger.receiveRequest("req-1", f.deletedIds, opening(f.deletedIds));
+      const recorded = ledger.entries()[1]!;
+      assert.deepEqual(
+        [recorded.seq, recorded.kind, recorded.requestId, recorded.requestCommitment, recorded.recordCount, recorded.newState, recorded.bundle],
+        [2, "request", "req-1", toHex32(requestCommitment(7n, opening(f.deletedIds).slots)), 2, commit!.newState, undefined],
+      );
+      assert.equal(received.commitment, recorded.requestCommitment);
+      assert.equal(received.seq, 2);
       const entry = await ledger.append({ bundle: f.bundle, requestId: "req-1", completesRequest: true, proveSeconds: 1.5, snapshot: snapshot(f.after) }, verify());
-      assert.equal(entry.seq, 2);
+      assert.equal(entry.seq, 3);
       assert.equal(entry.kind, "deletion");
       assert.equal(entry.newState, toHex32(f.after.root));
-      assert.equal(ledger.snapshot().seq, 2);
+      assert.equal(ledger.snapshot().seq, 3);
       const restored = await restoreState(ledger);
       assert.equal(restored.kind === "deletion" && restored.dataset.root, f.after.root, "the snapshot is the dataset after the deletion");
       const request = ledger.request("req-1")!;
       assert.equal(request.status, "proved");
-      assert.deepEqual(request.entries, [2]);
+      assert.deepEqual(request.entries, [3], "the answering entries, not the request entry");
       assert.equal(request.provedAt, entry.recordedAt);
     } finally {
       ledger.close();
@@ -134,13 +150,16 @@ describe("ledger (append-only, SQLite)", function () {
       await refusedUnchanged(ledger, () => ledger.append(good(), verify()), /proof starts at state 0x[0-9a-f]{64}, but the ledger is at 0x[0-9a-f]{64} \(entry 2\); it does not continue the chain/);
     });
 
-    it("an entry for a request that is unknown or already proved", async function () {
+    it("an entry for a request that is unknown, already proved, or names other slots", async function () {
       const other = await freshLedger("requests");
       try {
         await refusedUnchanged(other, () => other.append({ ...good(), requestId: "nope" }, verify()), /unknown deletion request "nope"/);
-        other.receiveRequest("done", ["x"]);
+        other.receiveRequest("someone-else", ["x"], opening(["x"]));
+        await refusedUnchanged(other, () => other.append({ ...good(), requestId: "someone-else" }, verify()),
+          /the proof deletes slot \d+, which deletion request "someone-else" does not name: it cannot answer it/);
+        other.receiveRequest("done", f.deletedIds, opening(f.deletedIds));
         await other.append({ ...good(), requestId: "done", completesRequest: true }, verify());
-        assert.throws(() => other.receiveRequest("done", ["x"]), /already proved \(entries 2\)/);
+        assert.throws(() => other.receiveRequest("done", f.deletedIds, undefined), /already proved \(entries 4\)/);
       } finally {
         other.close();
       }
@@ -151,22 +170,32 @@ describe("ledger (append-only, SQLite)", function () {
     const ledger = await freshLedger("lifecycle");
     try {
       const t0 = new Date("2030-01-01T00:00:00Z");
-      ledger.receiveRequest("a", ["r1", "r2"], t0);
-      ledger.receiveRequest("b", ["r3"], new Date("2030-01-01T10:00:00Z"));
+      ledger.receiveRequest("a", ["r1", "r2"], opening(["r1", "r2"]), t0);
+      ledger.receiveRequest("b", ["r3"], opening(["r3"]), new Date("2030-01-01T10:00:00Z"));
       assert.equal(ledger.request("a")!.status, "received");
+      assert.deepEqual(ledger.entries().map((e) => [e.kind, e.requestId, e.recordedAt]), [
+        ["commit", undefined, ledger.entries()[0]!.recordedAt], ["request", "a", t0.toISOString()], ["request", "b", "2030-01-01T10:00:00.000Z"],
+      ]);
+      assert.throws(() => ledger.receiveRequest("c", ["r4"], undefined), /"c" is new, so it needs the opening of its commitment/);
+      assert.throws(() => ledger.receiveRequest("c", ["r4", "r5"], opening(["r4"])), /"c": 2 record ids but 1 slots/);
+      assert.equal(ledger.request("c"), undefined, "a refused request is not recorded");
       ledger.setRequestStatus("a", "proving");
       ledger.setRequestStatus("a", "failed", "proving failed: boom");
       const a = ledger.request("a")!;
       assert.deepEqual([a.status, a.error, a.recordCount, a.entries], ["failed", "proving failed: boom", 2, []]);
-      assert.deepEqual(ledger.receiveRequest("a", ["r2", "r1"]).id, "a", "the same ids resume the request");
-      assert.throws(() => ledger.receiveRequest("a", ["r1"]), /received with other record ids/);
+      assert.deepEqual(ledger.receiveRequest("a", ["r2", "r1"], undefined).id, "a", "the same ids resume the request");
+      assert.equal(ledger.entries().length, 3, "resuming records no second request entry");
+      assert.throws(() => ledger.receiveRequest("a", ["r1"], undefined), /received with other record ids/);
 
       const now = new Date("2030-01-01T12:00:00Z");
       const overdue = (hours: number) => ledger.requests().filter((r) => isOverdue(r, hours, now)).map((r) => r.id);
       assert.deepEqual(overdue(1), ["a", "b"]);
       assert.deepEqual(overdue(5), ["a"]);
       assert.deepEqual(overdue(24), []);
-      assert.ok(!("recordIds" in publicRequest(a)), "exported requests carry no record ids");
+      const exported = publicRequest(a);
+      assert.ok(!("recordIds" in exported), "exported requests carry no record ids");
+      assert.ok(!("slots" in exported) && !("salt" in exported), "nor, before it is proved, the opening of the commitment");
+      assert.equal(exported.commitment, a.commitment);
     } finally {
       ledger.close();
     }
@@ -174,23 +203,35 @@ describe("ledger (append-only, SQLite)", function () {
 
   it("exports an audit package with the entries, public requests, keys and evaluation", async function () {
     const ledger = await freshLedger("audit");
-    ledger.receiveRequest("req-9", f.deletedIds);
+    ledger.receiveRequest("req-9", f.deletedIds, opening(f.deletedIds, 9n));
     await ledger.append({ bundle: f.bundle, requestId: "req-9", completesRequest: true, snapshot: snapshot(f.after) }, verify());
     ledger.close();
     const path = join(dir, "audit.sqlite");
     const pkg = await auditPackageFromLedger(path, f.keys);
     assert.equal(pkg.format, "zkforget-audit");
     assert.equal(pkg.profile, TEST_PROFILE);
-    assert.deepEqual(pkg.entries.map((e) => e.kind), ["commit", "deletion"]);
-    assert.deepEqual(pkg.entries[1]!.bundle, f.bundle);
+    assert.deepEqual(pkg.entries.map((e) => e.kind), ["commit", "request", "deletion"]);
+    assert.deepEqual(pkg.entries[2]!.bundle, f.bundle);
     assert.deepEqual(Object.keys(pkg.keys), [TEST_PROFILE]);
     assert.equal(pkg.keys[TEST_PROFILE]!.manifest.vkeyHash, f.bundle.vkeyHash);
-    assert.deepEqual(pkg.requests.map((r) => [r.id, r.status, r.recordCount, r.entries]), [["req-9", "proved", 2, [2]]]);
+    assert.deepEqual(pkg.requests.map((r) => [r.id, r.status, r.recordCount, r.entries]), [["req-9", "proved", 2, [3]]]);
+    // Proved, so the salt is published and the commitment recorded at entry 2 opens with the deleted slots.
+    assert.deepEqual([pkg.requests[0]!.commitment, pkg.requests[0]!.salt], [pkg.entries[1]!.requestCommitment, toHex32(9n)]);
+    const report = await verifyAuditPackage(pkg, { keys: f.keys, allowDev: true });
+    assert.deepEqual(report.problems, []);
+    assert.deepEqual(report.requests.map((r) => [r.id, r.proved, r.seq]), [["req-9", true, 2]]);
     assert.ok(!JSON.stringify(pkg).includes(f.deletedIds[0]!), "no record id is exported");
     assert.equal(pkg.evaluation, undefined);
 
-    await writeFile(join(dir, "evaluation.json"), JSON.stringify({ accuracy: 0.9 }));
-    assert.deepEqual((await auditPackageFromLedger(path, f.keys)).evaluation, { accuracy: 0.9 });
+    // The regulator's part of the evaluation is exported; figures about the forgotten records are not.
+    await writeFile(join(dir, "evaluation.json"), JSON.stringify({
+      records: 40, forget: { size: 2, proofs: 1, accuracy: 0.5 }, utility: { unlearned: { retain: 0.9, test: 0.8, forget: 0.5 } },
+    }));
+    const exported = JSON.parse(JSON.stringify((await auditPackageFromLedger(path, f.keys)).evaluation)) as Record<string, unknown>;
+    assert.deepEqual(
+      { records: exported.records, forget: exported.forget, utility: exported.utility },
+      { records: 40, forget: { size: 2, proofs: 1 }, utility: { unlearned: { retain: 0.9, test: 0.8 } } },
+    );
     await assert.rejects(auditPackageFromLedger(path, new Map()), /no verification key for profile deletion-d8-k2/);
   });
 

@@ -191,6 +191,16 @@ describe(`ShardRetrain circuit (profile ${SISA_TEST_PROFILE})`, () => {
       await tester.expectFail(withInput(consistent.input, { oldState: str(retrain.statement.oldState) }));
     });
 
+    it("another feature scaling than the one the state pins (scalingHash, in configHash)", async () => {
+      await tester.expectFail(withInput(retrain.input, { scalingHash: "1" }));
+      // A fully consistent proof under a scaled config names another old state.
+      const scaled = { ...fx.config, featureScaling: { method: "minmax" as const, offsets: [0n, 0n], scales: [SCALE, SCALE] } };
+      const consistent = fx.witness({ config: scaled, models: genesis1.newModels, deleteSlots: [5, 2], newModelSalt: 779n });
+      await tester.expectPass(consistent.input);
+      assert.notEqual(consistent.statement.oldState, retrain.statement.oldState);
+      await tester.expectFail(withInput(consistent.input, { scalingHash: "0" }));
+    });
+
     it("deleting an empty slot", async () => {
       assert.throws(() => fx.witness({ shard: 1, models: genesis1.newModels, deleteSlots: [13] }), /slot 13 is empty/);
       // A made-up leaf for empty slot 13: the old data root it implies is not the committed one.

@@ -71,13 +71,15 @@ describe("SISA commitments (independent Poseidon: poseidon-lite)", () => {
     const c = fx.config;
     const inputs = configHashInputs(c, poseidonLite);
     assert.deepEqual(inputs, [
-      ALGORITHM_ID, 16n, 1n, 7n, 2n, 2n, c.learningRate, c.l2, weightsHash(c.initialWeights, poseidonLite), 4n, 1n, 2n, c.testRoot,
+      ALGORITHM_ID, 16n, 1n, 7n, 2n, 2n, c.learningRate, c.l2, weightsHash(c.initialWeights, poseidonLite), 4n, 1n, 2n, c.testRoot, 0n,
     ]);
     const base = configHash(c, poseidonLite);
     assert.equal(base, configHash(c, fx.poseidon.hash));
     const variants: Partial<TrainingConfig>[] = [
       { learningRate: c.learningRate + 1n }, { l2: c.l2 + 1n }, { epochs: 3 }, { maxDeletions: 3 }, { dataDepth: 5 }, { testRoot: c.testRoot + 1n },
       { initialWeights: [c.initialWeights[0]! + 1n, ...c.initialWeights.slice(1)] },
+      { featureScaling: { method: "standard", offsets: [0n, 0n], scales: [65536n, 65536n] } },
+      { featureScaling: { method: "minmax", offsets: [0n, 0n], scales: [65536n, 65536n] } },
     ];
     for (const v of variants) assert.notEqual(configHash({ ...c, ...v }, poseidonLite), base, JSON.stringify(Object.keys(v)));
     assert.throws(() => configHash({ ...c, learningRate: -1n }, poseidonLite), /learning rate/);

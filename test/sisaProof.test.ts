@@ -86,6 +86,13 @@ describe("SISA proofs end to end (tiny profile, real Groth16)", function () {
     await expect((s) => { s.shard = 1; }, /must be an integer slot index in \[8, 16\)/);
     await expect((s) => { s.deleted = s.deleted.slice(1); }, /do not hash to the proved deletionDigest/);
     await expect((s) => { (s as unknown as Record<string, unknown>).type = "dataset-deletion"; }, /proves "shard-retrain"/);
+    // The published training config must be the one the proof used, and pass the verifier's policy.
+    await expect((s) => { s.config.learningRate = "0"; }, /bundle\.statement\.config does not hash to the configHash of the statement/);
+    await expect((s) => { delete (s as Partial<ShardRetrainStatement>).config; }, /bundle\.statement\.config must be an object/);
+    const strict = await verifyBundle(retrain, { keys, allowDev: true, policy: { initialWeights: "zeros", minLearningRate: 1, maxL2: 0, minEpochs: 99 } });
+    assert.equal(strict.valid, false, "a stricter policy refuses the same genuine proof");
+    assert.ok(strict.reasons.some((x) => /policy: the initial weights derive from seed "tiny", but this verifier accepts only zero initial weights/.test(x)), JSON.stringify(strict.reasons));
+    assert.ok(strict.reasons.some((x) => /policy: 2 epochs is below the minimum 99/.test(x)), JSON.stringify(strict.reasons));
   });
 
   it("refuses requests the statement cannot prove, before proving", async function () {

@@ -88,11 +88,15 @@ describe("verifier (distrusts the prover)", function () {
     await expectReason(tampered(f.bundle, (b) => { b.proof.pi_a = [...b.proof.pi_c]; }), /Groth16 proof does not verify|could not be checked/);
   });
 
-  it("rejects malformed proofs with a reason instead of letting snarkjs throw", async function () {
+  it("rejects malformed proofs with a reason naming the coordinate", async function () {
     await expectReason(tampered(f.bundle, (b) => { (b.proof as unknown as Record<string, unknown>).pi_b = [["1"], ["1", "2"], ["1", "2"]]; }), /pi_b\[0\] must be a pair/);
     await expectReason(tampered(f.bundle, (b) => { delete (b.proof as unknown as Record<string, unknown>).pi_c; }), /pi_c must be a list of 3/);
     await expectReason(tampered(f.bundle, (b) => { b.proof.pi_a[0] = "x"; }), /pi_a\[0\] is not a canonical base-field coordinate/);
     await expectReason(tampered(f.bundle, (b) => { (b.proof as unknown as Record<string, unknown>).protocol = "plonk"; }), /protocol must be "groth16"/);
+    // Only the canonical affine encoding (z = 1): snarkjs would normalise other z, giving one proof many encodings.
+    await expectReason(tampered(f.bundle, (b) => { b.proof.pi_a[2] = "2"; }), /bundle\.proof\.pi_a is not in canonical affine form: its z coordinate must be 1/);
+    await expectReason(tampered(f.bundle, (b) => { b.proof.pi_c[2] = "0"; }), /bundle\.proof\.pi_c is the point at infinity \(z = 0\)/);
+    await expectReason(tampered(f.bundle, (b) => { b.proof.pi_b[2] = ["1", "1"]; }), /bundle\.proof\.pi_b is not in canonical affine form: its z coordinate must be 1/);
   });
 
   it("loadKeyRing names a truncated or missing key file", async function () {

@@ -8,6 +8,7 @@ import { getPoseidon } from "../src/crypto/poseidon.ts";
 import { SISA_DEMO_HYPERPARAMETERS } from "../src/demo/sisaDemo.ts";
 import type { Dataset } from "../src/encoding/dataset.ts";
 import { ensureDevKey, publishKey } from "../src/keys/devKeys.ts";
+import { auditPackageFromLedger } from "../src/ledger/audit.ts";
 import { Ledger } from "../src/ledger/ledger.ts";
 import { configHash } from "../src/ml/config.ts";
 import { ModelCommitment, stateHash } from "../src/sisa/model.ts";
@@ -90,19 +91,32 @@ describe("SISA workspace on the ledger (tiny profile, real proofs)", function ()
 
   it("forget records the request and appends one retraining per shard step; each subject gets a deletion receipt", async function () {
     const result = await forgetInWorkspace(dir, ["r9", "r1", "r2"], { requestId: "subject-1" });
-    assert.deepEqual(result.steps.map((s) => [s.entry.seq, s.entry.kind, s.recordIds]), [[4, "retrain", ["r1", "r2"]], [5, "retrain", ["r9"]]]);
-    assert.deepEqual([result.request.status, result.request.entries, result.request.recordCount], ["proved", [4, 5], 3]);
+    // The request is recorded in the chain first (entry 4), then answered.
+    assert.deepEqual(result.steps.map((s) => [s.entry.seq, s.entry.kind, s.recordIds]), [[5, "retrain", ["r1", "r2"]], [6, "retrain", ["r9"]]]);
+    assert.deepEqual([result.request.status, result.request.entries, result.request.recordCount], ["proved", [5, 6], 3]);
+    const ledger = await openLedger(dir);
+    try {
+      const recorded = ledger.entries()[3]!;
+      assert.deepEqual([recorded.seq, recorded.kind, recorded.requestId, recorded.recordCount, recorded.requestCommitment], [4, "request", "subject-1", 3, result.request.commitment]);
+    } finally {
+      ledger.close();
+    }
     const ws = await openSisaWorkspace(dir);
     assert.deepEqual(ws.system.dataset.deletedSlots().map((s) => s.id), ["r1", "r2", "r9"]);
 
     const receipts = await readdir(join(dir, "receipts"));
     assert.ok(receipts.includes("r9.deletion.json") && !receipts.includes("r9.json"), "the inclusion copy (with the salt) is gone");
     const deletion = JSON.parse(await readFile(join(dir, "receipts", "r9.deletion.json"), "utf8"));
-    assert.equal(deletion.seq, 5);
-    assert.equal(deletion.requestId, "subject-1");
-    const checked = await checkReceipt(deletion, { keys, allowDev: true });
+    assert.equal(deletion.seq, 6);
+    assert.deepEqual([deletion.request.requestId, deletion.request.seq], ["subject-1", 4]);
+    // Confirmed against the published chain (the audit package of this ledger), not on its own.
+    const audit = await auditPackageFromLedger(join(dir, "ledger.sqlite"), keys);
+    const checked = await checkReceipt(deletion, { keys, allowDev: true, audit });
     assert.equal(checked.finding, "deleted", checked.verdict);
     assert.match(checked.verdict, /shard 1's model was retrained from its initial weights without it/);
+    assert.equal((await checkReceipt(deletion, { keys, allowDev: true })).ok, false, "a deletion receipt needs the published chain");
+    const acknowledged = await checkReceipt(JSON.parse(await readFile(join(dir, "receipts", "subject-1.request.json"), "utf8")), { keys, allowDev: true, audit });
+    assert.equal(acknowledged.finding, "requested", acknowledged.verdict);
   });
 
   it("refuses unknown ids before recording anything, and a used request id with other ids", async function () {
@@ -128,14 +142,15 @@ describe("SISA workspace on the ledger (tiny profile, real proofs)", function ()
     const ledger = await openLedger(copy);
     try {
       const entries = ledger.entries();
-      assert.equal(entries.length, JSON.parse(before.entries).length + 1, "only the first step was appended");
+      assert.equal(entries.length, JSON.parse(before.entries).length + 2, "the request entry and only the first step were appended");
+      assert.deepEqual(entries.slice(-2).map((e) => e.kind), ["request", "retrain"]);
       assert.equal(entries.at(-1)!.requestId, "subject-2");
       assert.equal(ledger.snapshot().seq, entries.at(-1)!.seq, "the snapshot is at the last entry");
       const ws = await restoreState(ledger); // recomputes every root and compares with the last entry's state
       assert.deepEqual(ws.kind === "sisa" && ws.system.dataset.deletedSlots().map((s) => s.id), ["r1", "r2", "r3", "r9"]);
       const request = ledger.request("subject-2")!;
       assert.equal(request.status, "proving");
-      assert.deepEqual(request.entries, [6]);
+      assert.deepEqual([request.seq, request.entries], [7, [8]]);
     } finally {
       ledger.close();
     }
@@ -146,7 +161,8 @@ describe("SISA workspace on the ledger (tiny profile, real proofs)", function ()
     const after = await openLedger(copy);
     try {
       const request = after.request("subject-2")!;
-      assert.deepEqual([request.status, request.entries], ["proved", [6, 7]]);
+      assert.deepEqual([request.status, request.entries], ["proved", [8, 9]]);
+      assert.equal(after.entries().filter((e) => e.kind === "request" && e.requestId === "subject-2").length, 1, "resuming records no second request entry");
       const ws = await restoreState(after);
       assert.deepEqual(ws.kind === "sisa" && ws.system.dataset.deletedSlots().map((s) => s.id), ["r1", "r2", "r3", "r9", "r10"]);
     } finally {

@@ -1,13 +1,13 @@
 /**
  * The static verification page (web/index.html): reads a dropped or chosen file, verifies it
- * as a proof bundle or an audit package against the keys embedded at build time, and shows
- * the verdict with its reasons. Everything shown from the file is untrusted, so it is only
+ * as a proof bundle, an audit package or a receipt (with the subject's own record, if typed
+ * in) against the keys embedded at build time, and shows the verdict with its reasons. Everything shown from the file is untrusted, so it is only
  * ever written with textContent, never parsed as HTML.
  */
 import trustedKeys from "zkforget:trusted-keys";
 import {
-  AUDIT_FORMAT, describeProblem, describeStatement, keyRingOf, verifyAuditPackage, verifyBundle,
-  type ChainReport, type KeyManifest, type Statement,
+  AUDIT_FORMAT, RECEIPT_FORMAT, checkReceipt, describeProblem, describeStatement, keyRingOf, parseSubjectRecord,
+  verifyAuditPackage, verifyBundle, type ChainReport, type KeyManifest, type Statement, type SubjectRecord,
 } from "./verifier-entry.ts";
 
 /** What the result section shows for one verification. */
@@ -41,10 +41,14 @@ const fileInput = byId<HTMLInputElement>("file");
 const drop = byId("drop");
 const allowDevBox = byId<HTMLInputElement>("allow-dev");
 const configHashInput = byId<HTMLInputElement>("config-hash");
+const recordInput = byId<HTMLTextAreaElement>("record");
+const auditInput = byId<HTMLInputElement>("audit");
 const verdictEl = byId("verdict");
 
 /** The last file read, so that changing an option re-checks it. */
 let current: { name: string; text: string } | undefined;
+/** The audit package chosen for receipts (its text), if any. */
+let auditText: string | undefined;
 /** Verifications started; a slower, older one must not overwrite a newer result. */
 let started = 0;
 let finished = 0;
@@ -124,6 +128,31 @@ async function checkPackage(pkg: Record<string, unknown>, allowDev: boolean): Pr
   };
 }
 
+/** A receipt, checked against the subject's record when one is typed in (the record never leaves the page). */
+async function checkReceiptFile(receipt: Record<string, unknown>, allowDev: boolean): Promise<Verdict> {
+  const recordText = recordInput.value.trim();
+  let record: SubjectRecord | undefined;
+  if (recordText !== "") {
+    try {
+      record = parseSubjectRecord(recordText);
+    } catch (error) {
+      return { valid: false, headline: "NOT CONFIRMED: your record cannot be read", reasons: [(error as Error).message] };
+    }
+  }
+  // The same check as `zkforget receipt check --record`: checkReceipt scales raw features by the receipt's config.
+  const result = await checkReceipt(receipt, { keys, allowDev, ...(record ? { record } : {}), ...(auditText !== undefined ? { audit: auditText } : {}) });
+  const bundle = isRecord(receipt.bundle) ? receipt.bundle : undefined;
+  const dev = typeof receipt.profile === "string" && keys.get(receipt.profile)?.manifest.security === "insecure-dev" && bundle !== undefined;
+  return {
+    valid: result.ok,
+    headline: result.ok ? `${(result.finding ?? "confirmed").toUpperCase()}: receipt confirmed` : "NOT CONFIRMED: receipt",
+    ...(dev ? { devNote: allowDev ? DEV_ACCEPTED : DEV_REFUSED } : {}),
+    statement: result.verdict,
+    ...(typeof receipt.profile === "string" ? { key: keyText(receipt.profile) ?? `No trusted key for profile ${receipt.profile}` } : {}),
+    reasons: result.reasons,
+  };
+}
+
 async function check(text: string, allowDev: boolean): Promise<Verdict> {
   let data: unknown;
   try {
@@ -132,6 +161,7 @@ async function check(text: string, allowDev: boolean): Promise<Verdict> {
     return { valid: false, headline: "INVALID: not a JSON file", reasons: [`malformed JSON: ${(error as Error).message}`] };
   }
   if (isRecord(data) && data.format === AUDIT_FORMAT) return checkPackage(data, allowDev);
+  if (isRecord(data) && data.format === RECEIPT_FORMAT) return checkReceiptFile(data, allowDev);
   return checkBundle(data, allowDev);
 }
 
@@ -206,6 +236,11 @@ async function load(file: File | undefined): Promise<void> {
 fileInput.addEventListener("change", () => void load(fileInput.files?.[0]));
 allowDevBox.addEventListener("change", () => void run());
 configHashInput.addEventListener("change", () => void run());
+recordInput.addEventListener("change", () => void run());
+auditInput.addEventListener("change", () => void (async () => {
+  auditText = await auditInput.files?.[0]?.text();
+  await run();
+})());
 // Dropping anywhere must not make the browser navigate away to the file.
 for (const type of ["dragover", "drop"] as const) document.addEventListener(type, (event) => event.preventDefault());
 drop.addEventListener("dragover", () => drop.classList.add("over"));

@@ -71,11 +71,45 @@ export function parseProfiles(config: unknown): CircuitProfile[] {
 }
 
 let loaded: CircuitProfile[] | undefined;
+/** Profiles a project added (src/circuits/projectProfiles.ts), with the file they came from. */
+let added: { profiles: CircuitProfile[]; file: string } | undefined;
 
-/** All profiles from the package's `circuits/profiles.json` (read once). */
-export function listProfiles(): CircuitProfile[] {
+/** The package's own profiles, from `circuits/profiles.json` (read once). */
+export function builtinProfiles(): CircuitProfile[] {
   loaded ??= parseProfiles(JSON.parse(readFileSync(join(circuitsDir(), "profiles.json"), "utf8")));
-  return loaded.map((p) => ({ ...p, params: [...p.params], publicSignals: [...p.publicSignals] }));
+  return loaded.map(copyProfile);
+}
+
+/**
+ * Adds a project's profiles beside the built-in ones, for {@link listProfiles} and
+ * {@link getProfile}; replaces those added before. `file` names where they came from.
+ * @throws Error when one has a built-in profile's name
+ */
+export function addProjectProfiles(profiles: readonly CircuitProfile[], file: string): void {
+  const builtin = new Set(builtinProfiles().map((p) => p.name));
+  const clash = profiles.find((p) => builtin.has(p.name));
+  if (clash) throw new Error(`${file}: ${builtinNameClash(clash.name)}`);
+  added = { profiles: profiles.map(copyProfile), file };
+}
+
+/** Why a project profile may not be called `name`: a built-in profile is. */
+export function builtinNameClash(name: string): string {
+  return `circuit profile "${name}" has the name of a built-in profile (a project profile may not shadow one); give it another name`;
+}
+
+/** Forgets the profiles {@link addProjectProfiles} added. */
+export function clearProjectProfiles(): void {
+  added = undefined;
+}
+
+/** The file a project profile came from, or undefined for a built-in (or unknown) profile. */
+export function projectProfileSource(name: string): string | undefined {
+  return added?.profiles.some((p) => p.name === name) ? added.file : undefined;
+}
+
+/** All profiles: the package's `circuits/profiles.json`, then those a project added. */
+export function listProfiles(): CircuitProfile[] {
+  return [...builtinProfiles(), ...(added?.profiles ?? []).map(copyProfile)];
 }
 
 /** The profile called `name`; the error lists the known names. */
@@ -83,9 +117,15 @@ export function getProfile(name: string): CircuitProfile {
   const all = listProfiles();
   const found = all.find((p) => p.name === name);
   if (found === undefined) {
-    throw new Error(`unknown circuit profile "${name}"; known profiles: ${all.map((p) => p.name).join(", ")}`);
+    const where = added ? ` (built-in and ${added.file})` : "";
+    const hint = added ? "" : " (a project profile? run where its zkforget.config.json is, or give --profiles FILE)";
+    throw new Error(`unknown circuit profile "${name}"; known profiles${where}: ${all.map((p) => p.name).join(", ")}${hint}`);
   }
   return found;
+}
+
+function copyProfile(p: CircuitProfile): CircuitProfile {
+  return { ...p, params: [...p.params], publicSignals: [...p.publicSignals] };
 }
 
 function describeName(value: unknown): string {

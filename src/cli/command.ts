@@ -20,12 +20,15 @@ export class UsageError extends Error {
 }
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
+type HelpOption = { help: { type: "boolean"; short: string } };
+/** What {@link parseCommandArgs} returns: named so the compiled .d.ts can spell it. */
+export type ParsedCommandArgs<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & HelpOption; allowPositionals: boolean; strict: true }>>;
 
 /**
  * `util.parseArgs` with zkforget's conventions: unknown flags are usage errors, `--help` is
  * always accepted.
  */
-export function parseCommandArgs<O extends Options>(argv: string[], options: O, allowPositionals = true) {
+export function parseCommandArgs<O extends Options>(argv: string[], options: O, allowPositionals = true): ParsedCommandArgs<O> {
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals, strict: true });
   } catch (error) {

@@ -13,14 +13,19 @@ import { verifyCommand } from "./commands/verify.ts";
 import { verifyChainCommand } from "./commands/verifyChain.ts";
 import { proveAccuracyCommand } from "./commands/proveAccuracy.ts";
 import { reportCommand } from "./commands/report.ts";
+import { headCommand } from "./commands/head.ts";
 import { UsageError, type Command } from "./command.ts";
+import { useProjectConfig } from "../circuits/projectProfiles.ts";
 
-const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand];
+const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, headCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     "Usage: zkforget <command> [options]   (zkforget <command> --help for details)",
+    "",
+    "Every command reads the project's profiles from ./zkforget.config.json when it exists, or",
+    "from --profiles FILE (see the README, \"Your own data\").",
     "",
     "Provable machine unlearning: Groth16 proofs that training records were deleted.",
     "",
@@ -45,7 +50,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(rest);
+    const { profilesFile, args } = takeProfilesOption(rest);
+    await useProjectConfig(profilesFile);
+    return await command.run(args);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`zkforget ${name}: ${error.message}\n(see zkforget ${name} --help)\n`);
@@ -55,4 +62,25 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.ZKFORGET_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     return 1;
   }
+}
+
+/** Removes the global `--profiles FILE` (or `--profiles=FILE`) from a command's arguments. */
+function takeProfilesOption(argv: readonly string[]): { profilesFile: string | undefined; args: string[] } {
+  const args: string[] = [];
+  let profilesFile: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      args.push(...argv.slice(i));
+      break;
+    }
+    if (arg === "--profiles" || arg.startsWith("--profiles=")) {
+      const value = arg === "--profiles" ? argv[++i] : arg.slice("--profiles=".length);
+      if (value === undefined || value === "") throw new UsageError("--profiles needs a FILE (a zkforget.config.json)");
+      profilesFile = value;
+      continue;
+    }
+    args.push(arg);
+  }
+  return { profilesFile, args };
 }

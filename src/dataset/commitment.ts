@@ -2,7 +2,7 @@ import { SparseMerkleTree, type MerkleProof } from "../crypto/merkle.ts";
 import type { PoseidonHasher } from "../crypto/poseidon.ts";
 import type { Dataset } from "../encoding/dataset.ts";
 import { encodeRecord } from "../encoding/records.ts";
-import { leafHash, randomSalt, recordHash } from "./leaf.ts";
+import { contentHash, leafHash, randomSalt } from "./leaf.ts";
 
 /**
  * The controller's private view of a committed dataset: which record sits in which slot,
@@ -20,6 +20,8 @@ export interface CommittedSlot {
   leaf: bigint;
   features: bigint[];
   label: bigint;
+  /** A text corpus's document (then `features` is empty and `label` 0); see src/dataset/document.ts. */
+  text?: string;
 }
 
 /** What stays of a deleted record: the public part of its slot. */
@@ -75,8 +77,9 @@ export class CommittedDataset {
     const slots = dataset.records.map((record, index): CommittedSlot => {
       const encoded = encodeRecord(record);
       const s = salt();
-      const h = recordHash(encoded, poseidon);
-      return { id: record.id, index, salt: s, recordHash: h, leaf: leafHash(h, s, poseidon), features: encoded.features, label: encoded.label };
+      const content = record.text !== undefined ? { ...encoded, text: record.text } : encoded;
+      const h = contentHash(content, poseidon);
+      return { id: record.id, index, salt: s, recordHash: h, leaf: leafHash(h, s, poseidon), features: encoded.features, label: encoded.label, ...(record.text !== undefined ? { text: record.text } : {}) };
     });
     tree.setMany(slots.map((s) => ({ index: s.index, leaf: s.leaf })));
     return new CommittedDataset(depth, dataset.featureNames, slots, [], tree);
@@ -97,9 +100,9 @@ export class CommittedDataset {
       seen.add(slot.index);
     }
     for (const slot of snapshot.live) {
-      const h = recordHash(slot, poseidon);
+      const h = contentHash(slot, poseidon);
       if (h !== slot.recordHash || leafHash(h, slot.salt, poseidon) !== slot.leaf) {
-        throw new Error(`record ${JSON.stringify(slot.id)}: its features, label and salt do not hash to its leaf`);
+        throw new Error(`record ${JSON.stringify(slot.id)}: its ${slot.text !== undefined ? "text" : "features, label"} and salt do not hash to its leaf`);
       }
     }
     tree.setMany(snapshot.live.map((s) => ({ index: s.index, leaf: s.leaf })));

@@ -19,46 +19,27 @@
 import { randomBytes } from "node:crypto";
 import type { PoseidonHasher } from "../crypto/poseidon.ts";
 import { SNARK_FIELD, isFieldElement } from "../field.ts";
-import { MAX_ABS_ENCODED } from "../encoding/fixedPoint.ts";
 import type { EncodedRecord } from "../encoding/records.ts";
+import { recordFieldElements } from "./recordPacking.ts";
+
+export { RECORD_SLOT_BITS, RECORD_VALUES_PER_LIMB, recordFieldElements } from "./recordPacking.ts";
+import { documentFieldElements } from "./document.ts";
 
 /** The value of an empty or deleted slot; no real leaf may take it. */
 export const EMPTY_LEAF = 0n;
 
-/** Bits of one packed value: v + 2^32 fits 33 bits for |v| ≤ 2^31. */
-export const RECORD_SLOT_BITS = 33;
-
-/** Values packed into one field element (7 · 33 = 231 bits). */
-export const RECORD_VALUES_PER_LIMB = 7;
-
-/** The offset that makes a packed value non-negative and non-zero: 2^32. */
-const SLOT_OFFSET = 1n << 32n;
-
-/**
- * The field elements a record hash is taken over: [label, ...features] packed seven to a limb
- * (see the module comment). Exposed so circuit-input builders and tests use the same packing as
- * {@link recordHash}.
- *
- * @throws RangeError if a value is outside the fixed-point bound (a circuit range check
- *   would reject it, so the hash would not be recomputable there)
- */
-export function recordFieldElements(encoded: Pick<EncodedRecord, "features" | "label">): bigint[] {
-  const values = [encoded.label, ...encoded.features].map((v) => {
-    if (v > MAX_ABS_ENCODED || -v > MAX_ABS_ENCODED) {
-      throw new RangeError(`fixed-point value ${v} is outside ±${MAX_ABS_ENCODED}`);
-    }
-    return v + SLOT_OFFSET;
-  });
-  const limbs: bigint[] = [];
-  for (let m = 0; m < values.length; m += RECORD_VALUES_PER_LIMB) {
-    limbs.push(values.slice(m, m + RECORD_VALUES_PER_LIMB).reduce((acc, slot, t) => acc + (slot << BigInt(RECORD_SLOT_BITS * t)), 0n));
-  }
-  return limbs;
-}
-
 /** Poseidon sponge over the packed [label, ...features] of an encoded record (see the module comment). */
 export function recordHash(encoded: Pick<EncodedRecord, "features" | "label">, poseidon: PoseidonHasher): bigint {
   return poseidon.sponge(recordFieldElements(encoded));
+}
+
+/**
+ * The record hash of a committed record's content: a text corpus's document hashes its text
+ * (src/dataset/document.ts), any other record its packed [label, ...features]. The one place
+ * that tells the two kinds of record apart.
+ */
+export function contentHash(content: Pick<EncodedRecord, "features" | "label"> & { text?: string }, poseidon: PoseidonHasher): bigint {
+  return content.text !== undefined ? poseidon.sponge(documentFieldElements(content.text)) : recordHash(content, poseidon);
 }
 
 /** 2^254 − 1: SNARK_FIELD < 2^254, so masking 256 random bits to 254 keeps ~76 % of draws. */

@@ -23,6 +23,7 @@ import { forgetInWorkspace } from "../workspace/forget.ts";
 import { proveWorkspaceAccuracy } from "../workspace/proveAccuracy.ts";
 import { trainWorkspace } from "../workspace/train.ts";
 import { openSisaWorkspace, workspacePaths } from "../workspace/workspace.ts";
+import { publishHead } from "../ledger/heads.ts";
 
 /** Profile the demo proves under: 256 slots in 8 shards of 32, 16 features, 10 epochs, K = 3. */
 export const SISA_DEMO_PROFILE = "sisa-d8-s3-f16-e10-k3";
@@ -83,7 +84,7 @@ export interface SisaDemoReport {
 export interface SisaDemoOptions {
   /**
    * Also prove the final ensemble's accuracy on the 256 committed test records
-   * (accuracy-s3-f16-t8, about 294k constraints: its first dev-key setup is long).
+   * (accuracy-s3-f16-t8, about 294k constraints: a first run builds its dev key).
    */
   proveAccuracy?: boolean;
   /** ShardRetrain profile (default {@link SISA_DEMO_PROFILE}); tests use a tiny one. */
@@ -168,7 +169,7 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
   let keys: KeyRing = shipped;
   let keysDir: string | undefined;
   if (accuracy && !shipped.has(accuracy.bundle.profile)) {
-    // keys/ may not ship the accuracy key (its setup is long): use the dev keys built here, and
+    // The key directory may lack the accuracy key (a custom --keys, an older checkout): use the dev keys built here, and
     // publish them in the workspace so that the follow-up commands can check the whole chain.
     const { manifest, vkey } = accuracy.key;
     keys = new Map([...shipped, [accuracy.bundle.profile, trustedKey(accuracy.bundle.profile, manifest, vkey, "dev key cache")]]);
@@ -197,6 +198,8 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
     await releaseVerifierThreads();
   }
   log(`5/5 standalone verifier: audit chain of ${pkg.entries.length} ledger entries ${chain.valid ? "VALID" : `BROKEN, first break ${describeProblem(chain.firstBreak!)}`}`);
+  const head = await publishHead(dir, paths.ledger);
+  log(`    signed chain head ${head.head.seq} published in ${head.path} (controller key ${head.controllerKey.slice(0, 16)}…)`);
 
   const accuracyProof: SisaDemoReport["accuracyProof"] = accuracy && {
     correct: accuracy.correct, total: accuracy.total, proveSeconds: accuracy.proveSeconds, bundlePath: accuracy.bundlePath,
@@ -239,7 +242,8 @@ export function demoFollowUps(r: SisaDemoReport): string[] {
     `npx zkforget report --workspace ${ws} --out report.html --allow-dev${keys}`,
     `npx zkforget export --workspace ${ws} --out audit${keys}`,
     `npx zkforget requests --workspace ${ws}`,
-    `npx zkforget receipt check ${shellWord(r.receiptPaths[0]!)} --allow-dev`,
+    `npx zkforget head verify audit/heads.jsonl audit`,
+    `npx zkforget receipt check ${shellWord(r.receiptPaths[0]!)} --audit audit --allow-dev${keys}`,
     `npx zkforget verify ${shellWord(r.bundlePaths.at(-1)!)} --allow-dev`,
   ];
 }

@@ -13,6 +13,11 @@ export interface RawRecord {
   features: number[];
   /** The label (0/1 for the current binary models, but any encodable number is accepted). */
   label: number;
+  /**
+   * A text corpus's document (src/encoding/corpus.ts): the record is the text, hashed by
+   * src/dataset/document.ts; `features` is then empty and `label` 0.
+   */
+  text?: string;
 }
 
 /** A dataset as read from a file: every record has `featureNames.length` features. */

@@ -27,7 +27,7 @@ import {
 } from "./dataset.ts";
 
 /** One non-blank line, parsed. */
-interface JsonLine {
+export interface JsonLine {
   line: number;
   value: Record<string, unknown>;
 }
@@ -42,7 +42,7 @@ interface JsonLine {
  *   out-of-range values, bad or duplicate ids, or an empty file
  */
 export function parseJsonlDataset(text: string, file: string, options: DatasetOptions = {}): Dataset {
-  const lines = readLines(text, file);
+  const lines = readJsonLines(text, file);
   const first = lines[0];
   if (first === undefined) throw new DatasetError(file, 1, undefined, "file is empty (expected one JSON object per line)");
   return Array.isArray(first.value.features)
@@ -50,7 +50,12 @@ export function parseJsonlDataset(text: string, file: string, options: DatasetOp
     : readFlat(lines, file, options);
 }
 
-function readLines(text: string, file: string): JsonLine[] {
+/**
+ * The non-blank lines of JSON Lines text, each parsed and required to be a JSON object (a
+ * leading BOM is skipped). Shared with the text-corpus reader.
+ * @throws DatasetError naming the line for invalid JSON or a value that is not an object
+ */
+export function readJsonLines(text: string, file: string): JsonLine[] {
   const src = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const out: JsonLine[] = [];
   src.split(/\r\n|\n|\r/).forEach((raw, i) => {
@@ -139,8 +144,8 @@ function jsonNumber(v: unknown, isLabel: boolean, file: string, line: number, co
   return checkEncodable(v, String(v), file, line, column);
 }
 
-/** An optional id: a string, or an integer turned into its decimal string. */
-function jsonId(v: unknown, file: string, line: number, column: string): string | undefined {
+/** An optional id: a string, or an integer turned into its decimal string. @throws DatasetError otherwise */
+export function jsonId(v: unknown, file: string, line: number, column: string): string | undefined {
   if (v === undefined) return undefined;
   if (typeof v === "string") return v;
   if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);

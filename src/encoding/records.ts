@@ -5,25 +5,15 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parseCsvDataset } from "./csvDataset.ts";
-import type { Dataset, DatasetOptions, RawRecord } from "./dataset.ts";
+import type { Dataset, DatasetOptions } from "./dataset.ts";
 import { DatasetError } from "./datasetError.ts";
-import { FixedPointError, encodeFixed } from "./fixedPoint.ts";
 import { parseJsonlDataset } from "./jsonlDataset.ts";
 
 export type { Dataset, DatasetOptions, RawRecord } from "./dataset.ts";
 export { DatasetError } from "./datasetError.ts";
+export { encodeRecord, type EncodedRecord } from "./encodeRecord.ts";
 export { parseCsvDataset } from "./csvDataset.ts";
 export { parseJsonlDataset } from "./jsonlDataset.ts";
-
-/** A record with features and label in signed fixed point (see fixedPoint.ts). */
-export interface EncodedRecord {
-  /** The record's id, unchanged. */
-  id: string;
-  /** Fixed-point features, in the dataset's feature order. */
-  features: bigint[];
-  /** Fixed-point label. */
-  label: bigint;
-}
 
 /** File extensions {@link loadDataset} understands, and the reader for each. */
 const READERS: Readonly<Record<string, (text: string, file: string, options: DatasetOptions) => Dataset>> = {
@@ -45,33 +35,16 @@ export async function loadDataset(path: string, options: DatasetOptions = {}): P
   if (reader === undefined) {
     throw new DatasetError(path, undefined, undefined, `unsupported file type ${JSON.stringify(ext)} (expected .csv, .jsonl or .ndjson)`);
   }
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new DatasetError(path, undefined, undefined, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  return reader(text, path, options);
+  return reader(await readDataFile(path), path, options);
 }
 
 /**
- * Encodes a record's features and label in fixed point.
- *
- * @throws FixedPointError (naming the record and feature) if a value is not finite or out
- *   of range — impossible for records produced by the readers, which check this already
+ * A data file's text. @throws DatasetError naming the file when it cannot be read
  */
-export function encodeRecord(record: RawRecord): EncodedRecord {
-  const encode = (x: number, what: string): bigint => {
-    try {
-      return encodeFixed(x);
-    } catch (err) {
-      if (err instanceof FixedPointError) throw new FixedPointError(x, err.problem, `record ${JSON.stringify(record.id)}, ${what}`);
-      throw err;
-    }
-  };
-  return {
-    id: record.id,
-    features: record.features.map((x, i) => encode(x, `feature ${i}`)),
-    label: encode(record.label, "label"),
-  };
+export async function readDataFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    throw new DatasetError(path, undefined, undefined, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }

@@ -14,7 +14,7 @@ import { ensembleAccuracy } from "../sisa/ensemble.ts";
 import type { ModelCommitment } from "../sisa/model.ts";
 import { shardCount, shardSlotRange } from "../sisa/shards.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
-import { advantageAt, auc, maxAdvantage } from "./metrics.ts";
+import { advantageAt, auc, maxAdvantage, roc } from "./metrics.ts";
 import {
   EVALUATED_MODELS, EVALUATION_FORMAT, EVALUATION_PROVENANCE, EVALUATION_VERSION,
   type AttackResult, type EvaluatedModel, type EvaluationReport, type RemovalCost, type SetAccuracy,
@@ -148,6 +148,7 @@ function attackResult(attack: AttackName, s: SetScores): AttackResult {
     maxAdvantage: maxAdvantage(s.forget[attack], s.heldOut[attack]).advantage,
     tuned: advantageAt(s.forget[attack], s.heldOut[attack], tuned.threshold),
     calibrationAuc: auc(s.retain[attack], s.calibration[attack]),
+    roc: roc(s.forget[attack], s.heldOut[attack]).map((p) => [p.fpr, p.tpr]),
   };
 }
 

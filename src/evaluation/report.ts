@@ -38,7 +38,16 @@ export interface AttackResult {
   tuned: ThresholdAdvantage;
   /** AUC on the known sets (retain members vs calibration non-members): the attack's general power. */
   calibrationAuc: number;
+  /**
+   * The ROC curve behind `auc` (forget set vs held-out non-members): (FPR, TPR) pairs from
+   * (0, 0) to (1, 1), one per distinct score as the threshold, highest first. Rates only: the
+   * thresholds (scores of the forget records) are left out.
+   */
+  roc: RocRates[];
 }
+
+/** One ROC point as stored in the evaluation document: [false-positive rate, true-positive rate]. */
+export type RocRates = [fpr: number, tpr: number];
 
 /** Time and proofs of one way to remove the forget set. */
 export interface RemovalCost {

@@ -25,8 +25,12 @@ export interface KeyManifest {
   r1csHash: string;
   /** blake2b-512 hex of the final zkey (not committed: it lives in the cache). */
   zkeyHash: string;
-  /** The powers-of-tau file: name, power, and its blake2b-512 hex (the hash published for Hermez files). */
-  ptau: { file: string; power: number; hash: string };
+  /**
+   * The powers-of-tau file: name, power, and its blake2b-512 hex (the hash published for Hermez
+   * files). Dev keys are computed directly from the dev ptau's secrets without writing the file,
+   * so theirs names the dev ptau the key is equivalent to and has no hash.
+   */
+  ptau: { file: string; power: number; hash?: string };
   /** Phase-2 contributions in order, as snarkjs reports them. */
   contributions: KeyContribution[];
   /** sha256 hex of the canonical verification key JSON (see `verificationKeyHash`). */

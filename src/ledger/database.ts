@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 
 /** Format tag and version stored in the `meta` table. */
 export const LEDGER_FORMAT = "zkforget-ledger";
-export const LEDGER_VERSION = 1;
+export const LEDGER_VERSION = 2;
 
 /** Raised for a missing, foreign or corrupted ledger file. */
 export class LedgerError extends Error {
@@ -28,13 +28,15 @@ const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE entries (
   seq INTEGER PRIMARY KEY CHECK (seq > 0),
-  kind TEXT NOT NULL CHECK (kind IN ('commit', 'genesis', 'deletion', 'retrain', 'accuracy')),
+  kind TEXT NOT NULL CHECK (kind IN ('commit', 'request', 'genesis', 'deletion', 'retrain', 'accuracy')),
   old_state TEXT NOT NULL,
   new_state TEXT NOT NULL,
   recorded_at TEXT NOT NULL,
   request_id TEXT,
   prove_seconds REAL,
-  bundle TEXT
+  bundle TEXT,
+  request_commitment TEXT,
+  record_count INTEGER
 );
 CREATE INDEX entries_by_request ON entries (request_id);
 CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
@@ -53,7 +55,10 @@ CREATE TABLE requests (
   received_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   proved_at TEXT,
-  error TEXT
+  error TEXT,
+  commitment TEXT NOT NULL,
+  salt TEXT NOT NULL,
+  slots TEXT NOT NULL
 );
 `;
 

@@ -1,6 +1,7 @@
-import { mkdir, readdir } from "node:fs/promises";
-import { join } from "node:path";
-import { writeFileAtomically } from "../fsAtomic.ts";
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { pathExists, writeFileAtomically } from "../fsAtomic.ts";
+import { HEADS_FILE } from "./heads.ts";
 import type { AuditPackage } from "../verifier/auditTypes.ts";
 import type { KeyRing } from "../verifier/types.ts";
 import { auditPackageFromLedger, bundleFileName } from "./audit.ts";
@@ -46,6 +47,10 @@ export async function exportAuditDirectory(ledgerPath: string, keys: KeyRing, ou
     await write(join("keys", `${profile}.vkey.json`), `${JSON.stringify(key.vkey, null, 1)}\n`);
     await write(join("keys", `${profile}.manifest.json`), `${JSON.stringify(key.manifest, null, 1)}\n`);
   }
+  // The controller's signed head log, when the workspace publishes one: it lets anyone compare
+  // the chain they were shown with the heads others were shown (see verifier/headLog.ts).
+  const heads = join(dirname(ledgerPath), HEADS_FILE);
+  if (await pathExists(heads)) await write(HEADS_FILE, await readFile(heads, "utf8"));
   await write("README.md", auditReadme(pkg));
   return { pkg, files };
 }
@@ -82,8 +87,10 @@ npx zkforget verify-chain ${"<this directory>"} ${insecure ? "--allow-dev " : ""
 \`\`\`
 
 It checks that every proof verifies, that each entry starts at the state the previous one
-ended at, that every SISA state is pinned to one config and every shard's model is covered by
-a training proof, and that each request marked proved is answered by verified entries.
+ended at, that every statement about a trained model carries one published training config
+that passes the verifier's policy, that every shard's model is covered by a training proof,
+and that every deletion request is recorded in the chain when received and, once proved,
+answered by verified entries that delete exactly the slots its commitment names.
 A single proof: \`npx zkforget verify bundles/0002-….json --keys <keys you trust>\`.
 
 **Which keys to trust.** Verify against verification keys you obtained independently (the
@@ -95,7 +102,8 @@ ones you trust.${insecure ? `
 public seed, so anyone can forge proofs under them. They are fine for demos and tests and
 prove nothing against a dishonest controller; \`--allow-dev\` is needed to accept them.` : ""}
 
-Data subjects check their own receipt with
-\`npx zkforget receipt check <receipt> [--bundle bundles/NNNN-….json]\`.
+Data subjects check their own receipt against this package (and the controller's signed head
+log, \`heads.jsonl\`, when it is here) with
+\`npx zkforget receipt check <receipt> --audit <this directory> [--heads heads.jsonl]\`.
 `;
 }

@@ -7,6 +7,8 @@ import type { ProofBundle } from "../verifier/types.ts";
 import { verifyBundle, type VerifyOptions } from "../verifier/verify.ts";
 import { createDatabase, LedgerError, openDatabase } from "./database.ts";
 import { statementTransition } from "../verifier/transition.ts";
+import { toHex32 } from "../verifier/fieldText.ts";
+import { requestCommitment, type RequestedSlot } from "../verifier/requestCommitment.ts";
 
 /**
  * The controller's ledger: an append-only list of state transitions (the commit, then one entry
@@ -24,8 +26,11 @@ export const LEDGER_FILE = "ledger.sqlite";
 export interface LedgerInfo {
   /** Profile of the workspace's state transitions. */
   profile: string;
-  /** "deletion" (DatasetDeletion profiles) or "sisa" (ShardRetrain profiles). */
-  workspace: "deletion" | "sisa";
+  /**
+   * The workspace's method ("deletion", "sisa", …: a kind registered in
+   * src/methods/workspaceMethods.ts). The ledger stores it; the workspace checks it is known.
+   */
+  workspace: string;
   createdAt: string;
   /** SISA: 0x-hex config hash every state is pinned to. */
   configHash?: string;
@@ -42,9 +47,21 @@ export interface LedgerSnapshot {
   body: string;
 }
 
-/** A deletion request with the record ids it names (private: never exported). */
+/** A deletion request with the record ids it names and the opening of its commitment (private: never exported as such). */
 export interface StoredRequest extends DeletionRequestRecord {
   recordIds: string[];
+  /** 0x-hex salt of the request commitment. */
+  salt: string;
+  /** The requested slots and their leaves at receipt (0x-hex), the commitment's opening. */
+  slots: { index: number; leaf: string }[];
+  /** Seq of the `request` entry that recorded it in the chain. */
+  seq: number;
+}
+
+/** The opening of a request commitment: what the controller commits to when it receives a request. */
+export interface RequestOpening {
+  salt: bigint;
+  slots: readonly RequestedSlot[];
 }
 
 /** Raised when an append is refused; the ledger is unchanged. */
@@ -85,6 +102,8 @@ interface EntryRow {
   request_id: string | null;
   prove_seconds: number | null;
   bundle: string | null;
+  request_commitment: string | null;
+  record_count: number | null;
 }
 
 interface RequestRow {
@@ -96,6 +115,9 @@ interface RequestRow {
   updated_at: string;
   proved_at: string | null;
   error: string | null;
+  commitment: string;
+  salt: string;
+  slots: string;
 }
 
 /** Number of bundle appends this process made; see {@link Ledger.append}'s test hook. */
@@ -155,7 +177,7 @@ export class Ledger {
     try {
       const meta = new Map((db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
       const profile = meta.get("profile"), workspace = meta.get("workspace"), createdAt = meta.get("createdAt");
-      if (profile === undefined || (workspace !== "deletion" && workspace !== "sisa") || createdAt === undefined) {
+      if (profile === undefined || workspace === undefined || !/^[a-z][a-z0-9-]*$/.test(workspace) || createdAt === undefined) {
         throw new LedgerError(path, "not a zkforget ledger (meta lacks profile, workspace or createdAt)");
       }
       const info: LedgerInfo = { profile, workspace, createdAt };
@@ -242,6 +264,8 @@ export class Ledger {
         const request = this.request(input.requestId);
         if (!request) throw new LedgerAppendError(`refused: unknown deletion request ${JSON.stringify(input.requestId)}`);
         if (request.status === "proved") throw new LedgerAppendError(`refused: deletion request ${JSON.stringify(input.requestId)} is already proved`);
+        const outside = deletedOutsideRequest(request, verified.statement);
+        if (outside) throw new LedgerAppendError(`refused: the proof deletes slot ${outside.index}, which deletion request ${JSON.stringify(input.requestId)} does not name: it cannot answer it`);
       }
       const seq = head.seq + 1;
       this.#db.prepare("INSERT INTO entries (seq, kind, old_state, new_state, recorded_at, request_id, prove_seconds, bundle) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -257,11 +281,15 @@ export class Ledger {
   }
 
   /**
-   * Records a deletion request as received. Receiving an existing unproved request again with
-   * the same record ids resumes it (after a crash or failure) and returns it.
+   * Records a deletion request as received: stores it with its record ids and the opening of
+   * its commitment, and appends a `request` entry to the chain carrying the salted commitment
+   * (the state does not move), in one transaction. So the request is in the chain before any
+   * proof answers it and cannot later be left out or swapped for another. Receiving an existing
+   * unproved request again with the same record ids resumes it (after a crash or failure) and
+   * returns it unchanged (`opening` is then not needed).
    * @throws LedgerAppendError for a request already proved, or known with other record ids
    */
-  receiveRequest(id: string, recordIds: readonly string[], now = new Date()): StoredRequest {
+  receiveRequest(id: string, recordIds: readonly string[], opening: RequestOpening | undefined, now = new Date()): StoredRequest {
     return this.#db.transaction((): StoredRequest => {
       const existing = this.request(id);
       if (existing) {
@@ -271,9 +299,18 @@ export class Ledger {
         }
         return existing;
       }
+      if (opening === undefined) throw new LedgerAppendError(`deletion request ${JSON.stringify(id)} is new, so it needs the opening of its commitment (salt and slots)`);
+      if (opening.slots.length !== recordIds.length) throw new LedgerAppendError(`deletion request ${JSON.stringify(id)}: ${recordIds.length} record ids but ${opening.slots.length} slots`);
       const at = now.toISOString();
-      this.#db.prepare("INSERT INTO requests (id, record_ids, record_count, status, received_at, updated_at) VALUES (?, ?, ?, 'received', ?, ?)")
-        .run(id, JSON.stringify(recordIds), recordIds.length, at, at);
+      const commitment = toHex32(requestCommitment(opening.salt, opening.slots));
+      const slots = [...opening.slots].sort((a, b) => a.index - b.index).map((s) => ({ index: s.index, leaf: toHex32(s.leaf) }));
+      const head = this.head();
+      const seq = head.seq + 1;
+      this.#db.prepare("INSERT INTO entries (seq, kind, old_state, new_state, recorded_at, request_id, request_commitment, record_count) VALUES (?, 'request', ?, ?, ?, ?, ?, ?)")
+        .run(seq, head.newState, head.newState, at, id, commitment, recordIds.length);
+      this.#db.prepare("UPDATE snapshot SET seq = ? WHERE one = 1").run(seq);
+      this.#db.prepare("INSERT INTO requests (id, record_ids, record_count, status, received_at, updated_at, commitment, salt, slots) VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?)")
+        .run(id, JSON.stringify(recordIds), recordIds.length, at, at, commitment, toHex32(opening.salt), JSON.stringify(slots));
       return this.request(id)!;
     })();
   }
@@ -297,7 +334,10 @@ export class Ledger {
   }
 
   #request(row: RequestRow): StoredRequest {
-    const entries = (this.#db.prepare("SELECT seq FROM entries WHERE request_id = ? ORDER BY seq").all(row.id) as { seq: number }[]).map((e) => e.seq);
+    const tagged = this.#db.prepare("SELECT seq, kind FROM entries WHERE request_id = ? ORDER BY seq").all(row.id) as { seq: number; kind: string }[];
+    const entries = tagged.filter((e) => e.kind !== "request").map((e) => e.seq);
+    const seq = tagged.find((e) => e.kind === "request")?.seq;
+    if (seq === undefined) throw new LedgerError(this.path, `deletion request ${JSON.stringify(row.id)} has no request entry in the chain (the database is corrupt)`);
     return {
       id: row.id,
       recordCount: row.record_count,
@@ -307,7 +347,11 @@ export class Ledger {
       ...(row.proved_at !== null ? { provedAt: row.proved_at } : {}),
       entries,
       ...(row.error !== null ? { error: row.error } : {}),
+      commitment: row.commitment,
       recordIds: JSON.parse(row.record_ids) as string[],
+      salt: row.salt,
+      slots: JSON.parse(row.slots) as StoredRequest["slots"],
+      seq,
     };
   }
 
@@ -328,15 +372,31 @@ export class Ledger {
       recordedAt: row.recorded_at,
       ...(row.request_id !== null ? { requestId: row.request_id } : {}),
       ...(row.prove_seconds !== null ? { proveSeconds: row.prove_seconds } : {}),
+      ...(row.request_commitment !== null ? { requestCommitment: row.request_commitment } : {}),
+      ...(row.record_count !== null ? { recordCount: row.record_count } : {}),
       ...(bundle ? { bundle } : {}),
     };
   }
 }
 
-/** A request as exported: without the record ids. */
+/**
+ * The first slot a statement deletes that `request` does not name (index and leaf), if any: such
+ * a proof cannot answer the request (the verifier would refuse the chain), so the ledger refuses it.
+ */
+export function deletedOutsideRequest(request: Pick<StoredRequest, "slots">, statement: unknown): { index: number; leaf: string } | undefined {
+  const deleted = typeof statement === "object" && statement !== null && Array.isArray((statement as { deleted?: unknown }).deleted)
+    ? ((statement as { deleted: { index: number; leaf: string }[] }).deleted)
+    : [];
+  return deleted.find((d) => !request.slots.some((s) => s.index === d.index && s.leaf === d.leaf));
+}
+
+/**
+ * A request as exported: without the record ids or the slots, and with the commitment's salt
+ * only once it is proved (the verifier then opens the commitment with the deleted slots).
+ */
 export function publicRequest(request: StoredRequest): DeletionRequestRecord {
-  const { recordIds: _private, ...rest } = request;
-  return rest;
+  const { recordIds: _ids, slots: _slots, salt, seq: _seq, ...rest } = request;
+  return { ...rest, ...(request.status === "proved" ? { salt } : {}) };
 }
 
 /** True when `request` is not proved and was received more than `hours` hours before `now`. */

@@ -49,7 +49,7 @@ export const L2_LIMIT = 1n << BigInt(FRACTION_BITS + L2_BOUND_BITS);
 export const LABEL_ONE = 1n << BigInt(FRACTION_BITS);
 
 /** ⌈log2(n)⌉ for a positive integer n. */
-function ceilLog2(n: number): number {
+export function ceilLog2(n: number): number {
   let bits = 0;
   while (2 ** bits < n) bits++;
   return bits;

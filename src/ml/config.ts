@@ -6,9 +6,10 @@
  * configHash = PoseidonSponge([
  *   ALGORITHM_ID, FRACTION_BITS, FEATURE_BOUND_BITS, WEIGHT_BOUND_BITS,
  *   features, epochs, learningRate, l2, weightsHash(initialWeights),
- *   dataDepth, shardDepth, maxDeletions, testRoot,
+ *   dataDepth, shardDepth, maxDeletions, testRoot, scalingHash(featureScaling),
  * ])
- * (13 values, so a single Poseidon(13)); learningRate and l2 are their fixed-point encodings
+ * (14 values, so a single Poseidon(14)); scalingHash is src/ml/featureScaling.ts (0 without
+ * scaling); learningRate and l2 are their fixed-point encodings
  * (scale 2^16, non-negative), weightsHash is src/ml/weights.ts. The circuit `ShardRetrain`
  * recomputes exactly this list from its template parameters, its constants and the private
  * config inputs, so a proof pins every value that defines training.
@@ -21,6 +22,7 @@ import { SNARK_FIELD } from "../field.ts";
 import {
   FEATURE_BOUND_BITS, FEATURE_LIMIT, L2_LIMIT, LEARNING_RATE_LIMIT, WEIGHT_BOUND_BITS, WEIGHT_LIMIT,
 } from "./bounds.ts";
+import { checkScaling, scalingHash, type FeatureScaling } from "./featureScaling.ts";
 import { checkWeights, weightsHash, type PoseidonFn, type Weights } from "./weights.ts";
 
 /** Human name of the training algorithm; its bytes are {@link ALGORITHM_ID}. Bump `v1` on any change. */
@@ -64,6 +66,17 @@ export interface TrainingConfig extends ShardProfileParams {
    * made on a friendlier test set.
    */
   testRoot: bigint;
+  /**
+   * The public seed `initialWeights` were derived from (initialWeightsFromSeed), when they were.
+   * Not hashed itself (the weights are); published so a verifier can check that the initial
+   * weights are data-independent (see publicConfig.ts).
+   */
+  initSeed?: string;
+  /**
+   * The feature scaling applied to the records at commit (`--scale`), public and pinned through
+   * scalingHash; absent when the records were committed as given.
+   */
+  featureScaling?: FeatureScaling;
 }
 
 /** Hyperparameters as real numbers, for {@link makeTrainingConfig}. */
@@ -116,6 +129,7 @@ export function makeTrainingConfig(params: ShardProfileParams, hyper: TrainingHy
     l2: encodeFixed(hyper.l2 ?? 0),
     initialWeights: init === "zeros" ? new Array<bigint>(params.features + 1).fill(0n) : initialWeightsFromSeed(init.seed, params.features),
     testRoot,
+    ...(init === "zeros" ? {} : { initSeed: init.seed }),
   };
   validateTrainingConfig(config);
   return config;
@@ -165,6 +179,7 @@ export function validateTrainingConfig(config: TrainingConfig): void {
   if (typeof config.testRoot !== "bigint" || config.testRoot < 0n || config.testRoot >= SNARK_FIELD) {
     throw new RangeError(`test-set root ${String(config.testRoot)} is not a field element`);
   }
+  if (config.featureScaling !== undefined) checkScaling(config.featureScaling, config.features);
   const reach = maxWeightGrowth(config);
   if (reach >= WEIGHT_LIMIT) {
     throw new RangeError(
@@ -191,6 +206,7 @@ export function configHashInputs(config: TrainingConfig, hash: PoseidonFn): bigi
     BigInt(config.shardDepth),
     BigInt(config.maxDeletions),
     config.testRoot,
+    scalingHash(config.featureScaling, hash),
   ];
 }
 

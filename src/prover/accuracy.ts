@@ -1,17 +1,19 @@
 import { getProfile, listProfiles, type CircuitProfile } from "../circuits/profiles.ts";
+import { configEntryText, newAccuracyProfile } from "../circuits/suggestProfile.ts";
 import { getPoseidon } from "../crypto/poseidon.ts";
 import type { CommittedDataset } from "../dataset/commitment.ts";
 import { ensureDevKey, type DevKeyOptions, type ProvingKey } from "../keys/devKeys.ts";
 import {
   MODEL_ACCURACY_TEMPLATE, accuracyProfileParams, accuracySignalList, buildAccuracyWitness, checkCommittedTestSet,
 } from "../statements/accuracy.ts";
+import { publicTrainingConfig } from "../ml/publicConfig.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { type AccuracyStatement, type ProofBundle } from "../verifier/types.ts";
-import { proveBundle } from "./groth16.ts";
+import { proveBundle, type ProveOptions } from "./groth16.ts";
 import type { SisaSystem } from "./shardRetrain.ts";
 
 /** Options for {@link proveAccuracy}. */
-export interface ProveAccuracyOptions extends DevKeyOptions {
+export interface ProveAccuracyOptions extends DevKeyOptions, ProveOptions {
   /**
    * ModelAccuracy profile (name or object) whose parameters are the system's shard depth and
    * features and the test set's depth; by default the one profiles.json lists for them.
@@ -34,13 +36,15 @@ export interface AccuracyProof {
 
 /**
  * The ModelAccuracy profile listed for a system's shard depth and features and a test-set
- * depth. @throws RangeError when profiles.json has none (naming the parameters needed)
+ * depth, built-in or from the project's config. @throws RangeError when there is none (naming
+ * the parameters needed and giving a config entry that would fit)
  */
 export function accuracyProfileFor(system: SisaSystem, testSet: Pick<CommittedDataset, "depth">): CircuitProfile {
   const params = [system.config.shardDepth, system.config.features, testSet.depth];
   const found = listProfiles().find((p) => p.template === MODEL_ACCURACY_TEMPLATE && p.params.join() === params.join());
   if (found === undefined) {
-    throw new RangeError(`no ${MODEL_ACCURACY_TEMPLATE} profile for ${2 ** params[0]!} shards, ${params[1]} features and a depth-${params[2]} test set (${MODEL_ACCURACY_TEMPLATE}(${params.join(", ")})) in circuits/profiles.json`);
+    throw new RangeError(`no ${MODEL_ACCURACY_TEMPLATE} profile for ${2 ** params[0]!} shards, ${params[1]} features and a depth-${params[2]} test set (${MODEL_ACCURACY_TEMPLATE}(${params.join(", ")})) in circuits/profiles.json or the project's zkforget.config.json; add one there: ` +
+      configEntryText([newAccuracyProfile(params, listProfiles())]));
   }
   return found;
 }
@@ -84,7 +88,8 @@ export async function proveAccuracy(system: SisaSystem, testSet: CommittedDatase
     dataRoot: toHex32(s.dataRoot),
     modelRoot: toHex32(s.modelRoot),
     configHash: toHex32(s.configHash),
+    config: publicTrainingConfig(system.config),
   };
-  const { bundle, seconds } = await proveBundle(key, witness.input, accuracySignalList(witness.publicSignals), statement);
+  const { bundle, seconds } = await proveBundle(key, witness.input, accuracySignalList(witness.publicSignals), statement, options);
   return { bundle, correct: s.correct, total: s.total, proveSeconds: seconds, key };
 }

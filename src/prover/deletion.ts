@@ -5,10 +5,10 @@ import { ensureDevKey, type DevKeyOptions, type ProvingKey } from "../keys/devKe
 import { buildDeletionWitness } from "../statements/deletion.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { type DeletionStatement, type ProofBundle } from "../verifier/types.ts";
-import { proveBundle } from "./groth16.ts";
+import { proveBundle, type ProveOptions } from "./groth16.ts";
 
 /** Options for {@link proveDeletion}. */
-export interface ProveDeletionOptions extends DevKeyOptions {
+export interface ProveDeletionOptions extends DevKeyOptions, ProveOptions {
   /** Deletion profile (name or object); its depth must equal the dataset's. */
   profile: string | CircuitProfile;
   /** Proving key to use; by default the dev key of the profile (built and cached on demand). */
@@ -61,6 +61,6 @@ export async function proveDeletion(dataset: CommittedDataset, recordIds: readon
     deletionDigest: toHex32(witness.publicSignals.deletionDigest),
     deleted: witness.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
   };
-  const { bundle, seconds } = await proveBundle(key, witness.input, expected, statement);
+  const { bundle, seconds } = await proveBundle(key, witness.input, expected, statement, options);
   return { bundle, dataset: after, proveSeconds: seconds };
 }

@@ -1,6 +1,20 @@
-import { groth16, type CircuitInput } from "snarkjs";
+import { groth16, wtns, type CircuitInput } from "snarkjs";
 import type { ProvingKey } from "../keys/devKeys.ts";
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type Groth16Proof, type ProofBundle, type Statement } from "../verifier/types.ts";
+import { loadNativeProver, nativeLoadError } from "./native.ts";
+
+/** The two Groth16 provers: the native addon (native/) and snarkjs. Same keys, same proofs. */
+export type ProverName = "native" | "snarkjs";
+
+/** Options of every proving call. */
+export interface ProveOptions {
+  /**
+   * Prover to use. Default: the native prover when its addon loaded, else snarkjs (with one
+   * notice on stderr). `ZKFORGET_PROVER=snarkjs` in the environment forces snarkjs whatever
+   * this says; asking for "native" when the addon did not load is an error.
+   */
+  prover?: ProverName;
+}
 
 /** A proof and the public signals the circuit produced, checked against what we expected. */
 export interface ProvedSignals {
@@ -8,28 +22,81 @@ export interface ProvedSignals {
   publicSignals: string[];
   /** Wall-clock seconds of witness generation plus proving. */
   seconds: number;
+  /** The prover that made the proof. */
+  prover: ProverName;
+}
+
+let fallbackNoticeShown = false;
+
+/**
+ * The prover a proof will use, following {@link ProveOptions.prover} and `ZKFORGET_PROVER`.
+ *
+ * @throws Error for an unknown `ZKFORGET_PROVER` value, or "native" asked for and not loadable.
+ */
+export function selectProver(requested?: ProverName): ProverName {
+  const forced = process.env.ZKFORGET_PROVER;
+  if (forced !== undefined && forced !== "" && forced !== "snarkjs" && forced !== "native") {
+    throw new Error(`ZKFORGET_PROVER must be "native" or "snarkjs", not ${JSON.stringify(forced)}`);
+  }
+  if (forced === "snarkjs") return "snarkjs";
+  const wanted = requested ?? (forced === "native" ? "native" : undefined);
+  if (wanted === "snarkjs") return "snarkjs";
+  if (loadNativeProver()) return "native";
+  if (wanted === "native") throw new Error(`the native prover was requested but is not available: ${nativeLoadError()} (rebuild it with npm rebuild zkforget, or use prover "snarkjs")`);
+  if (!fallbackNoticeShown) {
+    fallbackNoticeShown = true;
+    process.stderr.write(`zkforget: native prover not available, proving with snarkjs (${nativeLoadError()})\n`);
+  }
+  return "snarkjs";
 }
 
 /**
- * Runs snarkjs `groth16.fullProve` and checks that the circuit's public signals are the
- * ones the TypeScript model of the statement predicted. A mismatch means the model and the
- * circuit disagree, which must never be turned into a bundle.
+ * Circom's witness calculator (the circuit's wasm) on `input`: the bytes of a .wtns file.
+ * Throws when the input violates an assertion of the circuit.
  */
-export async function proveWithKey(key: ProvingKey, input: CircuitInput, expected: readonly bigint[]): Promise<ProvedSignals> {
+export async function calculateWitness(key: ProvingKey, input: CircuitInput): Promise<Uint8Array> {
+  const out: { type: "mem"; data?: Uint8Array } = { type: "mem" };
+  await wtns.calculate(input, key.circuit.wasmPath, out);
+  if (!out.data) throw new Error(`the witness calculator of ${key.manifest.profile} returned no witness`);
+  return out.data;
+}
+
+/** Proves a computed witness (.wtns bytes) under `key` with the selected prover. */
+export async function proveWitness(
+  key: ProvingKey,
+  witness: Uint8Array,
+  options: ProveOptions = {},
+): Promise<{ proof: Groth16Proof; publicSignals: string[]; prover: ProverName }> {
+  const prover = selectProver(options.prover);
+  if (prover === "native") {
+    const r = await loadNativeProver()!.prove(key.zkeyPath, key.circuit.r1csPath, witness);
+    return { proof: r.proof, publicSignals: r.publicSignals, prover };
+  }
+  const r = await groth16.prove(key.zkeyPath, witness);
+  return { proof: r.proof as Groth16Proof, publicSignals: r.publicSignals.map(String), prover };
+}
+
+/**
+ * Computes the witness of `input`, proves it (native prover or snarkjs, see
+ * {@link ProveOptions}) and checks that the circuit's public signals are the ones the
+ * TypeScript model of the statement predicted. A mismatch means the model and the circuit
+ * disagree, which must never be turned into a bundle.
+ */
+export async function proveWithKey(key: ProvingKey, input: CircuitInput, expected: readonly bigint[], options: ProveOptions = {}): Promise<ProvedSignals> {
   const started = performance.now();
-  let result: { proof: unknown; publicSignals: string[] };
+  let result: Awaited<ReturnType<typeof proveWitness>>;
   try {
-    result = await groth16.fullProve(input, key.circuit.wasmPath, key.zkeyPath);
+    result = await proveWitness(key, await calculateWitness(key, input), options);
   } catch (error) {
     throw new Error(`proving under ${key.manifest.profile} failed (the witness violates a circuit constraint): ${(error as Error).message}`);
   }
   const seconds = (performance.now() - started) / 1000;
-  const got = result.publicSignals.map(String);
+  const got = result.publicSignals;
   const want = expected.map(String);
   if (got.length !== want.length || got.some((s, i) => s !== want[i])) {
     throw new Error(`circuit ${key.manifest.profile} produced public signals [${got.join(", ")}], expected [${want.join(", ")}]`);
   }
-  return { proof: result.proof as Groth16Proof, publicSignals: got, seconds };
+  return { proof: result.proof, publicSignals: got, seconds, prover: result.prover };
 }
 
 /**
@@ -41,8 +108,9 @@ export async function proveBundle<S extends Statement>(
   input: CircuitInput,
   expected: readonly bigint[],
   statement: S,
+  options: ProveOptions = {},
 ): Promise<{ bundle: ProofBundle<S>; seconds: number }> {
-  const { proof, publicSignals, seconds } = await proveWithKey(key, input, expected);
+  const { proof, publicSignals, seconds } = await proveWithKey(key, input, expected, options);
   const bundle: ProofBundle<S> = {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,

@@ -7,9 +7,10 @@ import type { ModelCommitment } from "../sisa/model.ts";
 import { shardOfSlot } from "../sisa/shards.ts";
 import { buildShardRetrainWitness, shardRetrainSignalList } from "../statements/shardRetrain.ts";
 import { ensureDevKey, type DevKeyOptions, type ProvingKey } from "../keys/devKeys.ts";
+import { publicTrainingConfig } from "../ml/publicConfig.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { type ProofBundle, type ShardRetrainStatement } from "../verifier/types.ts";
-import { proveBundle } from "./groth16.ts";
+import { proveBundle, type ProveOptions } from "./groth16.ts";
 
 /**
  * A SISA system as the controller holds it: the committed dataset (records and salts), the
@@ -22,7 +23,7 @@ export interface SisaSystem {
 }
 
 /** Options for {@link proveShardRetrain}. */
-export interface ProveShardRetrainOptions extends DevKeyOptions {
+export interface ProveShardRetrainOptions extends DevKeyOptions, ProveOptions {
   /** ShardRetrain profile (name or object); its parameters must be the config's. */
   profile: string | CircuitProfile;
   /** Proving key; by default the profile's dev key (built and cached on demand). */
@@ -92,8 +93,9 @@ export async function proveShardRetrain(
     oldModelRoot: toHex32(s.oldModelRoot),
     newModelRoot: toHex32(s.newModelRoot),
     configHash: toHex32(s.configHash),
+    config: publicTrainingConfig(c),
     deleted: s.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
   };
-  const { bundle, seconds } = await proveBundle(key, witness.input, shardRetrainSignalList(witness.publicSignals), statement);
+  const { bundle, seconds } = await proveBundle(key, witness.input, shardRetrainSignalList(witness.publicSignals), statement, options);
   return { bundle, system: { config: c, dataset, models: witness.newModels }, weights: witness.newWeights, proveSeconds: seconds };
 }

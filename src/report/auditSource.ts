@@ -74,7 +74,8 @@ async function fromLedger(file: string, keys: KeyRing): Promise<unknown> {
   try {
     // Loaded on demand: reading an export never loads better-sqlite3.
     const { auditPackageFromLedger } = await import("../ledger/audit.ts");
-    return await auditPackageFromLedger(file, keys);
+    // A ledger is the controller's own: its report shows the whole evaluation (an export does not carry all of it).
+    return await auditPackageFromLedger(file, keys, new Date(), { fullEvaluation: true });
   } catch (error) {
     throw new AuditSourceError(`cannot read ledger ${file}: ${(error as Error).message}`);
   }

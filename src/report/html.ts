@@ -1,8 +1,10 @@
 import type { AuditPackage } from "../verifier/auditTypes.ts";
 import type { ChainReport } from "../verifier/chain.ts";
+import { accuracyBars, costBars, rocChart } from "./evaluationCharts.ts";
+import { exactText, ratioText, showFixed, showPercent, type EvaluationView } from "./evaluationView.ts";
 import { latencyChart } from "./latencyChart.ts";
 import { html, type Markup } from "./markup.ts";
-import { buildReportModel, shortState, type KeyRow, type ReportModel, type ReportOptions } from "./model.ts";
+import { buildReportModel, formatDuration, shortState, type KeyRow, type ReportModel, type ReportOptions } from "./model.ts";
 
 const STYLE = `
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222; padding: 0 1rem; }
@@ -20,7 +22,11 @@ td.hash { word-break: break-all; min-width: 12rem; }
 .ok { color: #0b6623; font-weight: bold; }
 .fail { color: #b00020; font-weight: bold; }
 .note { color: #555; font-style: italic; }
-ul.reasons { margin: 0; padding-left: 1.1rem; }`;
+ul.reasons { margin: 0; padding-left: 1.1rem; }
+.charts { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+svg.chart { max-width: 100%; height: auto; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+@media print { body { margin: 0 auto; } h2 { break-after: avoid; } svg.chart, table { break-inside: avoid; } }`;
 
 /**
  * The audit report as one self-contained HTML page (inline CSS and SVG, no script, a
@@ -70,7 +76,7 @@ function status(ok: boolean, text: string): Markup {
 function timeline(m: ReportModel): Markup {
   return html`<h2>Timeline of states</h2>
 <table class="timeline">
-<thead><tr><th>#</th><th>kind</th><th>recorded at</th><th>old state → new state</th><th>shard</th><th>deleted</th><th>request</th><th>proving time</th><th>proof</th></tr></thead>
+<thead><tr><th>#</th><th>kind</th><th>recorded at (claimed)</th><th>old state → new state</th><th>shard</th><th>deleted</th><th>request</th><th>proving time</th><th>proof</th></tr></thead>
 <tbody>${m.timeline.map((r) => html`
 <tr data-seq="${r.seq}"${r.ok ? "" : html` class="bad"`}><td>${r.seq}</td><td>${r.kind}</td><td>${r.time}</td><td class="mono"><span title="${r.oldState}">${shortState(r.oldState)}</span> → <span title="${r.newState}">${shortState(r.newState)}</span></td><td>${r.shard}</td><td>${r.deleted}</td><td>${r.requestId}</td><td>${r.proveSeconds}</td><td>${status(r.ok, r.status)}${reasonList(r.reasons)}</td></tr>`)}
 </tbody>
@@ -82,7 +88,7 @@ function requests(m: ReportModel): Markup {
   const body = m.requests.length === 0
     ? html`<p class="note">No deletion requests.</p>`
     : html`<table class="requests">
-<thead><tr><th>request</th><th>status</th><th>records</th><th>received</th><th>proved</th><th>time to prove</th><th>proof compute</th><th>entries</th><th>verified</th></tr></thead>
+<thead><tr><th>request</th><th>status</th><th>records</th><th>received (claimed)</th><th>proved (claimed)</th><th>time to prove</th><th>proof compute</th><th>entries</th><th>verified</th></tr></thead>
 <tbody>${m.requests.map((r) => html`
 <tr data-request="${r.id}"${r.verified || r.status !== "proved" ? "" : html` class="bad"`}><td>${r.id}</td><td>${r.status}</td><td>${r.records}</td><td>${r.receivedAt}</td><td>${r.provedAt}</td><td>${r.timeToProve}</td><td>${r.proofCompute}</td><td>${r.entries}</td><td>${r.status === "proved" ? status(r.verified, r.verified ? "verified" : "NOT verified") : "—"}${reasonList(r.reasons)}</td></tr>`)}
 </tbody>
@@ -125,8 +131,53 @@ function evaluation(m: ReportModel): Markup {
 <tr><td>${f.name}</td><td>${f.value}</td></tr>`)}
 </tbody>
 </table>`;
-  if (proved === "" && measured === "") return html``;
+  const view = m.evaluationView ? evaluationDocument(m.evaluationView) : "";
+  if (proved === "" && measured === "" && view === "") return html``;
   return html`<h2>Model evaluation</h2>
 ${proved}
+${view}
 ${measured}`;
+}
+
+const pct = showPercent;
+const dec = showFixed;
+const secs = (x: number | null) => (x === null ? "—" : formatDuration(x));
+
+/** The controller's evaluation document: utility, membership inference (tables + ROC), cost. */
+function evaluationDocument(v: EvaluationView): Markup {
+  const exact = exactText(v);
+  const attacks = [...new Set(v.attacks.map((a) => a.attack))];
+  return html`<section class="evaluation-document">
+<h3>Unlearning evaluation (${v.provenance})</h3>
+<p>Forget set: ${v.forgetSize ?? "—"} record(s) in shard(s) ${v.shardsTouched.length > 0 ? v.shardsTouched.join(", ") : "—"} of ${v.profile};
+${v.records.retain ?? "—"} retained records, ${v.records.test ?? "—"} test records (${v.records.heldOut ?? "—"} held out as non-members for the attacks).
+Exact: ${exact}.</p>
+<h4>Accuracy before and after</h4>
+<table class="utility">
+<thead><tr><th>model</th><th class="num">retain set</th><th class="num">forget set</th><th class="num">test set</th></tr></thead>
+<tbody>${v.utility.map((u) => html`
+<tr data-model="${u.model}"><td>${u.model}</td><td class="num">${pct(u.retain)}</td><td class="num">${pct(u.forget)}</td><td class="num">${pct(u.test)}</td></tr>`)}
+</tbody>
+</table>
+${accuracyBars(v.utility)}
+<p class="note">original = before unlearning; unlearned = after the proved SISA unlearning; reference = every shard retrained from scratch without the forget set.</p>
+<h4>Membership inference</h4>
+<table class="mia">
+<thead><tr><th>attack</th><th>model</th><th class="num">AUC (forget vs held-out)</th><th class="num">max advantage</th><th class="num">tuned advantage</th><th class="num">AUC on known sets</th></tr></thead>
+<tbody>${v.attacks.map((a) => html`
+<tr data-attack="${a.attack}" data-model="${a.model}"><td>${a.attack}</td><td>${a.model}</td><td class="num">${dec(a.auc)}</td><td class="num">${dec(a.maxAdvantage, 2)}</td><td class="num">${dec(a.tunedAdvantage, 2)}</td><td class="num">${dec(a.calibrationAuc)}</td></tr>`)}
+</tbody>
+</table>
+<div class="charts">${attacks.map((attack) => rocChart(attack, v.attacks.filter((a) => a.attack === attack)))}</div>
+<p class="note">Each curve flags records whose attack score reaches a threshold: the true-positive rate is the share of the forget set flagged, the false-positive rate the share of held-out non-members flagged. An AUC of 0.5 (the dotted diagonal) means the attack cannot tell the forget set from records never trained on. After unlearning the goal is the reference model's curve, not 0.5.</p>
+<h4>Cost</h4>
+<table class="cost">
+<thead><tr><th>removal</th><th class="num">wall</th><th class="num">CPU</th><th class="num">shards trained</th><th class="num">proofs</th></tr></thead>
+<tbody>${v.costs.map((c) => html`
+<tr data-cost="${c.what}"><td>${c.what}</td><td class="num">${secs(c.wallSeconds)}</td><td class="num">${secs(c.cpuSeconds)}</td><td class="num">${c.shardsTrained ?? "—"}</td><td class="num">${c.proofs ?? "—"}</td></tr>`)}
+</tbody>
+</table>
+${costBars(v.costs, v.ratio)}
+<p class="ratio">Cost ratio (full retrain ÷ unlearning): <strong>${ratioText(v)}</strong>.${v.note ? html` <span class="note">(${v.note})</span>` : ""}</p>
+</section>`;
 }

@@ -1,5 +1,6 @@
 import type { AuditPackage } from "../verifier/auditTypes.ts";
 import type { ChainReport } from "../verifier/chain.ts";
+import { exactText, ratioText, showFixed, showPercent, type EvaluationView } from "./evaluationView.ts";
 import { escapeMarkdown, markdownCodeBlock } from "./markup.ts";
 import { buildReportModel, formatDuration, shortState, type KeyRow, type LatencyPoint, type ReportModel, type ReportOptions } from "./model.ts";
 
@@ -25,7 +26,7 @@ export function renderMarkdownReport(pkg: AuditPackage, chain: ChainReport, opti
     "",
     "## Timeline of states",
     "",
-    ...table(["#", "kind", "recorded at", "old state → new state", "shard", "deleted", "request", "proving time", "proof"],
+    ...table(["#", "kind", "recorded at (claimed)", "old state → new state", "shard", "deleted", "request", "proving time", "proof"],
       m.timeline.map((r) => [r.seq, r.kind, r.time, `${shortState(r.oldState)} → ${shortState(r.newState)}`, r.shard, r.deleted, r.requestId, r.proveSeconds,
         withReasons(r.ok ? r.status : `**${r.status}**`, r.reasons)])),
     "",
@@ -62,7 +63,7 @@ function requests(m: ReportModel): string[] {
     "## Deletion requests",
     "",
     ...(rows.length === 0 ? ["No deletion requests."]
-      : table(["request", "status", "records", "received", "proved", "time to prove", "proof compute", "entries", "verified"], rows)),
+      : table(["request", "status", "records", "received (claimed)", "proved (claimed)", "time to prove", "proof compute", "entries", "verified"], rows)),
     "",
     "### Proving latency per request",
     "",
@@ -104,15 +105,34 @@ function trust(k: KeyRow): string {
 
 function evaluation(m: ReportModel): string[] {
   const out: string[] = [];
-  if (m.accuracy.length === 0 && m.evaluation.length === 0) return out;
+  if (m.accuracy.length === 0 && m.evaluation.length === 0 && !m.evaluationView) return out;
   out.push("## Model evaluation", "");
   if (m.accuracy.length > 0) {
     out.push("### Accuracy (proved)", "", ...table(["#", "state", "correct", "total", "accuracy", "proof"],
       m.accuracy.map((a) => [a.seq, shortState(a.state), a.correct, a.total, a.accuracy, { md: a.verified ? "proved" : "**NOT verified**" }])), "");
   }
+  if (m.evaluationView) out.push(...evaluationDocument(m.evaluationView));
   if (m.evaluation.length > 0) {
     out.push("### Evaluation figures (measured by the controller, not proved)", "",
       ...table(["figure", "value"], m.evaluation.map((f) => [f.name, f.value])), "");
   }
   return out;
+}
+
+/** The evaluation document as tables (the HTML report adds the charts). */
+function evaluationDocument(v: EvaluationView): string[] {
+  const e = escapeMarkdown;
+  const secs = (x: number | null) => (x === null ? "—" : formatDuration(x));
+  return [
+    `### Unlearning evaluation (${e(v.provenance)})`, "",
+    `Forget set: ${v.forgetSize ?? "—"} record(s) in shard(s) ${v.shardsTouched.join(", ") || "—"} of ${e(v.profile)}. Exact: ${exactText(v)}.`, "",
+    "#### Accuracy before and after", "",
+    ...table(["model", "retain set", "forget set", "test set"], v.utility.map((u) => [u.model, showPercent(u.retain), showPercent(u.forget), showPercent(u.test)])), "",
+    "#### Membership inference", "",
+    ...table(["attack", "model", "AUC (forget vs held-out)", "max advantage", "tuned advantage", "AUC on known sets"],
+      v.attacks.map((a) => [a.attack, a.model, showFixed(a.auc), showFixed(a.maxAdvantage, 2), showFixed(a.tunedAdvantage, 2), showFixed(a.calibrationAuc)])), "",
+    "#### Cost", "",
+    ...table(["removal", "wall", "CPU", "shards trained", "proofs"], v.costs.map((c) => [c.what, secs(c.wallSeconds), secs(c.cpuSeconds), String(c.shardsTrained ?? "—"), String(c.proofs ?? "—")])), "",
+    `Cost ratio (full retrain ÷ unlearning): ${ratioText(v)}.${v.note ? ` (${e(v.note)})` : ""}`, "",
+  ];
 }

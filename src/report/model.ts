@@ -1,6 +1,7 @@
 import type { AuditPackage } from "../verifier/auditTypes.ts";
 import { describeProblem, type ChainReport } from "../verifier/chain.ts";
 import { isObject } from "../verifier/statements.ts";
+import { evaluationView, type EvaluationView } from "./evaluationView.ts";
 
 /**
  * What an audit report shows, as plain text values: the one place that reads the (untrusted)
@@ -97,6 +98,9 @@ export interface ReportModel {
   requests: RequestRow[];
   latency: LatencyPoint[];
   keys: KeyRow[];
+  /** The controller's evaluation document as tables and charts, when the package carries one. */
+  evaluationView?: EvaluationView;
+  /** The numbers of an evaluation that is not a zkforget evaluation document, listed as they are. */
   evaluation: FigureRow[];
   accuracy: AccuracyRow[];
 }
@@ -121,6 +125,7 @@ export function buildReportModel(pkg: AuditPackage, chain: ChainReport): ReportM
   const requests = (Array.isArray(pkg.requests) ? (pkg.requests as unknown[]) : []).filter(isObject);
   const requestChecks = new Map(chain.requests.map((r) => [r.id, r]));
   const proveSecondsBySeq = new Map(entries.filter(isObject).map((e) => [e.seq, e.proveSeconds]));
+  const view = evaluationView(pkg.evaluation);
   return {
     valid: chain.valid,
     summary: chain.summary,
@@ -134,7 +139,8 @@ export function buildReportModel(pkg: AuditPackage, chain: ChainReport): ReportM
     requests: requests.map((r) => requestRow(r, requestChecks.get(String(r.id))?.proved === true, requestChecks.get(String(r.id))?.reasons ?? [], proveSecondsBySeq)),
     latency: requests.flatMap((r) => latencyPoint(r, requestChecks.get(String(r.id))?.proved === true)),
     keys: keyRows(pkg, chain),
-    evaluation: figures(pkg.evaluation),
+    ...(view ? { evaluationView: view } : {}),
+    evaluation: view ? [] : figures(pkg.evaluation),
     accuracy: timeline.flatMap((row, i) => accuracyRow(entries[i], row)),
   };
 }

@@ -154,3 +154,56 @@ function wrongMagicMessage(path: string, kind: BinFileKind, magic: Buffer): stri
       : `it starts with bytes ${magic.toString("hex")}`;
   return `${path} is not a ${kind} file: ${seen}, a ${kind} file starts with "${kind}"`;
 }
+
+/** A little-endian u32, as the containers store counts and ids. */
+export function u32LE(value: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, value, true);
+  return out;
+}
+
+/** The concatenation of `parts`. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
+  let pos = 0;
+  for (const p of parts) { out.set(p, pos); pos += p.byteLength; }
+  return out;
+}
+
+/**
+ * Sequential writer for the same container: magic, version, then sections of (u32 id, u64 size,
+ * data). Sections are written whole, so their sizes are known up front (no seek back).
+ */
+export class BinFileWriter {
+  private pos = 0;
+  constructor(private readonly file: FileHandle) {}
+
+  async start(magic: string, version: number, nSections: number): Promise<void> {
+    await this.write(new TextEncoder().encode(magic));
+    await this.write(u32LE(version));
+    await this.write(u32LE(nSections));
+  }
+
+  async section(id: number, chunks: Uint8Array[]): Promise<void> {
+    const size = chunks.reduce((s, c) => s + c.byteLength, 0);
+    const head = new Uint8Array(12);
+    const view = new DataView(head.buffer);
+    view.setUint32(0, id, true);
+    view.setBigUint64(4, BigInt(size), true);
+    await this.write(head);
+    for (const chunk of chunks) await this.write(chunk);
+  }
+
+  async finish(): Promise<void> {
+    await this.file.sync();
+  }
+
+  private async write(data: Uint8Array): Promise<void> {
+    let off = 0;
+    while (off < data.byteLength) {
+      const { bytesWritten } = await this.file.write(data, off, data.byteLength - off, this.pos);
+      off += bytesWritten;
+      this.pos += bytesWritten;
+    }
+  }
+}

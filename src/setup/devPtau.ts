@@ -1,4 +1,5 @@
 import { open, rename, rm } from "node:fs/promises";
+import { BinFileWriter, concatBytes, u32LE } from "./binFile.ts";
 import { blake2b } from "@noble/hashes/blake2.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { BnCurve } from "ffjavascript";
@@ -79,8 +80,7 @@ export async function generateDevPtau(options: DevPtauOptions): Promise<DevPtauR
     const tables = { G1: fixedBaseTable(curve, "G1"), G2: fixedBaseTable(curve, "G2") };
     const points = async (group: GroupName, scalarsMontgomery: Uint8Array) =>
       fixedBaseBatch(curve, group, tables[group], await Fr.batchFromMontgomery(scalarsMontgomery));
-    const geometric = (count: number, first: Uint8Array, ratio: Uint8Array) =>
-      Fr.batchApplyKey(filled(Fr.one, count), first, ratio);
+    const geometric = (count: number, first: Uint8Array, ratio: Uint8Array) => geometricScalars(curve, count, first, ratio);
 
     log(`dev ptau 2^${power}: powers of tau`);
     const tauPowers = await geometric(2 * n - 1, Fr.one, key.tau.prvKey);
@@ -144,6 +144,14 @@ async function mapSerial<T, U>(items: readonly T[], fn: (item: T) => Promise<U>)
   const out: U[] = [];
   for (const item of items) out.push(await fn(item));
   return out;
+}
+
+/**
+ * first, first·ratio, …, first·ratio^(count−1) as one buffer of Montgomery Fr elements, computed
+ * on ffjavascript's threads (the dev ptau's power sequences, and the direct zkey's).
+ */
+export function geometricScalars(curve: BnCurve, count: number, first: Uint8Array, ratio: Uint8Array): Promise<Uint8Array> {
+  return curve.Fr.batchApplyKey(filled(curve.Fr.one, count), first, ratio);
 }
 
 function filled(element: Uint8Array, count: number): Uint8Array {
@@ -221,13 +229,13 @@ async function contributionRecord(curve: BnCurve, c: ContributionInputs): Promis
   const name = new TextEncoder().encode(c.name);
   const params = [1, name.byteLength, ...name, 2, DEV_BEACON_ITERATIONS_EXP, 3, c.beaconHash.byteLength, ...c.beaconHash];
   const parts = [
-    u32(1), // one contribution
+    u32LE(1), // one contribution
     tauG1.subarray(g1, 2 * g1), tauG2.subarray(g2, 2 * g2), alphaTauG1.subarray(0, g1), betaTauG1.subarray(0, g1), betaG2.subarray(0, g2),
     serializePtauPubKey(curve, c.key, true), partial, nextChallenge,
-    u32(1), // type: beacon
-    u32(params.length), new Uint8Array(params),
+    u32LE(1), // type: beacon
+    u32LE(params.length), new Uint8Array(params),
   ];
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** The 216-byte blake2b midstate snarkjs stores as `partialHash` (see misc.toPartialHash). */
@@ -242,52 +250,4 @@ function partialHashState(hasher: ReturnType<typeof blake2b.create>): Uint8Array
   words[16] = h.length! - h.pos!;
   words[18] = h.pos!;
   return out;
-}
-
-function u32(value: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, value, true);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
-  let pos = 0;
-  for (const p of parts) { out.set(p, pos); pos += p.byteLength; }
-  return out;
-}
-
-/** Sequential writer for iden3's binary container: magic, version, sections of (u32 id, u64 size). */
-class BinFileWriter {
-  private pos = 0;
-  constructor(private readonly file: import("node:fs/promises").FileHandle) {}
-
-  async start(magic: string, version: number, nSections: number): Promise<void> {
-    await this.write(new TextEncoder().encode(magic));
-    await this.write(u32(version));
-    await this.write(u32(nSections));
-  }
-
-  async section(id: number, chunks: Uint8Array[]): Promise<void> {
-    const size = chunks.reduce((s, c) => s + c.byteLength, 0);
-    const head = new Uint8Array(12);
-    const view = new DataView(head.buffer);
-    view.setUint32(0, id, true);
-    view.setBigUint64(4, BigInt(size), true);
-    await this.write(head);
-    for (const chunk of chunks) await this.write(chunk);
-  }
-
-  async finish(): Promise<void> {
-    await this.file.sync();
-  }
-
-  private async write(data: Uint8Array): Promise<void> {
-    let off = 0;
-    while (off < data.byteLength) {
-      const { bytesWritten } = await this.file.write(data, off, data.byteLength - off, this.pos);
-      off += bytesWritten;
-      this.pos += bytesWritten;
-    }
-  }
 }

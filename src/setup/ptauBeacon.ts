@@ -59,11 +59,28 @@ export function g2ForProofOfKnowledge(
   return curve.G2.fromRng(new ChaCha(seedWords(h.digest(), false)));
 }
 
-/** snarkjs `createPTauKey`: draws the three secrets, then each proof of knowledge, from `rng`. */
-export function ptauKeyFromRng(curve: BnCurve, challengeHash: Uint8Array, rng: ChaCha): PtauKey {
+/** The three phase-1 secrets (Montgomery Fr elements). */
+export interface PtauSecrets {
+  tau: Uint8Array;
+  alpha: Uint8Array;
+  beta: Uint8Array;
+}
+
+/**
+ * The secrets snarkjs `createPTauKey` draws first from `rng`, in its order. They do not depend
+ * on the challenge hash (only the proofs of knowledge drawn after them do), which lets the
+ * direct dev zkey know tau, alpha and beta without hashing a whole ptau's worth of generators.
+ */
+export function drawPtauSecrets(curve: BnCurve, rng: ChaCha): PtauSecrets {
   const tau = curve.Fr.fromRng(rng);
   const alpha = curve.Fr.fromRng(rng);
   const beta = curve.Fr.fromRng(rng);
+  return { tau, alpha, beta };
+}
+
+/** snarkjs `createPTauKey`: draws the three secrets, then each proof of knowledge, from `rng`. */
+export function ptauKeyFromRng(curve: BnCurve, challengeHash: Uint8Array, rng: ChaCha): PtauKey {
+  const { tau, alpha, beta } = drawPtauSecrets(curve, rng);
   const part = (prvKey: Uint8Array, personalization: number): PtauKeyPart => {
     const g1_s = curve.G1.toAffine(curve.G1.fromRng(rng));
     const g1_sx = curve.G1.toAffine(curve.G1.timesFr(g1_s, prvKey));

@@ -205,7 +205,7 @@ export function buildAccuracyWitness(request: AccuracyRequest, params: AccuracyP
   const signed = (v: bigint): string => toFieldSigned(v).toString();
   const shardModels = Array.from({ length: 2 ** params.shardDepth }, (_, k) => models.shard(k));
   // configHashInputs order (src/ml/config.ts): 5 epochs, 6 learningRate, 7 l2,
-  // 8 weightsHash(initialWeights), 9 dataDepth, 11 maxDeletions.
+  // 8 weightsHash(initialWeights), 9 dataDepth, 11 maxDeletions, 13 scalingHash.
   const input: CircuitInput = {
     state: str(statement.state),
     testRoot: str(statement.testRoot),
@@ -221,6 +221,7 @@ export function buildAccuracyWitness(request: AccuracyRequest, params: AccuracyP
     initialWeightsHash: str(cfgInputs[8]!),
     dataDepth: str(cfgInputs[9]!),
     maxDeletions: str(cfgInputs[11]!),
+    scalingHash: str(cfgInputs[13]!),
     live: slots.map((s) => (s === undefined ? "0" : "1")),
     feature: slots.map((s) => (s === undefined ? new Array<string>(params.features).fill("0") : s.features.map(signed))),
     label: slots.map((s) => (s === undefined ? "0" : str(s.label))),

@@ -9,6 +9,7 @@ import type { PoseidonHasher } from "../crypto/poseidon.ts";
 import { leafHash, recordHash } from "../dataset/leaf.ts";
 import { toFieldSigned } from "../encoding/fixedPoint.ts";
 import { configHash, validateTrainingConfig, type TrainingConfig } from "../ml/config.ts";
+import { scalingHash } from "../ml/featureScaling.ts";
 import { trainShard, type TrainingResult } from "../ml/trainer.ts";
 import type { TrainingSlot } from "../ml/trainingInput.ts";
 import { shardDeletionDigest, type DeletedShardSlot } from "../sisa/digest.ts";
@@ -188,6 +189,7 @@ export function buildShardRetrainWitness(request: ShardRetrainRequest, poseidon:
     l2: str(config.l2),
     initialWeights: config.initialWeights.map(signed),
     testRoot: str(config.testRoot),
+    scalingHash: str(scalingHash(config.featureScaling, hash)),
   };
   return {
     input,

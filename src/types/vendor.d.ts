@@ -163,3 +163,10 @@ declare module "ffjavascript" {
     leInt2Buff(n: bigint, len?: number): Uint8Array;
   };
 }
+
+declare module "ejs" {
+  /** Renders an EJS template synchronously with `data` as its locals. */
+  export function render(template: string, data: object): string;
+  const ejs: { render: typeof render };
+  export default ejs;
+}

@@ -11,8 +11,11 @@ import type { ProofBundle, TrustedKey } from "./types.ts";
 export const AUDIT_FORMAT = "zkforget-audit";
 export const AUDIT_VERSION = 1;
 
-/** What a ledger entry records. `accuracy` entries attest a state and do not move it. */
-export const LEDGER_ENTRY_KINDS = ["commit", "genesis", "deletion", "retrain", "accuracy"] as const;
+/**
+ * What a ledger entry records. `request` entries record a deletion request when it is received
+ * (its salted commitment to the slots it names); they and `accuracy` entries do not move the state.
+ */
+export const LEDGER_ENTRY_KINDS = ["commit", "request", "genesis", "deletion", "retrain", "accuracy"] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 
 /** One appended ledger entry, as exported. */
@@ -25,8 +28,12 @@ export interface AuditEntry {
   newState: string;
   /** ISO time the entry was appended (controller's clock, not proved). */
   recordedAt: string;
-  /** The deletion request this entry answers, if any. */
+  /** The deletion request this entry answers (or, for a `request` entry, records). */
   requestId?: string;
+  /** `request` entries: 0x-hex salted commitment to the requested slots (verifier/requestCommitment.ts). */
+  requestCommitment?: string;
+  /** `request` entries: how many records the request names. */
+  recordCount?: number;
   /** Seconds the proof took (controller's measurement, not proved). */
   proveSeconds?: number;
   /** The proof; absent only for the `commit` entry, which records the genesis state. */
@@ -52,6 +59,13 @@ export interface DeletionRequestRecord {
   entries: number[];
   /** Why it failed, when failed. */
   error?: string;
+  /** 0x-hex salted commitment to the requested slots, as recorded in the chain's `request` entry. */
+  commitment: string;
+  /**
+   * 0x-hex salt of the commitment, published once the request is proved so that the verifier can
+   * open the commitment with the slots the answering proofs deleted.
+   */
+  salt?: string;
 }
 
 /** A verification key with its manifest, as shipped in an audit package (the shape of a TrustedKey). */

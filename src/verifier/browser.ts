@@ -17,8 +17,24 @@ export { deletionDigestOf, poseidonLite, describeStatement } from "./statements.
 export { toHex32 } from "./fieldText.ts";
 export * from "./types.ts";
 export * from "./auditTypes.ts";
-export { checkReceipt, merkleRootFromPath, RECEIPT_FORMAT, type Receipt, type InclusionReceipt, type DeletionReceipt, type ReceiptCheckOptions, type ReceiptCheckResult } from "./receiptCheck.ts";
+export {
+  checkReceipt, merkleRootFromPath, RECEIPT_FORMAT, RECEIPT_VERSION,
+  type Receipt, type InclusionReceipt, type RequestReceipt, type DeletionReceipt, type RequestOpeningJson, type ReceiptCheckOptions, type ReceiptCheckResult,
+} from "./receiptCheck.ts";
+export { requestCommitment, REQUEST_COMMITMENT_DOMAIN, type RequestedSlot } from "./requestCommitment.ts";
+export { bundleIdentity } from "./bundleIdentity.ts";
+export { entryDigest, chainDigests, CHAIN_DIGEST_DOMAIN, EMPTY_CHAIN_DIGEST, ChainDigestError } from "./chainDigest.ts";
+export {
+  verifyHeadLog, headMatchesChain, headsMatchChain, findEquivocation, checkEquivocation, signHead, headHash, parseSignedHead,
+  HEAD_FORMAT, HEAD_VERSION, EQUIVOCATION_FORMAT,
+  type SignedHead, type UnsignedHead, type HeadLogOptions, type HeadLogReport, type Equivocation, type EquivocationSearch,
+} from "./headLog.ts";
+export {
+  DEFAULT_TRAINING_POLICY, trainingPolicyProblems, parsePublicTrainingConfig, publicTrainingConfig, type TrainingPolicy,
+} from "../ml/publicConfig.ts";
+export { parseSubjectRecord, subjectRecordElements, type SubjectRecord } from "./subjectRecord.ts";
 export type { KeyManifest, KeyContribution } from "../keys/manifest.ts";
+export { documentFieldElements } from "../dataset/document.ts";
 
 /** A verification key with its manifest, as `keys/<profile>.vkey.json` + `.manifest.json` hold them. */
 export type KeyPair = TrustedKey;

@@ -1,19 +1,27 @@
 import type { KeyManifest } from "../keys/manifest.ts";
+import type { TrainingPolicy } from "../ml/publicConfig.ts";
 import { statementTransition } from "./transition.ts";
 import { AUDIT_FORMAT, AUDIT_VERSION } from "./auditTypes.ts";
 import {
-  compareKey, emptyModelRoot, entryFieldProblems, hexText, isPositiveInteger, KINDS, requestFieldProblems, seqProblems, short,
+  compareKey, entryFieldProblems, hexText, isPositiveInteger, KINDS, requestFieldProblems, seqProblems, short,
 } from "./chainFields.ts";
+import { parseHex32, toHex32 } from "./fieldText.ts";
+import { requestCommitment } from "./requestCommitment.ts";
 import { isObject } from "./statements.ts";
 import type { KeyRing } from "./types.ts";
+import { statementKindOf } from "../methods/statementKinds.ts";
+import type { ModelRules } from "../methods/statementKind.ts";
 import { verifyBundle } from "./verify.ts";
 
 /**
  * Audit-chain verification: checks a whole audit package (what `zkforget export` writes) from
  * an untrusted controller. A chain is valid when every proof verifies under the verifier's own
- * trusted keys, the states link up entry by entry, every SISA state is pinned to one config,
- * training starts from the empty model and covers every shard, and every request marked proved
- * is answered by entries of the chain. Browser-safe: no node:*, no prover.
+ * trusted keys, the states link up entry by entry, every model-bearing state is pinned to one
+ * published config that passes the verifier's policy, training starts from the empty model and
+ * covers every shard, and every request is recorded in the chain before it is answered and, when
+ * marked proved, answered by verified entries that delete exactly the slots its commitment
+ * names. Which of these checks apply follows from the statements the chain contains, never from
+ * a label the controller writes. Browser-safe: no node:*, no prover.
  */
 
 /** Options for {@link verifyAuditPackage}. */
@@ -22,8 +30,10 @@ export interface ChainOptions {
   keys: KeyRing;
   /** Accept proofs under INSECURE dev keys (anyone can forge them): demos and tests only. */
   allowDev?: boolean;
-  /** 0x-hex config hash the verifier expects every SISA state to be pinned to (published by the controller). */
+  /** 0x-hex config hash the verifier expects every model-bearing state to be pinned to (published by the controller). */
   configHash?: string;
+  /** Training-config policy applied to every model-bearing statement (see verifyBundle); default DEFAULT_TRAINING_POLICY. */
+  policy?: TrainingPolicy;
 }
 
 /** One problem found in a chain. `seq` 0 means the package as a whole, not one entry. */
@@ -52,12 +62,19 @@ export interface ChainKeyReport {
   reasons: string[];
 }
 
-/** Verdict on one deletion request. */
+/** Verdict on one deletion request, derived from the chain (its `request` entry and the entries answering it). */
 export interface ChainRequestReport {
   id: string;
+  /** The status the controller states (a claim; `proved` and `pending` are what the chain shows). */
   status: string;
-  /** True when the request is proved and every entry answering it verifies. */
+  /** True when verified entries delete exactly the slots the request's commitment names. */
   proved: boolean;
+  /** True when the chain records the request but no verified entries answer it (yet). */
+  pending: boolean;
+  /** Seq of the chain's `request` entry, when there is one. */
+  seq?: number;
+  /** When the chain recorded it (the controller's clock, a claim). */
+  receivedAt?: string;
   reasons: string[];
 }
 
@@ -71,11 +88,12 @@ export interface ChainReport {
   firstBreak?: ChainProblem;
   /** Every problem, in the same order. */
   problems: ChainProblem[];
+  /** Profile of the chain's state transitions (from its proofs; the package's own label when it has none). */
   profile: string;
   configHash?: string;
-  /** SISA only: shards with at least one verified training proof, increasing. */
+  /** Model-bearing chains: shards with at least one verified training proof, increasing. */
   shardsCovered?: number[];
-  /** SISA only: number of shards, from the trusted key's parameters. */
+  /** Model-bearing chains: number of shards, from the published (and proved) config. */
   shardCount?: number;
   keys: ChainKeyReport[];
   requests: ChainRequestReport[];
@@ -110,6 +128,21 @@ interface KeyCheck {
   attributed: boolean;
 }
 
+/** What the chain's `request` entry for one request records. */
+interface RecordedRequest {
+  seq: number;
+  commitment: string;
+  recordCount: number;
+  recordedAt: string;
+}
+
+/** A verified entry that names a request: what it deleted and whether it passed. */
+interface AnsweringEntry {
+  seq: number;
+  deleted: { index: number; leaf: string }[];
+  valid: boolean;
+}
+
 /** The state of one verification run; `run` fills the lists, `report` assembles them. */
 class ChainCheck {
   readonly head: ChainProblem[] = [];
@@ -120,39 +153,52 @@ class ChainCheck {
   readonly covered = new Set<number>();
   readonly #options: ChainOptions;
   readable = false;
-  profile = "";
+  /** The package's own profile label (a claim, compared with what the proofs show). */
+  #label = "";
+  /** Profile of the chain's state transitions: that of its first transition proof. */
+  #transitionProfile?: string;
+  /** Whether those transitions carry a trained model (from their statement kind). */
+  #transitionCarriesModel?: boolean;
+  /** Name of those transitions' template, for messages. */
+  #transitionTemplate?: string;
   configHash?: string;
+  #claimedConfigHash?: string;
+  /** The published config of the model-bearing statements (all must agree with the first). */
+  #config?: unknown;
+  /** Training units the config defines (SISA: shards) and what they are called. */
   shardCount?: number;
-  /** Entries that carry a bundle, by seq: the request they answer, the slots they delete, whether they passed. */
-  readonly #proved = new Map<number, { requestId?: string; deletedCount: number; valid: boolean }>();
+  #unitNoun = "shard";
+  /** State the chain starts from: the first entry's old state. */
+  #genesisState?: string;
+  #lastRecordedAt?: number;
+  /** Whether any statement about a trained model appeared (verified or not). */
+  #modelSeen = false;
+  readonly #recordedRequests = new Map<string, RecordedRequest>();
+  readonly #answers = new Map<string, AnsweringEntry[]>();
   /** The package's own keys (untrusted, only compared with the trusted ones). */
   #packageKeys: Record<string, unknown> = {};
-  /** The trusted manifest of the package's profile when it is a SISA (ShardRetrain) profile. */
-  #sisa?: KeyManifest;
 
   constructor(options: ChainOptions) {
     // A pinned config hash is compared with the lowercase hex statements carry, whoever typed it.
     this.#options = options.configHash === undefined ? options : { ...options, configHash: options.configHash.toLowerCase() };
   }
 
+  get profile(): string {
+    return this.#transitionProfile ?? this.#label;
+  }
+
   async run(input: unknown): Promise<void> {
     const pkg = this.#parse(input);
     if (!pkg) return;
     this.readable = true;
-    this.profile = typeof pkg.profile === "string" ? pkg.profile : "";
+    this.#label = typeof pkg.profile === "string" ? pkg.profile : "";
     this.#packageFields(pkg);
     this.#packageKeys = isObject(pkg.keys) ? pkg.keys : {};
-    const trustedMain = this.#options.keys.get(this.profile);
-    if (trustedMain?.manifest.template === "ShardRetrain") {
-      this.#sisa = trustedMain.manifest;
-      this.#sisaSetup(pkg, this.#sisa);
-    }
 
     const entries = pkg.entries as unknown[];
     if (entries.length === 0) this.head.push(packageProblem("the package has no entries: there is no chain to verify"));
     let maxSeq = 0;
     let current: string | undefined;
-    let emptyRootChecked = false;
     for (const [position, raw] of entries.entries()) {
       const reasons: string[] = [];
       if (!isObject(raw)) {
@@ -164,34 +210,41 @@ class ChainCheck {
       reasons.push(...seqProblems(raw.seq, maxSeq));
       if (isPositiveInteger(raw.seq)) maxSeq = Math.max(maxSeq, raw.seq);
       reasons.push(...entryFieldProblems(raw));
+      reasons.push(...this.#timeOrder(raw.recordedAt));
 
       const oldState = hexText(raw.oldState);
       const newState = hexText(raw.newState);
+      if (position === 0) this.#genesisState = oldState;
       if (current !== undefined && oldState !== undefined && oldState !== current) {
         reasons.push(`continuity: oldState ${short(oldState)} is not the previous entry's newState ${short(current)}`);
       }
-      if (kind === "accuracy" && oldState !== undefined && newState !== undefined && oldState !== newState) {
-        reasons.push(`an accuracy entry attests a state and must not move it, but oldState ${short(oldState)} ≠ newState ${short(newState)}`);
+      if ((kind === "accuracy" || kind === "request") && oldState !== undefined && newState !== undefined && oldState !== newState) {
+        reasons.push(`${kind === "accuracy" ? "an" : "a"} ${kind} entry does not move the state, but oldState ${short(oldState)} ≠ newState ${short(newState)}`);
       }
       if (kind === "commit") {
         if (position > 0) reasons.push("a commit entry has no proof, so it may only open the chain; here it would move the state without proof");
         if (raw.bundle !== undefined) reasons.push("a commit entry carries no proof bundle");
+        if (oldState !== newState) reasons.push("the commit entry records one state: its oldState and newState must be equal");
+      } else if (kind === "request") {
+        reasons.push(...this.#requestEntry(raw, seq));
       } else if (raw.bundle === undefined) {
         if (KINDS.includes(kind)) reasons.push(`a ${kind} entry must carry a proof bundle`);
       } else {
-        const checked = await this.#bundle(raw, kind, { oldState, newState }, reasons, !emptyRootChecked);
-        if (checked.shardRetrain) emptyRootChecked = true;
-        this.#proved.set(seq, {
-          ...(typeof raw.requestId === "string" ? { requestId: raw.requestId } : {}),
-          deletedCount: checked.deletedCount,
-          valid: reasons.length === 0,
-        });
+        const deleted = await this.#bundle(raw, kind, { oldState, newState }, reasons);
+        if (typeof raw.requestId === "string") {
+          if (!this.#recordedRequests.has(raw.requestId)) {
+            reasons.push(`answers request ${JSON.stringify(raw.requestId)}, which the chain has not recorded before this entry (a request is recorded in a request entry when it is received)`);
+          }
+          const list = this.#answers.get(raw.requestId) ?? [];
+          list.push({ seq, deleted, valid: reasons.length === 0 });
+          this.#answers.set(raw.requestId, list);
+        }
       }
       current = newState ?? current;
       this.entries.push({ seq, kind, valid: reasons.length === 0, reasons });
     }
     this.#remainingKeys();
-    if (this.shardCount !== undefined) this.#coverage();
+    this.#modelChecks();
     this.#requests(pkg.requests);
   }
 
@@ -218,90 +271,124 @@ class ChainCheck {
     return problems.length === 0 ? data : undefined;
   }
 
-  /** Package-level fields other than entries. */
+  /** Package-level fields other than entries. The package's configHash and profile are claims, checked against the proofs. */
   #packageFields(pkg: Record<string, unknown>): void {
     const problems: string[] = [];
-    if (this.profile === "") problems.push("profile is missing");
+    if (this.#label === "") problems.push("profile is missing");
     if (typeof pkg.exportedAt !== "string") problems.push("exportedAt must be an ISO time string");
     if (pkg.configHash !== undefined) {
       if (hexText(pkg.configHash) === undefined) problems.push("configHash must be a 0x-prefixed 64-digit lowercase hex field element");
-      else this.configHash = pkg.configHash as string;
+      else this.#claimedConfigHash = pkg.configHash as string;
     }
     const pinned = this.#options.configHash;
-    if (pinned !== undefined) {
-      if (hexText(pinned) === undefined) problems.push(`the expected config hash ${JSON.stringify(pinned)} is not a 0x-prefixed 64-digit lowercase hex field element`);
-      else if (this.configHash !== undefined && this.configHash !== pinned) {
-        problems.push(`config pin: the package's configHash ${short(this.configHash)} is not the expected ${short(pinned)}`);
-      }
+    if (pinned !== undefined && hexText(pinned) === undefined) {
+      problems.push(`the expected config hash ${JSON.stringify(pinned)} is not a 0x-prefixed 64-digit lowercase hex field element`);
     }
     if (!Array.isArray(pkg.requests)) problems.push("requests must be a list of deletion requests");
     if (!isObject(pkg.keys)) problems.push("keys must be an object of verification keys by profile");
     this.head.push(...problems.map(packageProblem));
   }
 
-  /** SISA packages: the shard count from the trusted key, and a config hash to pin to. */
-  #sisaSetup(pkg: Record<string, unknown>, manifest: KeyManifest): void {
-    const shardDepth = manifest.params[0];
-    if (typeof shardDepth !== "number" || !Number.isInteger(shardDepth) || shardDepth < 1) {
-      this.head.push(packageProblem(`the trusted key for ${manifest.profile} has no usable shard depth (params[0] = ${JSON.stringify(shardDepth)})`));
-      return;
-    }
-    this.shardCount = 2 ** shardDepth;
-    if (pkg.shards !== undefined && pkg.shards !== this.shardCount) {
-      this.head.push(packageProblem(`shards is ${JSON.stringify(pkg.shards)} but profile ${manifest.profile} has ${this.shardCount} shards`));
-    }
-    if (pkg.configHash === undefined) this.head.push(packageProblem("configHash is missing: a SISA package must name the config every state is pinned to"));
+  /** Entries are appended in time order: a recordedAt earlier than the previous entry's is a problem (times are claims, but must at least be consistent). */
+  #timeOrder(recordedAt: unknown): string[] {
+    if (typeof recordedAt !== "string") return [];
+    const t = Date.parse(recordedAt);
+    if (Number.isNaN(t)) return [`recordedAt ${JSON.stringify(recordedAt)} is not an ISO time`];
+    const before = this.#lastRecordedAt;
+    this.#lastRecordedAt = Math.max(t, before ?? t);
+    return before !== undefined && t < before ? [`recordedAt ${recordedAt} is earlier than the previous entry's: entries must be appended in time order`] : [];
   }
 
-  /** Checks an entry's bundle; adds reasons; returns what the chain-level checks need. */
+  /** A `request` entry: no proof, a commitment and a record count, one per request id. */
+  #requestEntry(raw: Record<string, unknown>, seq: number): string[] {
+    const reasons: string[] = [];
+    if (raw.bundle !== undefined) reasons.push("a request entry carries no proof bundle");
+    if (typeof raw.requestId !== "string") reasons.push("a request entry must name its requestId");
+    if (hexText(raw.requestCommitment) === undefined) reasons.push("a request entry must carry its requestCommitment as a 0x-hex field element");
+    if (!isPositiveInteger(raw.recordCount)) reasons.push("a request entry must carry a recordCount of at least 1");
+    if (typeof raw.requestId === "string" && this.#recordedRequests.has(raw.requestId)) {
+      reasons.push(`request ${JSON.stringify(raw.requestId)} is already recorded at entry ${this.#recordedRequests.get(raw.requestId)!.seq}`);
+    }
+    if (reasons.length === 0) {
+      this.#recordedRequests.set(raw.requestId as string, {
+        seq, commitment: raw.requestCommitment as string, recordCount: raw.recordCount as number, recordedAt: raw.recordedAt as string,
+      });
+    }
+    return reasons;
+  }
+
+  /** Checks an entry's bundle; adds reasons; returns the slots it deletes. */
   async #bundle(
     entry: Record<string, unknown>,
     kind: string,
     { oldState, newState }: { oldState?: string | undefined; newState?: string | undefined },
     reasons: string[],
-    firstShardRetrain: boolean,
-  ): Promise<{ shardRetrain: boolean; deletedCount: number }> {
-    const result = await verifyBundle(entry.bundle, { keys: this.#options.keys, allowDev: this.#options.allowDev === true });
+  ): Promise<{ index: number; leaf: string }[]> {
+    const result = await verifyBundle(entry.bundle, {
+      keys: this.#options.keys, allowDev: this.#options.allowDev === true, ...(this.#options.policy ? { policy: this.#options.policy } : {}),
+    });
     reasons.push(...result.reasons.map((r) => `proof: ${r}`));
     const bundle = result.bundle;
-    if (!bundle) return { shardRetrain: false, deletedCount: 0 };
+    if (!bundle) return [];
     reasons.push(...this.#keyProblemsOnce(bundle.profile));
-    if (kind !== "accuracy" && bundle.profile !== this.profile) {
-      reasons.push(`the bundle is for profile ${bundle.profile}, but the package's state transitions use ${this.profile}`);
-    }
     const s = bundle.statement as unknown as Record<string, unknown>;
     const type = typeof s.type === "string" ? s.type : "";
-    const deletedCount = Array.isArray(s.deleted) ? s.deleted.length : 0;
+    const rules = statementKindOf(s)?.model;
+    const deleted = Array.isArray(s.deleted) ? (s.deleted as { index: number; leaf: string }[]) : [];
     const moves = statementTransition(s);
     if (typeof moves === "string") {
       reasons.push(moves);
-    } else {
-      if (moves.kind !== kind) reasons.push(`the entry says ${JSON.stringify(kind)}, but its ${type} statement makes a ${moves.kind} entry`);
-      if (oldState !== undefined && moves.oldState !== oldState) reasons.push(`the entry's oldState ${short(oldState)} is not its statement's old state ${short(moves.oldState)}`);
-      if (newState !== undefined && moves.newState !== newState) reasons.push(`the entry's newState ${short(newState)} is not its statement's new state ${short(moves.newState)}`);
+      return deleted;
     }
-    // Accuracy statements name the config of the state they attest: the same pin applies.
-    if (type === "shard-retrain" || type === "model-accuracy") this.#configPin(s.configHash, reasons);
-    const shardRetrain = type === "shard-retrain";
-    if (shardRetrain) {
-      if (firstShardRetrain && this.#sisa) {
-        const empty = emptyModelRoot(this.#sisa);
-        if (s.oldModelRoot !== empty) {
-          reasons.push(`the first training proof must start from the empty model (root ${short(empty)} of ${this.shardCount} zero leaves), but its oldModelRoot is ${short(String(s.oldModelRoot))}`);
-        }
+    if (moves.kind !== kind) reasons.push(`the entry says ${JSON.stringify(kind)}, but its ${type} statement makes a ${moves.kind} entry`);
+    if (oldState !== undefined && moves.oldState !== oldState) reasons.push(`the entry's oldState ${short(oldState)} is not its statement's old state ${short(moves.oldState)}`);
+    if (newState !== undefined && moves.newState !== newState) reasons.push(`the entry's newState ${short(newState)} is not its statement's new state ${short(moves.newState)}`);
+    const template = this.#options.keys.get(bundle.profile)?.manifest.template;
+    if (moves.kind !== "accuracy") {
+      // One kind of state transition per chain: its profile comes from the first proof, not from a label.
+      if (this.#transitionProfile === undefined) {
+        this.#transitionProfile = bundle.profile;
+        this.#transitionTemplate = template;
+        this.#transitionCarriesModel = rules?.carriesModel === true;
+      } else if (bundle.profile !== this.#transitionProfile) {
+        reasons.push(`the bundle is for profile ${bundle.profile}, but the chain's state transitions are proved under ${this.#transitionProfile}`);
       }
-      if (reasons.length === 0 && typeof s.shard === "number") this.covered.add(s.shard);
     }
-    return { shardRetrain, deletedCount };
+    if (rules) {
+      this.#modelSeen = true;
+      this.#modelBearing(s, rules, moves.oldState, reasons);
+      const unit = rules.covers(s);
+      if (reasons.length === 0 && unit !== undefined) this.covered.add(unit);
+    }
+    return deleted;
   }
 
-  #configPin(value: unknown, reasons: string[]): void {
+  /**
+   * A statement about a committed model: its published config (already checked against its
+   * configHash and the policy by verifyBundle) must be the chain's one config; the first time the
+   * model is seen at the chain's starting state, the model tree must be empty.
+   */
+  #modelBearing(s: Record<string, unknown>, rules: ModelRules, oldState: string, reasons: string[]): void {
+    const hash = rules.configHash(s) ?? "";
     const pinned = this.#options.configHash;
-    if (this.configHash !== undefined && value !== this.configHash) {
-      reasons.push(`config pin: the statement's configHash ${short(String(value))} is not the package's ${short(this.configHash)}`);
+    if (this.configHash === undefined) {
+      // Only a verified statement's config (checked against its hash and the policy) defines the chain's.
+      if (reasons.length > 0) return;
+      this.configHash = hash;
+      this.#config = rules.config(s);
+      const coverage = rules.coverage(this.#config);
+      this.shardCount = coverage.count;
+      this.#unitNoun = coverage.noun;
+    } else if (hash !== this.configHash) {
+      reasons.push(`config pin: the statement's configHash ${short(hash)} is not the chain's ${short(this.configHash)} (every model-bearing state is pinned to one config)`);
     }
-    if (pinned !== undefined && value !== pinned) {
-      reasons.push(`config pin: the statement's configHash ${short(String(value))} is not the expected ${short(pinned)}`);
+    if (this.#claimedConfigHash !== undefined && hash !== this.#claimedConfigHash) {
+      reasons.push(`config pin: the statement's configHash ${short(hash)} is not the package's ${short(this.#claimedConfigHash)}`);
+    }
+    if (pinned !== undefined && hash !== pinned) reasons.push(`config pin: the statement's configHash ${short(hash)} is not the expected ${short(pinned)}`);
+    if (oldState === this.#genesisState && this.#config !== undefined) {
+      const problem = rules.emptyModelProblem(s, this.#config);
+      if (problem !== undefined) reasons.push(problem);
     }
   }
 
@@ -317,73 +404,113 @@ class ChainCheck {
     return check.report.reasons;
   }
 
-  /** Keys no entry used (and the package profile's key) are compared too, as package-level problems. */
+  /** Keys no entry used (and the package label's key) are compared too, as package-level problems. */
   #remainingKeys(): void {
-    const profiles = new Set([...Object.keys(this.#packageKeys), ...(this.profile ? [this.profile] : [])]);
+    const profiles = new Set([...Object.keys(this.#packageKeys), ...(this.#label ? [this.#label] : [])]);
     for (const profile of profiles) {
       const reasons = this.#keyProblemsOnce(profile);
       this.head.push(...reasons.map(packageProblem));
     }
   }
 
-  #coverage(): void {
+  /** Chain-level checks that follow from the statements: the label, the config, training coverage. */
+  #modelChecks(): void {
+    if (this.#transitionProfile !== undefined && this.#label !== "" && this.#label !== this.#transitionProfile) {
+      this.tail.push(packageProblem(`the package says profile ${this.#label}, but its state transitions are proved under ${this.#transitionProfile}`));
+    }
+    if (this.configHash === undefined) {
+      if (this.#modelSeen) {
+        this.tail.push(packageProblem("no statement about the trained model verifies, so the chain's config and its training coverage are not established"));
+        return;
+      }
+      if (this.#claimedConfigHash !== undefined) this.tail.push(packageProblem("the package names a configHash, but no proof in it is about a trained model"));
+      if (this.#options.configHash !== undefined) this.tail.push(packageProblem(`config pin: a config hash ${short(this.#options.configHash)} is expected, but no proof in the package is about a trained model`));
+      return;
+    }
+    if (this.#transitionCarriesModel === false) {
+      this.tail.push(packageProblem(`the chain's transitions are ${this.#transitionTemplate} proofs, which carry no model, yet it holds statements about a trained model`));
+    }
     const missing = Array.from({ length: this.shardCount! }, (_, k) => k).filter((k) => !this.covered.has(k));
     if (missing.length > 0) {
-      this.tail.push(packageProblem(`SISA coverage: shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${this.shardCount} ` +
+      const noun = this.#unitNoun;
+      this.tail.push(packageProblem(`training coverage: ${noun}${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${this.shardCount} ` +
         `${missing.length > 1 ? "have" : "has"} no verified training proof in the chain, so ${missing.length > 1 ? "their" : "its"} model is not covered`));
     }
   }
 
+  /**
+   * Requests: every request the chain records must be listed, every listed one must be recorded;
+   * a request is proved when verified entries delete exactly the slots its commitment names (the
+   * package publishes the salt to open it). Entries are counted once each.
+   */
   #requests(raw: unknown): void {
     if (!Array.isArray(raw)) return;
-    const seen = new Set<string>();
+    const listed = new Set<string>();
     for (const [position, request] of raw.entries()) {
       if (!isObject(request) || typeof request.id !== "string") {
         this.tail.push(packageProblem(`the request at position ${position + 1} is not an object with a string id`));
         continue;
       }
-      const label = `request ${JSON.stringify(request.id)}`;
-      const problems = requestFieldProblems(request).map(packageProblem);
-      if (seen.has(request.id)) problems.push(packageProblem("the request id appears twice"));
-      seen.add(request.id);
-      if (request.status === "proved" && Array.isArray(request.entries)) {
-        problems.push(...this.#answers(request.id, request.entries, request.recordCount));
-      }
-      this.tail.push(...problems.map((p) => ({ ...p, reason: `${label}: ${p.reason}` })));
-      const status = String(request.status);
-      this.requests.push({ id: request.id, status, proved: status === "proved" && problems.length === 0, reasons: problems.map((p) => p.reason) });
+      const problems = requestFieldProblems(request);
+      if (listed.has(request.id)) problems.push("the request id appears twice");
+      listed.add(request.id);
+      const report = this.#request(request, problems);
+      this.tail.push(...problems.map((p) => packageProblem(`request ${JSON.stringify(request.id)}: ${p}`)));
+      this.requests.push({ ...report, reasons: problems });
     }
-    for (const [seq, proved] of this.#proved) {
-      if (proved.requestId !== undefined && !seen.has(proved.requestId)) {
-        this.tail.push({ seq, kind: this.#kindOf(seq), reason: `entry ${seq} answers request ${JSON.stringify(proved.requestId)}, which the package does not list` });
+    for (const [id, recorded] of this.#recordedRequests) {
+      if (!listed.has(id)) {
+        this.tail.push({ seq: recorded.seq, kind: "request", reason: `the chain records request ${JSON.stringify(id)} here, but the package's request list leaves it out` });
+        this.requests.push({ id, status: "unlisted", proved: false, pending: true, seq: recorded.seq, receivedAt: recorded.recordedAt, reasons: ["left out of the package's request list"] });
       }
     }
   }
 
-  /** Problems with the entries a proved request names. */
-  #answers(id: string, seqs: unknown[], recordCount: unknown): ChainProblem[] {
-    const problems: ChainProblem[] = [];
-    if (seqs.length === 0) problems.push(packageProblem("marked proved but names no entries"));
-    let deleted = 0;
-    for (const seq of seqs) {
-      const proved = typeof seq === "number" ? this.#proved.get(seq) : undefined;
-      if (!proved) {
-        problems.push(packageProblem(`names entry ${JSON.stringify(seq)}, which is not a proved entry of the chain`));
-        continue;
-      }
-      const at = { seq: seq as number, kind: this.#kindOf(seq as number) };
-      if (proved.requestId !== id) problems.push({ ...at, reason: `names entry ${seq}, which answers ${proved.requestId === undefined ? "no request" : `request ${JSON.stringify(proved.requestId)}`}` });
-      else if (!proved.valid) problems.push({ ...at, reason: `marked proved, but its entry ${seq} does not verify` });
-      deleted += proved.deletedCount;
+  /** The verdict on one listed request; adds its problems. */
+  #request(request: Record<string, unknown>, problems: string[]): Omit<ChainRequestReport, "reasons"> {
+    const id = request.id as string;
+    const status = String(request.status);
+    const recorded = this.#recordedRequests.get(id);
+    const answers = this.#answers.get(id) ?? [];
+    const base = { id, status, ...(recorded ? { seq: recorded.seq, receivedAt: recorded.recordedAt } : {}) };
+    if (!recorded) {
+      problems.push("the chain has no request entry for it: a request is recorded in the chain when it is received");
+      return { ...base, proved: false, pending: false };
     }
-    if (typeof recordCount === "number" && problems.length === 0 && deleted !== recordCount) {
-      problems.push(packageProblem(`names ${recordCount} records, but its entries prove the deletion of ${deleted} slots`));
+    if (request.commitment !== recorded.commitment) problems.push(`its commitment is not the one the chain recorded at entry ${recorded.seq}`);
+    if (request.recordCount !== recorded.recordCount) problems.push(`names ${JSON.stringify(request.recordCount)} records, but the chain recorded ${recorded.recordCount}`);
+    const seqs = Array.isArray(request.entries) ? request.entries : [];
+    const expected = answers.map((a) => a.seq);
+    if (new Set(seqs).size !== seqs.length) problems.push(`lists entries ${seqs.join(", ")}: an entry is listed more than once`);
+    else if (JSON.stringify([...seqs].sort((a, b) => Number(a) - Number(b))) !== JSON.stringify(expected)) {
+      problems.push(`lists entries [${seqs.join(", ")}], but the entries answering it are [${expected.join(", ")}]`);
     }
-    return problems;
+    if (typeof request.receivedAt === "string" && typeof request.provedAt === "string" && Date.parse(request.provedAt) < Date.parse(request.receivedAt)) {
+      problems.push(`provedAt ${request.provedAt} is before receivedAt ${request.receivedAt}`);
+    }
+    const opened = this.#opened(request.salt, answers, recorded);
+    if (status === "proved") {
+      if (answers.length === 0) problems.push("marked proved but no entry answers it");
+      const broken = answers.filter((a) => !a.valid).map((a) => a.seq);
+      if (broken.length > 0) problems.push(`marked proved, but its entr${broken.length > 1 ? "ies" : "y"} ${broken.join(", ")} do${broken.length > 1 ? "" : "es"} not verify`);
+      if (typeof opened === "string") problems.push(`marked proved, but ${opened}`);
+    }
+    const proved = opened === true && answers.every((a) => a.valid) && problems.length === 0;
+    return { ...base, proved, pending: !proved && status !== "proved" };
   }
 
-  #kindOf(seq: number): string {
-    return this.entries.find((e) => e.seq === seq)?.kind ?? "package";
+  /** Whether the answering entries' deleted slots open the request's commitment with the published salt; else why not. */
+  #opened(salt: unknown, answers: AnsweringEntry[], recorded: RecordedRequest): true | string {
+    const slots = answers.flatMap((a) => a.deleted);
+    const indices = new Set(slots.map((d) => d.index));
+    if (indices.size !== slots.length) return "its entries delete the same slot more than once";
+    if (slots.length !== recorded.recordCount) return `its entries delete ${slots.length} slot${slots.length === 1 ? "" : "s"} while it names ${recorded.recordCount} records`;
+    const saltValue = parseHex32(salt);
+    if (saltValue === undefined) return "the package does not publish the salt that opens its commitment";
+    const leaves = slots.map((d) => ({ index: d.index, leaf: parseHex32(d.leaf) ?? 0n }));
+    return toHex32(requestCommitment(saltValue, leaves)) === recorded.commitment
+      ? true
+      : "the slots its entries delete are not the ones its commitment names: deleting other records does not answer this request";
   }
 
   report(): ChainReport {
@@ -392,7 +519,7 @@ class ChainCheck {
       ...this.entries.flatMap((e) => e.reasons.map((reason) => ({ seq: e.seq, kind: e.kind, reason }))),
       ...this.tail,
     ];
-    const sisa = this.shardCount !== undefined;
+    const model = this.shardCount !== undefined;
     const report: ChainReport = {
       valid: problems.length === 0,
       readable: this.readable,
@@ -401,7 +528,7 @@ class ChainCheck {
       problems,
       profile: this.profile,
       ...(this.configHash !== undefined ? { configHash: this.configHash } : {}),
-      ...(sisa ? { shardsCovered: [...this.covered].sort((a, b) => a - b), shardCount: this.shardCount } : {}),
+      ...(model ? { shardsCovered: [...this.covered].sort((a, b) => a - b), shardCount: this.shardCount } : {}),
       keys: [...this.keyChecks.values()].map((c) => c.report),
       requests: this.requests,
       summary: [],
@@ -432,6 +559,12 @@ function summarize(r: ChainReport): string[] {
   if (r.shardsCovered && r.shardCount !== undefined) lines.push(`shards covered by training proofs: ${r.shardsCovered.length} of ${r.shardCount}`);
   const proved = r.requests.filter((q) => q.proved).length;
   lines.push(`deletion requests: ${r.requests.length}, ${proved} proved and verified`);
+  const pending = r.requests.filter((q) => q.pending);
+  if (pending.length > 0) {
+    lines.push(`NOT ANSWERED: ${pending.length} request${pending.length === 1 ? "" : "s"} recorded but not answered by verified proofs: ` +
+      pending.map((q) => `${q.id}${q.receivedAt ? ` (received ${q.receivedAt})` : ""}`).join(", "));
+  }
+  lines.push("times are the controller's claims: their order is checked, their values are not proved");
   const otherInsecure = insecure.filter((p) => p !== r.profile);
   if (otherInsecure.length > 0) lines.push(`INSECURE dev keys also used for: ${otherInsecure.join(", ")}`);
   return lines;

@@ -1,16 +1,14 @@
 import { SNARK_FIELD } from "../field.ts";
-import type { KeyManifest } from "../keys/manifest.ts";
-import { ModelCommitment } from "../sisa/model.ts";
 import { DELETION_REQUEST_STATUSES, LEDGER_ENTRY_KINDS } from "./auditTypes.ts";
 import type { ChainKeyReport } from "./chain.ts";
-import { parseHex32, toHex32 } from "./fieldText.ts";
-import { isObject, poseidonLite } from "./statements.ts";
+import { parseHex32 } from "./fieldText.ts";
+import { isObject } from "./statementFields.ts";
 import type { KeyRing } from "./types.ts";
 import { verificationKeyHash } from "./vkeyHash.ts";
 
 /**
  * The field-level checks of audit-chain verification (chain.ts): shapes of entries and
- * requests, seq order, the package's keys against the trusted ones, and the empty model root.
+ * requests, seq order, and the package's keys against the trusted ones.
  * Each returns the problems it finds as sentences; none throws. Browser-safe.
  */
 
@@ -29,10 +27,7 @@ export function hexText(value: unknown): string | undefined {
   return n !== undefined && n < SNARK_FIELD ? (value as string) : undefined;
 }
 
-/** A 0x-hex value shortened for messages: 0x12345678…. */
-export function short(hex: string): string {
-  return hex.length > 14 ? `${hex.slice(0, 10)}…` : hex;
-}
+export { short } from "./statementFields.ts";
 
 /** Seqs must run 1, 2, 3, … : names a gap or a step back relative to the highest seq seen. */
 export function seqProblems(seq: unknown, maxSeq: number): string[] {
@@ -71,12 +66,6 @@ export function requestFieldProblems(r: Record<string, unknown>): string[] {
   if (r.status === "proved" && typeof r.provedAt !== "string") problems.push("marked proved but has no provedAt time");
   if (!Array.isArray(r.entries)) problems.push("entries must be a list of ledger seqs");
   return problems;
-}
-
-/** Root of the model tree with every shard untrained (2^S zero leaves), with poseidon-lite. */
-export function emptyModelRoot(manifest: KeyManifest): string {
-  const [shardDepth, , features] = manifest.params as [number, number, number];
-  return toHex32(ModelCommitment.empty(shardDepth, features, poseidonLite).root);
 }
 
 /** Compares a package key (untrusted) with the trusted key for its profile. */

@@ -1,6 +1,9 @@
 import type { KeyManifest } from "../keys/manifest.ts";
+import type { PublicTrainingConfig } from "../ml/publicConfig.ts";
 
-/** A Groth16 proof as snarkjs writes it (decimal strings, projective coordinates). */
+export type { PublicTrainingConfig };
+
+/** A Groth16 proof as snarkjs writes it: decimal strings, each point affine with z = 1 (the verifier accepts no other encoding). */
 export interface Groth16Proof {
   pi_a: [string, string, string];
   pi_b: [[string, string], [string, string], [string, string]];
@@ -69,6 +72,11 @@ export interface ShardRetrainStatement {
   oldModelRoot: string;
   newModelRoot: string;
   configHash: string;
+  /**
+   * The training config in the clear. The verifier recomputes configHash from it and checks it
+   * against its policy (data-independent initial weights, a learning rate above a floor, …).
+   */
+  config: PublicTrainingConfig;
   /** Deleted slots (global indices, all in `shard`), increasing; empty for genesis. */
   deleted: DeletedSlot[];
 }
@@ -91,6 +99,8 @@ export interface AccuracyStatement {
   dataRoot: string;
   modelRoot: string;
   configHash: string;
+  /** The training config of the state in the clear, checked against configHash and the verifier's policy. */
+  config: PublicTrainingConfig;
 }
 
 /** Every statement a bundle can carry. */

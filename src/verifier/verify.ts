@@ -1,8 +1,10 @@
-import { groth16 } from "snarkjs";
 import { releaseCurve } from "../snarkjsThreads.ts";
 import { verificationKeyHash } from "./vkeyHash.ts";
-import { BASE_FIELD, parseDecimal, scalarProblem } from "./fieldText.ts";
+import { scalarProblem } from "./fieldText.ts";
+import { groth16Check } from "./groth16.ts";
+import { decodeProof } from "./proofPoints.ts";
 import { checkStatement, isObject } from "./statements.ts";
+import { DEFAULT_TRAINING_POLICY, type TrainingPolicy } from "../ml/publicConfig.ts";
 import {
   BUNDLE_FORMAT, BUNDLE_VERSION,
   type KeyRing, type ProofBundle, type TrustedKey, type VerificationKey, type VerificationResult,
@@ -17,6 +19,11 @@ export interface VerifyOptions {
    * forge such a proof: only for demos and tests.
    */
   allowDev?: boolean;
+  /**
+   * What training configs this verifier accepts (data-independent initial weights, a learning
+   * rate above a floor, …). Default {@link DEFAULT_TRAINING_POLICY}.
+   */
+  policy?: TrainingPolicy;
 }
 
 /**
@@ -24,9 +31,12 @@ export interface VerifyOptions {
  *
  * Accepts the bundle as parsed JSON or as its JSON text. Checks, in order: the shape of the
  * bundle, that its profile has a trusted key and that the bundle names that exact key, the
- * key's trust level, the count and range of the public signals, the shape of the proof, that
- * the readable statement agrees with the public signals, and finally the Groth16 proof.
- * Never throws on bad input: every problem becomes a reason.
+ * key's trust level, the count and range of the public signals, the proof's points (each in
+ * canonical affine form, on its curve, in the prime-order subgroup, not the point at infinity:
+ * src/verifier/proofPoints.ts), that the readable statement agrees with the public signals, and
+ * finally the Groth16 pairing check on @noble/curves (src/verifier/groth16.ts; no snarkjs, no
+ * worker threads). Never throws on bad input: every problem becomes a reason.
+ * A valid proof is not a unique one (Groth16 is malleable): never use proof bytes as an identity.
  *
  * @example
  * const { valid, reasons } = await verifyBundle(json, { keys: await loadKeyRing("keys") });
@@ -54,16 +64,14 @@ export async function verifyBundle(input: unknown, options: VerifyOptions): Prom
   const keyProblems = trustedKeyProblems(bundle, key, options.allowDev === true);
   if (keyProblems.length > 0) return reject(keyProblems, bundle, key);
 
-  const reasons = [
-    ...signalProblems(bundle.publicSignals, key),
-    ...proofShapeProblems(bundle.proof),
-  ];
-  if (reasons.length === 0) reasons.push(...checkStatement(bundle.statement, bundle.publicSignals, key.manifest));
-  if (reasons.length > 0) return reject(reasons, bundle, key);
+  const proof = decodeProof(bundle.proof);
+  const reasons = [...signalProblems(bundle.publicSignals, key), ...(proof.ok ? [] : proof.problems)];
+  if (reasons.length === 0) reasons.push(...checkStatement(bundle.statement, bundle.publicSignals, key.manifest, options.policy));
+  if (reasons.length > 0 || !proof.ok) return reject(reasons, bundle, key);
 
   let ok = false;
   try {
-    ok = await groth16.verify(key.vkey, bundle.publicSignals, bundle.proof);
+    ok = groth16Check(key.vkey, bundle.publicSignals.map((s) => BigInt(s as string)), proof.value);
   } catch (error) {
     return reject([`the proof could not be checked: ${(error as Error).message}`], bundle, key);
   }
@@ -132,29 +140,6 @@ function signalProblems(signals: unknown[], key: TrustedKey): string[] {
   return problems;
 }
 
-function proofShapeProblems(proof: unknown): string[] {
-  if (!isObject(proof)) return ["bundle.proof is not an object"];
-  const problems: string[] = [];
-  if (proof.protocol !== "groth16") problems.push(`bundle.proof.protocol must be "groth16", got ${JSON.stringify(proof.protocol)}`);
-  if (proof.curve !== "bn128") problems.push(`bundle.proof.curve must be "bn128", got ${JSON.stringify(proof.curve)}`);
-  const coordinate = (value: unknown, where: string) => {
-    const n = parseDecimal(value);
-    if (n === undefined || n >= BASE_FIELD) problems.push(`${where} is not a canonical base-field coordinate`);
-  };
-  const point = (value: unknown, where: string, dims: 1 | 2) => {
-    if (!Array.isArray(value) || value.length !== 3) { problems.push(`${where} must be a list of 3 coordinates`); return; }
-    value.forEach((c, i) => {
-      if (dims === 1) coordinate(c, `${where}[${i}]`);
-      else if (!Array.isArray(c) || c.length !== 2) problems.push(`${where}[${i}] must be a pair of coordinates`);
-      else c.forEach((cc, j) => coordinate(cc, `${where}[${i}][${j}]`));
-    });
-  };
-  point(proof.pi_a, "bundle.proof.pi_a", 1);
-  point(proof.pi_b, "bundle.proof.pi_b", 2);
-  point(proof.pi_c, "bundle.proof.pi_c", 1);
-  return problems;
-}
-
 /** Type guard used by key loaders: a structurally valid Groth16 BN254 verification key. */
 export function isVerificationKey(value: unknown): value is VerificationKey {
   return isObject(value) && value.protocol === "groth16" && value.curve === "bn128"
@@ -164,7 +149,9 @@ export function isVerificationKey(value: unknown): value is VerificationKey {
 }
 
 /**
- * Stops the worker threads snarkjs starts for pairing checks, so a process can exit.
- * Call once when done verifying; a later verification simply starts them again.
+ * Kept for callers written when the verifier ran on snarkjs: verification now runs on
+ * @noble/curves in the calling thread and starts no worker threads, so a verifying process
+ * exits by itself. In a process that also proved with snarkjs, this still stops the worker
+ * threads of snarkjs's shared curve (the prover's), so calling it once at the end stays safe.
  */
 export const releaseVerifierThreads: () => Promise<void> = releaseCurve;

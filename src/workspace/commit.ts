@@ -1,27 +1,23 @@
 import { rm } from "node:fs/promises";
-import type { CircuitProfile } from "../circuits/profiles.ts";
 import { getPoseidon } from "../crypto/poseidon.ts";
-import { CommittedDataset } from "../dataset/commitment.ts";
 import type { Dataset } from "../encoding/dataset.ts";
 import { pathExists } from "../fsAtomic.ts";
 import { Ledger } from "../ledger/ledger.ts";
-import { configHash, makeTrainingConfig, shardProfileParams, type TrainingHyperparameters } from "../ml/config.ts";
-import { checkTrainingSlots } from "../ml/trainingInput.ts";
-import { ModelCommitment } from "../sisa/model.ts";
-import { shardCount } from "../sisa/shards.ts";
+import type { FeatureScaling } from "../ml/featureScaling.ts";
+import type { CommitInput } from "../methods/workspaceMethod.ts";
+import { methodForProfile } from "../methods/workspaceMethods.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { withWorkspaceLock } from "./lock.ts";
 import { inclusionReceipt, writeReceipt, type SisaCommitment } from "./receipts.ts";
-import { snapshotOf, stateOf, workspacePaths, type WorkspaceState } from "./workspace.ts";
+import { snapshotOf, workspacePaths, type WorkspaceState } from "./workspace.ts";
 
-/** Options for {@link commitWorkspace}. */
-export interface CommitWorkspaceOptions {
-  /** DatasetDeletion or ShardRetrain profile. */
-  profile: CircuitProfile;
-  /** SISA: the held-out test set to commit; its root is pinned in the config (testRoot). */
-  testSet?: Dataset;
-  /** SISA: training hyperparameters. */
-  hyper?: TrainingHyperparameters;
+/**
+ * Options for {@link commitWorkspace}: the profile (its template picks the method, see
+ * src/methods/workspaceMethods.ts) and what that method commits besides the data (SISA: the
+ * held-out test set, whose root is pinned in the config; hyperparameters; feature scaling fitted
+ * on the training records only and pinned in the config, src/ml/featureScaling.ts).
+ */
+export interface CommitWorkspaceOptions extends Omit<CommitInput, "data"> {
   /** Replace an existing ledger (kept aside as ledger.<time>.replaced.sqlite); old receipts and bundles are removed. */
   force?: boolean;
   /** Called when another process holds the workspace lock. */
@@ -36,6 +32,8 @@ export interface CommitResult {
   dataRoot: string;
   configHash?: string;
   testRoot?: string;
+  /** SISA with `scale`: the fitted scaling (public; it is in the config). */
+  featureScaling?: FeatureScaling;
   receipts: number;
 }
 
@@ -50,12 +48,16 @@ export async function commitWorkspace(dir: string, data: Dataset, options: Commi
   const paths = workspacePaths(dir);
   return withWorkspaceLock(paths.lock, async () => {
     if (!options.force && (await pathExists(paths.ledger))) throw new Error(`${paths.ledger} already exists; use --force to replace it, or another --workspace`);
-    const ws = await buildState(data, options);
     const poseidon = await getPoseidon();
-    const state = stateOf(ws, poseidon);
-    const dataset = ws.kind === "deletion" ? ws.dataset : ws.system.dataset;
-    let sisa: SisaCommitment | undefined;
-    if (ws.kind === "sisa") sisa = { modelRoot: ws.system.models.root, configHash: configHash(ws.system.config, poseidon.hash), state };
+    const method = methodForProfile(options.profile);
+    const ws = method.commit({ ...options, data }, poseidon);
+    const dataset = method.dataset(ws);
+    const facts = method.facts(ws, poseidon);
+    const state = method.state(ws, poseidon);
+    // An inclusion receipt names the genesis commitments a model-bearing state binds.
+    const sisa: SisaCommitment | undefined = facts.configHash !== undefined && facts.modelRoot !== undefined && facts.config !== undefined
+      ? { modelRoot: facts.modelRoot, configHash: facts.configHash, state, config: facts.config }
+      : undefined;
     if (options.force) {
       await rm(paths.receipts, { recursive: true, force: true });
       await rm(paths.bundles, { recursive: true, force: true });
@@ -67,52 +69,18 @@ export async function commitWorkspace(dir: string, data: Dataset, options: Commi
       workspace: ws.kind,
       genesisState: snapshot.state,
       snapshotBody: snapshot.body,
-      ...(ws.kind === "sisa" ? { configHash: toHex32(sisa!.configHash), shards: shardCount(ws.system.config) } : {}),
+      ...(facts.configHash !== undefined ? { configHash: toHex32(facts.configHash) } : {}),
+      ...(facts.shards !== undefined ? { shards: facts.shards } : {}),
     }, { replace: options.force === true });
     ledger.close();
     return {
       ws,
       state: snapshot.state,
       dataRoot: toHex32(dataset.root),
-      ...(sisa ? { configHash: toHex32(sisa.configHash) } : {}),
-      ...(ws.kind === "sisa" ? { testRoot: toHex32(ws.system.config.testRoot) } : {}),
+      ...(facts.configHash !== undefined ? { configHash: toHex32(facts.configHash) } : {}),
+      ...(facts.testRoot !== undefined ? { testRoot: toHex32(facts.testRoot) } : {}),
+      ...(facts.featureScaling ? { featureScaling: facts.featureScaling } : {}),
       receipts: dataset.size,
     };
   }, options.onWait ? { onWait: options.onWait } : {});
-}
-
-async function buildState(data: Dataset, options: CommitWorkspaceOptions): Promise<WorkspaceState> {
-  const poseidon = await getPoseidon();
-  const profile = options.profile;
-  if (profile.template === "DatasetDeletion") {
-    if (options.testSet) throw new Error(`a test set is committed only for SISA profiles, not for ${profile.name}`);
-    return { kind: "deletion", profile, dataset: CommittedDataset.commit(data, profile.params[0]!, poseidon) };
-  }
-  if (profile.template !== "ShardRetrain") throw new Error(`profile ${profile.name} (${profile.template}) cannot be committed as a workspace`);
-  const params = shardProfileParams(profile.params);
-  if (data.featureNames.length !== params.features) {
-    throw new Error(`profile ${profile.name} trains on ${params.features} features, but the data has ${data.featureNames.length} (${data.featureNames.join(", ")})`);
-  }
-  let testSet: CommittedDataset | undefined;
-  if (options.testSet) {
-    if (options.testSet.featureNames.join() !== data.featureNames.join()) {
-      throw new Error(`the test set's features (${options.testSet.featureNames.join(", ")}) are not the dataset's (${data.featureNames.join(", ")})`);
-    }
-    if (options.testSet.records.length === 0) throw new Error("the test set is empty");
-    // Committed like the dataset, to a tree of the same depth.
-    testSet = CommittedDataset.commit(options.testSet, params.dataDepth, poseidon);
-  }
-  const config = makeTrainingConfig(params, options.hyper ?? { learningRate: 2 }, testSet?.root ?? 0n);
-  const dataset = CommittedDataset.commit(data, params.dataDepth, poseidon);
-  // Out-of-bound records would only fail later, inside a proof: reject them now, by name.
-  for (const slot of dataset.liveSlots()) checkTrainingSlots([slot], params.features, slot.index);
-  for (const slot of testSet?.liveSlots() ?? []) {
-    try {
-      checkTrainingSlots([slot], params.features, slot.index);
-    } catch (error) {
-      throw new RangeError(`test set: ${(error as Error).message}`);
-    }
-  }
-  const system = { config, dataset, models: ModelCommitment.empty(params.shardDepth, params.features, poseidon.hash) };
-  return { kind: "sisa", profile, system, ...(testSet ? { testSet } : {}) };
 }

@@ -1,14 +1,15 @@
 import { randomBytes } from "node:crypto";
-import type { ProvingKey } from "../keys/devKeys.ts";
 import type { Ledger, StoredRequest } from "../ledger/ledger.ts";
-import { proveDeletion } from "../prover/deletion.ts";
-import { planUnlearning, proveUnlearning } from "../prover/unlearn.ts";
+import type { ProvedStep } from "../methods/workspaceMethod.ts";
+import { methodOf } from "../methods/workspaceMethods.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
+import type { CommittedDataset } from "../dataset/commitment.ts";
 import { appendProof } from "./appendProof.ts";
 import { withWorkspaceLock } from "./lock.ts";
-import { deletionReceipt, recordDeletionReceipt } from "./receipts.ts";
-import { workspaceKey, type TrainWorkspaceOptions } from "./train.ts";
-import { openLedger, restoreState, workspacePaths, type WorkspaceState } from "./workspace.ts";
+import { deletionReceipt, recordDeletionReceipt, writeRequestAcknowledgement } from "./receipts.ts";
+import { randomSalt } from "../dataset/leaf.ts";
+import { provingKeyLoader, type TrainWorkspaceOptions } from "./train.ts";
+import { datasetOf, openLedger, restoreState, workspacePaths } from "./workspace.ts";
 
 /** Options for {@link forgetInWorkspace}. */
 export interface ForgetOptions extends TrainWorkspaceOptions {
@@ -32,8 +33,8 @@ export interface ForgetResult {
 
 /**
  * Answers a deletion request: records it (status received), checks every id, then proves the
- * deletions — dataset-deletion proofs of at most K records each, or for SISA the shard
- * retrainings of proveUnlearning — appending each proof to the ledger as soon as it is made
+ * deletions with the workspace's method (src/methods/: dataset-deletion proofs of at most K
+ * records each, or for SISA the shard retrainings of proveUnlearning), appending each proof to the ledger as soon as it is made
  * (one transaction each; the last one marks the request proved) and writing a deletion receipt
  * per record. Runs under the workspace lock. On failure the request is marked failed with the
  * error; running again with the same request id and ids resumes after the last appended proof.
@@ -50,21 +51,36 @@ export async function forgetInWorkspace(dir: string, recordIds: readonly string[
       const ws = await restoreState(ledger);
       const requestId = options.requestId ?? newRequestId();
       const earlier = ledger.request(requestId);
-      const dataset = ws.kind === "deletion" ? ws.dataset : ws.system.dataset;
+      const method = methodOf(ws);
+      const dataset = method.dataset(ws);
       // A resumed request skips the ids its own earlier entries deleted; every other id must be live.
       const resuming = earlier !== undefined && earlier.entries.length > 0;
       const deleted = new Set(dataset.deletedSlots().map((d) => d.id));
       const remaining = resuming ? recordIds.filter((id) => !deleted.has(id)) : [...recordIds];
       if (remaining.length === 0) throw new Error(`deletion request ${requestId}: every record is already deleted, but the request is not marked proved`);
       dataset.slotsOf(remaining);
-      ledger.receiveRequest(requestId, recordIds);
+      // The request's salted commitment to its slots goes into the chain before any proof.
+      const opening = earlier ? undefined : { salt: randomSalt(), slots: dataset.slotsOf(recordIds).map((s) => ({ index: s.index, leaf: s.leaf })) };
+      const request = ledger.receiveRequest(requestId, recordIds, opening);
+      // Written again when missing: a crash between recording the request and writing it must not lose it.
+      await writeRequestAcknowledgement(workspacePaths(dir).receipts, ws.profile.name, request, { onlyIfMissing: true });
       log(`deletion request ${requestId}: ${recordIds.length} record(s)${resuming ? `, resuming with ${remaining.length} left` : ""}`);
       ledger.setRequestStatus(requestId, "proving");
       try {
-        const key = await workspaceKey(ws.profile, options, log);
-        const steps = ws.kind === "deletion"
-          ? await forgetDeletion(ledger, dir, ws, remaining, requestId, key, log)
-          : await forgetSisa(ledger, dir, ws, remaining, requestId, key, log);
+        const key = provingKeyLoader(ws.profile, options, log);
+        const slotOf = new Map(dataset.slotsOf(remaining).map((slot) => [slot.id, slot]));
+        const steps: ForgetStep[] = [];
+        await method.forget(ws, remaining, {
+          key,
+          log,
+          record: async (step) => {
+            const { entry, bundlePath } = await appendProof(ledger, dir, {
+              bundle: step.bundle, key: await key(), after: step.after, proveSeconds: step.proveSeconds, requestId, completesRequest: step.last,
+            });
+            const slots = step.recordIds.map((id) => slotOf.get(id)!);
+            steps.push(await recordStep(dir, ledger, requestId, entry, bundlePath, slots, datasetOf(step.after), step, log));
+          },
+        });
         return { request: ledger.request(requestId)!, steps };
       } catch (error) {
         ledger.setRequestStatus(requestId, "failed", (error as Error).message);
@@ -83,56 +99,21 @@ export function newRequestId(now = new Date()): string {
 
 type Log = (message: string) => void;
 
-async function forgetDeletion(
-  ledger: Ledger, dir: string, ws: Extract<WorkspaceState, { kind: "deletion" }>, ids: string[], requestId: string, key: ProvingKey, log: Log,
-): Promise<ForgetStep[]> {
-  const k = ws.profile.params[1]!;
-  const steps: ForgetStep[] = [];
-  let dataset = ws.dataset;
-  for (let start = 0; start < ids.length; start += k) {
-    const chunk = ids.slice(start, start + k);
-    const slots = dataset.slotsOf(chunk);
-    log(`proving the deletion of ${chunk.length} record(s) under ${ws.profile.name}…`);
-    const result = await proveDeletion(dataset, chunk, { profile: ws.profile, key });
-    dataset = result.dataset;
-    const { entry, bundlePath } = await appendProof(ledger, dir, {
-      bundle: result.bundle, key, after: { ...ws, dataset }, proveSeconds: result.proveSeconds,
-      requestId, completesRequest: start + k >= ids.length,
-    });
-    steps.push(await recordStep(dir, entry, bundlePath, slots, result.proveSeconds, log));
-  }
-  return steps;
-}
-
-async function forgetSisa(
-  ledger: Ledger, dir: string, ws: Extract<WorkspaceState, { kind: "sisa" }>, ids: string[], requestId: string, key: ProvingKey, log: Log,
-): Promise<ForgetStep[]> {
-  const plan = planUnlearning(ws.system, ids);
-  const slotOf = new Map(ws.system.dataset.slotsOf(ids).map((s) => [s.id, s]));
-  log(`${plan.length} shard retraining(s): ${plan.map((p) => `shard ${p.shard} without ${p.recordIds.length}`).join(", ")}`);
-  const steps: ForgetStep[] = [];
-  await proveUnlearning(ws.system, ids, {
-    profile: ws.profile,
-    key,
-    onStep: async (step, system) => {
-      const { entry, bundlePath } = await appendProof(ledger, dir, {
-        bundle: step.bundle, key, after: { ...ws, system }, proveSeconds: step.proveSeconds,
-        requestId, completesRequest: steps.length === plan.length - 1,
-      });
-      steps.push(await recordStep(dir, entry, bundlePath, step.recordIds.map((id) => slotOf.get(id)!), step.proveSeconds, log));
-    },
-  });
-  return steps;
-}
-
-/** Writes the deletion receipts of one appended step and reports it. */
+/**
+ * Writes the deletion receipts of one appended step (with each slot's non-membership path in
+ * `after`, the dataset the step moved to) and reports it.
+ */
 async function recordStep(
-  dir: string, entry: AuditEntry, bundlePath: string, slots: readonly { id: string; index: number }[], proveSeconds: number, log: Log,
+  dir: string, ledger: Ledger, requestId: string, entry: AuditEntry, bundlePath: string, slots: readonly { id: string; index: number }[],
+  after: CommittedDataset, step: Pick<ProvedStep<unknown>, "label" | "proveSeconds">, log: Log,
 ): Promise<ForgetStep> {
   const receiptsDir = workspacePaths(dir).receipts;
+  const request = ledger.request(requestId)!;
   const receiptPaths: string[] = [];
-  for (const slot of slots) receiptPaths.push(await recordDeletionReceipt(receiptsDir, deletionReceipt(slot.id, slot.index, entry)));
-  const what = entry.bundle?.statement.type === "shard-retrain" ? `shard ${entry.bundle.statement.shard} retrained without` : "deleted";
-  log(`${what} ${slots.map((s) => s.id).join(", ")}: proved in ${proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
+  for (const slot of slots) {
+    const receipt = deletionReceipt(slot.id, slot.index, entry, request, after.merkleProof(slot.index).siblings);
+    receiptPaths.push(await recordDeletionReceipt(receiptsDir, receipt));
+  }
+  log(`${step.label} ${slots.map((s) => s.id).join(", ")}: proved in ${step.proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
   return { entry, bundlePath, recordIds: slots.map((s) => s.id), receiptPaths };
 }

@@ -1,12 +1,11 @@
 import type { CommittedSlot, DatasetSnapshot, DeletedSlotRecord } from "../dataset/commitment.ts";
-import type { TrainingConfig } from "../ml/config.ts";
-import type { ShardModel } from "../sisa/model.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 
 /**
- * The controller's private state as JSON: the committed dataset (records and salts) and, for a
- * SISA workspace, the training config, the shard models (weights and salts) and the committed
- * held-out test set. It is stored as the ledger's snapshot (see ledger/ledger.ts), replaced in
+ * The controller's private state as JSON: an envelope (the method, the profile, the state and
+ * data root it is at), the committed dataset (records and salts), and the method's own fields
+ * (for SISA: the training config, the shard models with their salts and the committed held-out
+ * test set; see src/methods/<method>/workspace.ts). It is stored as the ledger's snapshot (see ledger/ledger.ts), replaced in
  * the same transaction as each appended entry. Parsing validates everything and names the
  * source and the JSON path of anything wrong.
  */
@@ -15,29 +14,19 @@ import { toHex32 } from "../verifier/fieldText.ts";
 export const STATE_FORMAT = "zkforget-state";
 export const STATE_VERSION = 2;
 
-/** State of a dataset-deletion workspace. */
-export interface DeletionState {
-  kind: "deletion";
-  /** Deletion profile the dataset tree is sized for. */
+/**
+ * What every state document holds, whatever the method: its kind (the method), the profile and
+ * the committed dataset. `fields` are the method's own (see WorkspaceMethod.serialise/restore).
+ */
+export interface StateEnvelope {
+  /** The workspace kind (the method), as registered in src/methods/workspaceMethods.ts. */
+  kind: string;
+  /** Profile the workspace proves under. */
   profile: string;
   dataset: DatasetSnapshot;
+  /** The method's own fields, as JSON. */
+  fields: Record<string, unknown>;
 }
-
-/** State of a SISA workspace. */
-export interface SisaState {
-  kind: "sisa";
-  /** ShardRetrain profile. */
-  profile: string;
-  dataset: DatasetSnapshot;
-  config: TrainingConfig;
-  /** Trained shards, in shard order. */
-  models: { shard: number; model: ShardModel }[];
-  /** The committed held-out test set (its root is the config's testRoot), if any. */
-  testSet?: DatasetSnapshot;
-}
-
-/** Contents of a state document. */
-export type ControllerState = DeletionState | SisaState;
 
 /** Hashes a state document records, for the reader to compare with what it recomputes. */
 export interface RecordedRoots {
@@ -54,9 +43,14 @@ export class StateFileError extends Error {
   }
 }
 
-/** Serialises `state` (bigints as 0x-hex or decimal strings). */
-export function serialiseState(state: ControllerState, roots: RecordedRoots): string {
-  const json: Record<string, unknown> = {
+/** Fields of the envelope; a method's fields may not use these names. */
+const ENVELOPE_FIELDS = ["format", "version", "kind", "profile", "state", "dataRoot", "dataset"];
+
+/** Serialises a state document (bigints as 0x-hex or decimal strings). */
+export function serialiseState(state: StateEnvelope, roots: RecordedRoots): string {
+  const clash = Object.keys(state.fields).find((f) => ENVELOPE_FIELDS.includes(f));
+  if (clash !== undefined) throw new Error(`internal error: the ${state.kind} method's state field ${clash} is an envelope field`);
+  return JSON.stringify({
     format: STATE_FORMAT,
     version: STATE_VERSION,
     kind: state.kind,
@@ -64,80 +58,52 @@ export function serialiseState(state: ControllerState, roots: RecordedRoots): st
     state: toHex32(roots.state),
     dataRoot: toHex32(roots.dataRoot),
     dataset: datasetJson(state.dataset),
-  };
-  if (state.kind === "sisa") {
-    const c = state.config;
-    json.config = {
-      shardDepth: c.shardDepth, dataDepth: c.dataDepth, features: c.features, epochs: c.epochs, maxDeletions: c.maxDeletions,
-      learningRate: c.learningRate.toString(), l2: c.l2.toString(), initialWeights: c.initialWeights.map(String), testRoot: toHex32(c.testRoot),
-    };
-    json.models = state.models.map(({ shard, model }) => ({ shard, salt: toHex32(model.salt), weights: model.weights.map(String) }));
-    if (state.testSet) json.testSet = datasetJson(state.testSet);
-  }
-  return JSON.stringify(json);
+    ...state.fields,
+  });
 }
 
-function datasetJson(d: DatasetSnapshot): object {
+/** A committed dataset's snapshot as JSON (the form StateReader.dataset reads). */
+export function datasetJson(d: DatasetSnapshot): object {
   return {
     depth: d.depth,
     featureNames: d.featureNames,
     live: d.live.map((s) => ({
       id: s.id, index: s.index, salt: toHex32(s.salt), recordHash: toHex32(s.recordHash), leaf: toHex32(s.leaf),
-      label: s.label.toString(), features: s.features.map(String),
+      label: s.label.toString(), features: s.features.map(String), ...(s.text !== undefined ? { text: s.text } : {}),
     })),
     deleted: d.deleted.map((s) => ({ id: s.id, index: s.index, leaf: toHex32(s.leaf) })),
   };
 }
 
 /**
- * Parses and validates a state document. The hashes it records are returned for the caller
- * to compare with those recomputed from the contents.
+ * Parses and validates a state document's envelope; the method's fields are returned for the
+ * method to read with `reader`. The hashes it records are returned for the caller to compare
+ * with those recomputed from the contents.
  * @throws StateFileError naming `source` and what is wrong.
  */
-export function parseState(text: string, source: string): { state: ControllerState; recorded: RecordedRoots } {
+export function parseState(text: string, source: string): { state: StateEnvelope; recorded: RecordedRoots; reader: StateReader } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     throw new StateFileError(source, `not valid JSON (truncated or corrupted?): ${(error as Error).message}`);
   }
-  const r = new Reader(source);
+  const r = new StateReader(source);
   const o = r.object(raw, "$");
   if (o.format !== STATE_FORMAT || o.version !== STATE_VERSION) throw new StateFileError(source, `not a version-${STATE_VERSION} ${STATE_FORMAT} document`);
   const recorded = { state: r.hex(o.state, "$.state"), dataRoot: r.hex(o.dataRoot, "$.dataRoot") };
+  const kind = r.string(o.kind, "$.kind");
   const profile = r.string(o.profile, "$.profile");
   const dataset = r.dataset(o.dataset, "$.dataset");
-  if (o.kind === "deletion") return { state: { kind: "deletion", profile, dataset }, recorded };
-  if (o.kind !== "sisa") throw new StateFileError(source, `$.kind must be "deletion" or "sisa"`);
-  const c = r.object(o.config, "$.config");
-  const config: TrainingConfig = {
-    shardDepth: r.index(c.shardDepth, "$.config.shardDepth"),
-    dataDepth: r.index(c.dataDepth, "$.config.dataDepth"),
-    features: r.index(c.features, "$.config.features"),
-    epochs: r.index(c.epochs, "$.config.epochs"),
-    maxDeletions: r.index(c.maxDeletions, "$.config.maxDeletions"),
-    learningRate: r.integer(c.learningRate, "$.config.learningRate"),
-    l2: r.integer(c.l2, "$.config.l2"),
-    initialWeights: r.array(c.initialWeights, "$.config.initialWeights").map((w, j) => r.integer(w, `$.config.initialWeights[${j}]`)),
-    testRoot: r.hex(c.testRoot, "$.config.testRoot"),
-  };
-  const models = r.array(o.models, "$.models").map((v, i) => {
-    const at = `$.models[${i}]`;
-    const m = r.object(v, at);
-    return {
-      shard: r.index(m.shard, `${at}.shard`),
-      model: { salt: r.hex(m.salt, `${at}.salt`), weights: r.array(m.weights, `${at}.weights`).map((w, j) => r.integer(w, `${at}.weights[${j}]`)) },
-    };
-  });
-  const state: SisaState = { kind: "sisa", profile, dataset, config, models };
-  if (o.testSet !== undefined) state.testSet = r.dataset(o.testSet, "$.testSet");
-  return { state, recorded };
+  const fields = Object.fromEntries(Object.entries(o).filter(([field]) => !ENVELOPE_FIELDS.includes(field)));
+  return { state: { kind, profile, dataset, fields }, recorded, reader: r };
 }
 
 /** Typed access to untrusted JSON, with errors that name the source and JSON path. */
-class Reader {
+export class StateReader {
   constructor(private readonly source: string) {}
-  private fail(at: string, what: string): never {
+  /** @throws StateFileError naming the source, `at` and `what` */
+  fail(at: string, what: string): never {
     throw new StateFileError(this.source, `${at} ${what}`);
   }
   object(v: unknown, at: string): Record<string, unknown> {
@@ -174,6 +140,7 @@ class Reader {
         salt: this.hex(s.salt, `${where}.salt`), recordHash: this.hex(s.recordHash, `${where}.recordHash`), leaf: this.hex(s.leaf, `${where}.leaf`),
         label: this.integer(s.label, `${where}.label`),
         features: this.array(s.features, `${where}.features`).map((f, j) => this.integer(f, `${where}.features[${j}]`)),
+        ...(s.text !== undefined ? { text: this.string(s.text, `${where}.text`) } : {}),
       };
     });
     const deleted = this.array(o.deleted, `${at}.deleted`).map((x, i): DeletedSlotRecord => {

@@ -1,11 +1,10 @@
 import type { CircuitProfile } from "../circuits/profiles.ts";
 import { ensureDevKey, type ProvingKey } from "../keys/devKeys.ts";
-import { proveShardRetrain } from "../prover/shardRetrain.ts";
-import { shardCount } from "../sisa/shards.ts";
+import { methodOf } from "../methods/workspaceMethods.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
 import { appendProof } from "./appendProof.ts";
 import { withWorkspaceLock } from "./lock.ts";
-import { openLedger, restoreState, workspacePaths, type WorkspaceState } from "./workspace.ts";
+import { openLedger, restoreState, workspacePaths } from "./workspace.ts";
 
 /** Options of a proving run in a workspace ({@link trainWorkspace}, forgetInWorkspace). */
 export interface TrainWorkspaceOptions {
@@ -28,6 +27,12 @@ export async function workspaceKey(profile: CircuitProfile, options: TrainWorksp
   return ensureDevKey(profile, { onProgress: log, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
 }
 
+/** A memoised loader of the workspace's proving key: loaded (or built) only when a proof needs it. */
+export function provingKeyLoader(profile: CircuitProfile, options: TrainWorkspaceOptions, log: (message: string) => void): () => Promise<ProvingKey> {
+  let loading: Promise<ProvingKey> | undefined;
+  return () => (loading ??= workspaceKey(profile, options, log));
+}
+
 /** One genesis training recorded by {@link trainWorkspace}. */
 export interface TrainedShard {
   shard: number;
@@ -47,23 +52,22 @@ export async function trainWorkspace(dir: string, options: TrainWorkspaceOptions
   return withWorkspaceLock(workspacePaths(dir).lock, async () => {
     const ledger = await openLedger(dir);
     try {
-      const restored = await restoreState(ledger);
-      if (restored.kind !== "sisa") throw new Error(`${ledger.path}: profile ${restored.profile.name} proves dataset deletions; only SISA workspaces are trained`);
-      let ws: Extract<WorkspaceState, { kind: "sisa" }> = restored;
-      const trained = new Set(ws.system.models.trained().map(([k]) => k));
-      const todo = Array.from({ length: shardCount(ws.system.config) }, (_, k) => k).filter((k) => !trained.has(k));
-      if (todo.length === 0) return [];
-      const key = await workspaceKey(ws.profile, options, log);
+      const ws = await restoreState(ledger);
+      const method = methodOf(ws);
+      if (!method.train) throw new Error(`${ledger.path}: profile ${ws.profile.name} proves ${method.description}, which train no model; only workspaces of a method that trains one (SISA) are trained`);
       const done: TrainedShard[] = [];
-      for (const [i, shard] of todo.entries()) {
-        log(`training shard ${shard} (${i + 1}/${todo.length}) and proving it under ${ws.profile.name}…`);
-        const result = await proveShardRetrain(ws.system, shard, [], { profile: ws.profile, key });
-        const next = { ...ws, system: result.system };
-        const { entry, bundlePath } = await appendProof(ledger, dir, { bundle: result.bundle, key, after: next, proveSeconds: result.proveSeconds });
-        ws = next;
-        done.push({ shard, entry, bundlePath });
-        log(`shard ${shard} proved in ${result.proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
-      }
+      const key = provingKeyLoader(ws.profile, options, log);
+      await method.train(ws, {
+        key,
+        log,
+        record: async (step) => {
+          const { entry, bundlePath } = await appendProof(ledger, dir, { bundle: step.bundle, key: await key(), after: step.after, proveSeconds: step.proveSeconds });
+          // A training step names the unit it trained; guessing one would mislabel the result.
+          if (step.unit === undefined) throw new Error(`internal error: a ${method.kind} training step names no training unit`);
+          done.push({ shard: step.unit, entry, bundlePath });
+          log(`${step.label} proved in ${step.proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
+        },
+      });
       return done;
     } finally {
       ledger.close();

@@ -1,16 +1,15 @@
 import { join } from "node:path";
 import { getProfile, type CircuitProfile } from "../circuits/profiles.ts";
 import { getPoseidon, type PoseidonHasher } from "../crypto/poseidon.ts";
-import { CommittedDataset, type DatasetSnapshot } from "../dataset/commitment.ts";
+import { CommittedDataset } from "../dataset/commitment.ts";
 import { pathExists } from "../fsAtomic.ts";
 import { EVALUATION_FILE } from "../ledger/audit.ts";
 import { LedgerError } from "../ledger/database.ts";
-import { Ledger, LEDGER_FILE } from "../ledger/ledger.ts";
-import { configHash, validateTrainingConfig } from "../ml/config.ts";
+import { Ledger, LEDGER_FILE, type LedgerInfo } from "../ledger/ledger.ts";
+import { methodOf, methodOfKind, type WorkspaceState } from "../methods/workspaceMethods.ts";
 import type { SisaSystem } from "../prover/shardRetrain.ts";
-import { ModelCommitment, stateHash } from "../sisa/model.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
-import { parseState, serialiseState, StateFileError, type ControllerState } from "./stateFile.ts";
+import { parseState, serialiseState, StateFileError } from "./stateFile.ts";
 
 /**
  * A controller workspace directory:
@@ -36,33 +35,25 @@ export function workspacePaths(dir: string) {
   };
 }
 
-/** The controller's state, rebuilt from the snapshot and checked against the ledger. */
-export type WorkspaceState =
-  | { kind: "deletion"; profile: CircuitProfile; dataset: CommittedDataset }
-  | { kind: "sisa"; profile: CircuitProfile; system: SisaSystem; testSet?: CommittedDataset };
+export type { WorkspaceState };
 
-/** The state commitment of a workspace: its data root (deletion) or Poseidon(dataRoot, modelRoot, configHash) (SISA). */
+/** The state commitment of a workspace, as its method defines it (deletion: the data root; SISA: Poseidon(dataRoot, modelRoot, configHash)). */
 export function stateOf(ws: WorkspaceState, poseidon: PoseidonHasher): bigint {
-  if (ws.kind === "deletion") return ws.dataset.root;
-  const { dataset, models, config } = ws.system;
-  return stateHash(dataset.root, models.root, configHash(config, poseidon.hash), poseidon.hash);
+  return methodOf(ws).state(ws, poseidon);
+}
+
+/** The committed training dataset of a workspace. */
+export function datasetOf(ws: WorkspaceState): CommittedDataset {
+  return methodOf(ws).dataset(ws);
 }
 
 /** The ledger snapshot of a workspace state: its state hash (0x-hex) and the serialised body. */
 export function snapshotOf(ws: WorkspaceState, poseidon: PoseidonHasher): { state: string; body: string } {
-  const state = stateOf(ws, poseidon);
-  const controller: ControllerState = ws.kind === "deletion"
-    ? { kind: "deletion", profile: ws.profile.name, dataset: ws.dataset.snapshot() }
-    : {
-      kind: "sisa", profile: ws.profile.name, dataset: ws.system.dataset.snapshot(), config: ws.system.config,
-      models: ws.system.models.trained().map(([shard, model]) => ({ shard, model })),
-      ...(ws.testSet ? { testSet: ws.testSet.snapshot() } : {}),
-    };
-  return { state: toHex32(state), body: serialiseState(controller, { state, dataRoot: controllerDataRoot(ws) }) };
-}
-
-function controllerDataRoot(ws: WorkspaceState): bigint {
-  return ws.kind === "deletion" ? ws.dataset.root : ws.system.dataset.root;
+  const method = methodOf(ws);
+  const state = method.state(ws, poseidon);
+  const dataset = method.dataset(ws);
+  const body = serialiseState({ kind: ws.kind, profile: ws.profile.name, dataset: dataset.snapshot(), fields: method.serialise(ws) }, { state, dataRoot: dataset.root });
+  return { state: toHex32(state), body };
 }
 
 /**
@@ -83,60 +74,50 @@ export async function openLedger(dir: string, options: { readonly?: boolean } = 
  * @throws StateFileError naming the ledger's snapshot and what is wrong
  */
 export async function restoreState(ledger: Ledger): Promise<WorkspaceState> {
-  const source = `${ledger.path} (snapshot)`;
+  const snapshot = ledger.snapshot();
+  const ws = await restoreSnapshot(snapshot, ledger.info, `${ledger.path} (snapshot)`);
+  const head = ledger.head();
+  if (snapshot.seq !== head.seq || snapshot.state !== head.newState) {
+    throw new StateFileError(`${ledger.path} (snapshot)`, `the snapshot is at entry ${snapshot.seq}, state ${snapshot.state}, but the ledger's last entry ${head.seq} is at ${head.newState}`);
+  }
+  return ws;
+}
+
+/**
+ * Rebuilds a workspace state from a snapshot body, recomputing every leaf, root and the state
+ * hash through the workspace's method, and checks that it is at `snapshot.state` and belongs
+ * to a ledger described by `info`.
+ * @throws StateFileError naming `source` and what is wrong
+ */
+export async function restoreSnapshot(
+  snapshot: { state: string; body: string }, info: Pick<LedgerInfo, "profile" | "workspace">, source: string,
+): Promise<WorkspaceState> {
   const fail = (detail: string): never => {
     throw new StateFileError(source, detail);
   };
-  const snapshot = ledger.snapshot();
-  const { state, recorded } = parseState(snapshot.body, source);
+  const { state, recorded, reader } = parseState(snapshot.body, source);
   const poseidon = await getPoseidon();
   let profile: CircuitProfile;
+  let method: ReturnType<typeof methodOfKind>;
   try {
     profile = getProfile(state.profile);
+    method = methodOfKind(state.kind);
   } catch (error) {
     return fail((error as Error).message);
   }
-  if (state.profile !== ledger.info.profile) fail(`profile ${state.profile} is not the ledger's ${ledger.info.profile}`);
-  if (state.kind !== ledger.info.workspace) fail(`a ${state.kind} snapshot in a ${ledger.info.workspace} ledger`);
-  const restore = (d: DatasetSnapshot, what: string) => {
-    try {
-      return CommittedDataset.restore(d, poseidon);
-    } catch (error) {
-      return fail(`${what}: ${(error as Error).message}`);
-    }
-  };
-  const dataset = restore(state.dataset, "dataset");
+  if (state.profile !== info.profile) fail(`profile ${state.profile} is not the ledger's ${info.profile}`);
+  if (state.kind !== info.workspace) fail(`a ${state.kind} snapshot in a ${info.workspace} ledger`);
+  if (profile.template !== method.template) fail(`profile ${profile.name} proves ${profile.template}, not the ${method.template} proofs of a ${state.kind} workspace`);
+  let dataset: CommittedDataset;
+  try {
+    dataset = CommittedDataset.restore(state.dataset, poseidon);
+  } catch (error) {
+    return fail(`dataset: ${(error as Error).message}`);
+  }
   if (dataset.root !== recorded.dataRoot) fail(`the records hash to root ${toHex32(dataset.root)}, not the recorded ${toHex32(recorded.dataRoot)}`);
-  let ws: WorkspaceState;
-  if (state.kind === "deletion") {
-    ws = { kind: "deletion", profile, dataset };
-  } else {
-    const config = state.config;
-    try {
-      validateTrainingConfig(config);
-    } catch (error) {
-      fail(`config: ${(error as Error).message}`);
-    }
-    const expected = [config.shardDepth, config.dataDepth, config.features, config.epochs, config.maxDeletions];
-    if (profile.params.join() !== expected.join()) fail(`config (${expected.join(", ")}) does not match profile ${profile.name} (${profile.params.join(", ")})`);
-    let models = ModelCommitment.empty(config.shardDepth, config.features, poseidon.hash);
-    for (const { shard, model } of state.models) {
-      try {
-        models = models.withShard(shard, model);
-      } catch (error) {
-        fail(`model of shard ${shard}: ${(error as Error).message}`);
-      }
-    }
-    const testSet = state.testSet && restore(state.testSet, "test set");
-    if ((testSet?.root ?? 0n) !== config.testRoot) fail(`the test set hashes to root ${toHex32(testSet?.root ?? 0n)}, not the config's testRoot ${toHex32(config.testRoot)}`);
-    ws = { kind: "sisa", profile, system: { config, dataset, models }, ...(testSet ? { testSet } : {}) };
-  }
-  const computed = toHex32(stateOf(ws, poseidon));
+  const ws = method.restore(state.fields, { profile, dataset, poseidon }, reader, fail);
+  const computed = toHex32(method.state(ws, poseidon));
   if (computed !== toHex32(recorded.state) || computed !== snapshot.state) fail(`the contents hash to state ${computed}, not the recorded ${snapshot.state}`);
-  const head = ledger.head();
-  if (snapshot.seq !== head.seq || snapshot.state !== head.newState) {
-    fail(`the snapshot is at entry ${snapshot.seq}, state ${snapshot.state}, but the ledger's last entry ${head.seq} is at ${head.newState}`);
-  }
   return ws;
 }
 

@@ -5,17 +5,24 @@ import { getProfile } from "../../src/circuits/profiles.ts";
 import { ensureDevKey, publishKey } from "../../src/keys/devKeys.ts";
 import { proveShardRetrain, type SisaSystem } from "../../src/prover/shardRetrain.ts";
 import { proveUnlearning } from "../../src/prover/unlearn.ts";
-import { AUDIT_FORMAT, AUDIT_VERSION, type AuditEntry, type AuditPackage } from "../../src/verifier/auditTypes.ts";
+import { AUDIT_FORMAT, AUDIT_VERSION, type AuditEntry, type AuditPackage, type DeletionRequestRecord } from "../../src/verifier/auditTypes.ts";
+import { toHex32 } from "../../src/verifier/fieldText.ts";
+import { requestCommitment } from "../../src/verifier/requestCommitment.ts";
 import { loadKeyRing, type KeyRing } from "../../src/verifier/index.ts";
 import { SISA_TEST_PROFILE, sisaFixture } from "./sisaFixture.ts";
 
 /** A real SISA audit chain on the tiny profile, and the trusted keys it verifies under. */
 export interface AuditChainFixture {
-  /** commit, genesis 0, genesis 1, then request req-1 (r1 in shard 0, r9 in shard 1: entries 4, 5) and req-2 (r2: entry 6). */
+  /**
+   * commit, genesis 0, genesis 1, then request req-1 (recorded at entry 4; r1 in shard 0, r9 in
+   * shard 1: entries 5, 6) and req-2 (recorded at entry 7; r2: entry 8).
+   */
   pkg: AuditPackage;
   keys: KeyRing;
   /** Directory holding the trusted key (for `--keys`). */
   keyDir: string;
+  /** The controller's system after the last entry (records, salts, models). */
+  system: SisaSystem;
 }
 
 let built: Promise<AuditChainFixture> | undefined;
@@ -55,13 +62,25 @@ async function build(): Promise<AuditChainFixture> {
     append({ kind: "genesis", oldState: s.oldState, newState: s.newState, proveSeconds: r.proveSeconds, bundle: r.bundle });
     system = r.system;
   }
-  for (const [requestId, ids] of [["req-1", ["r1", "r9"]], ["req-2", ["r2"]]] as const) {
+  const requests: DeletionRequestRecord[] = [];
+  for (const [requestId, ids, salt] of [["req-1", ["r1", "r9"], 11n], ["req-2", ["r2"], 12n]] as const) {
+    const slots = system.dataset.slotsOf(ids).map((slot) => ({ index: slot.index, leaf: slot.leaf }));
+    const commitment = toHex32(requestCommitment(salt, slots));
+    const state = entries[entries.length - 1]!.newState;
+    append({ kind: "request", oldState: state, newState: state, requestId, requestCommitment: commitment, recordCount: ids.length });
+    const receivedAt = entries[entries.length - 1]!.recordedAt;
     const result = await proveUnlearning(system, ids, { profile, key });
     for (const step of result.steps) {
       const s = step.bundle.statement;
       append({ kind: "retrain", oldState: s.oldState, newState: s.newState, requestId, proveSeconds: step.proveSeconds, bundle: step.bundle });
     }
     system = result.system;
+    const answers = entries.filter((e) => e.requestId === requestId && e.kind !== "request");
+    const provedAt = answers[answers.length - 1]!.recordedAt;
+    requests.push({
+      id: requestId, recordCount: ids.length, status: "proved", receivedAt, updatedAt: provedAt, provedAt,
+      entries: answers.map((e) => e.seq), commitment, salt: toHex32(salt),
+    });
   }
   const pkg: AuditPackage = {
     format: AUDIT_FORMAT,
@@ -71,11 +90,8 @@ async function build(): Promise<AuditChainFixture> {
     configHash: entries[1]!.bundle!.statement.type === "shard-retrain" ? entries[1]!.bundle!.statement.configHash : "",
     shards: 2,
     entries,
-    requests: [
-      { id: "req-1", recordCount: 2, status: "proved", receivedAt: at(25), updatedAt: at(50), provedAt: at(50), entries: [4, 5] },
-      { id: "req-2", recordCount: 1, status: "proved", receivedAt: at(55), updatedAt: at(60), provedAt: at(60), entries: [6] },
-    ],
+    requests,
     keys: Object.fromEntries([...keys].map(([name, k]) => [name, { vkey: k.vkey, manifest: k.manifest }])),
   };
-  return { pkg: clonePackage(pkg), keys, keyDir };
+  return { pkg: clonePackage(pkg), keys, keyDir, system };
 }

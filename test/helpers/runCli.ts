@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 /** Output of one CLI run. */
 export interface CliRun {
@@ -7,8 +8,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real CLI entry point (bin/zkforget.js) in a child process, as a user would. */
-export function runCli(args: readonly string[], timeoutMs = 120_000): CliRun {
-  const r = spawnSync(process.execPath, ["bin/zkforget.js", ...args], { encoding: "utf8", timeout: timeoutMs });
+/** The CLI entry point, by absolute path, so a run may start in any directory. */
+const BIN = fileURLToPath(new URL("../../bin/zkforget.js", import.meta.url));
+
+/**
+ * Runs the real CLI entry point (bin/zkforget.js) in a child process, as a user would; `cwd`
+ * (default: this process's) is where relative paths in `args` resolve.
+ */
+export function runCli(args: readonly string[], timeoutMs = 120_000, cwd?: string): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: timeoutMs, ...(cwd !== undefined ? { cwd } : {}) });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import { buildCircuit } from "../../circuits/build.ts";
-import { packageRoot } from "../../circuits/paths.ts";
+import { defaultKeysDir } from "../../circuits/projectProfiles.ts";
 import { getProfile } from "../../circuits/profiles.ts";
 import {
   ceremonyBeacon, ceremonyContribute, ceremonyExport, ceremonyInit, ceremonyVerify, describeContribution,
@@ -92,7 +91,7 @@ export const ceremonyCommand: Command = {
           const r = await ceremonyExport({
             r1csPath: circuit.r1csPath, ptauPath: need(values.ptau, "ptau"), zkeyPath: need(values.zkey, "zkey"),
             profile: profile.name, circuitHash: circuit.circuitHash, template: profile.template, params: [...profile.params],
-            publicSignals: [...profile.publicSignals], keysDir: values.keys ?? join(packageRoot(), "keys"), log: ceremonyLog,
+            publicSignals: [...profile.publicSignals], keysDir: values.keys ?? defaultKeysDir(profile.name), log: ceremonyLog,
             ...(values.force ? { force: true } : {}), ...(values["allow-no-beacon"] ? { allowNoBeacon: true } : {}),
           });
           process.stdout.write(`${r.vkeyPath}\n${r.manifestPath}\n`);

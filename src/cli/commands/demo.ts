@@ -20,14 +20,14 @@ receipts), bundles/ and evaluation.json. An existing workspace in DIR is REPLACE
 ledger is kept aside as ledger.<time>.replaced.sqlite, its receipts and bundles are deleted.
 
 Everything runs under the INSECURE dev key. The first run compiles the circuit and builds
-the dev key (several minutes); later runs reuse the cache and take about two minutes.
+the dev key (a few minutes in all); later runs reuse the cache and take about two minutes.
 
 Options:
   --workspace DIR   the workspace to run in (default ./${SISA_DEMO_WORKSPACE}); replaced if it exists
   --prove-accuracy  also prove the final ensemble's accuracy on the 256 committed test
                     records and append it to the ledger (accuracy-s3-f16-t8, about 294k
-                    constraints; its first dev-key setup needs a 2^19 powers of tau and takes
-                    much longer than the demo)
+                    constraints, a 2^19 domain; its verification key ships in keys/, and a
+                    first run builds its proving key, a few minutes)
 
 Exit codes: 0 the audit chain and every bundle verify, 1 otherwise.`,
   async run(argv) {

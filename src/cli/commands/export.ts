@@ -1,9 +1,8 @@
 import { join } from "node:path";
-import { packageRoot } from "../../circuits/paths.ts";
 import { exportAuditDirectory } from "../../ledger/export.ts";
-import { loadKeyRing } from "../../verifier/keyRing.ts";
 import { DEFAULT_WORKSPACE, openLedger, workspacePaths } from "../../workspace/workspace.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
+import { cliKeyRing } from "../keys.ts";
 
 export const exportCommand: Command = {
   name: "export",
@@ -35,7 +34,7 @@ Options:
     if (values.out === undefined) throw new UsageError("give --out DIR");
     const dir = values.workspace ?? DEFAULT_WORKSPACE;
     (await openLedger(dir)).close(); // a clear error for a missing or old-format workspace
-    const keys = await loadKeyRing(values.keys ?? join(packageRoot(), "keys"));
+    const keys = await cliKeyRing(values.keys);
     const { pkg, files } = await exportAuditDirectory(workspacePaths(dir).ledger, keys, values.out, { force: values.force === true });
     const bundles = files.filter((f) => f.startsWith("bundles")).length;
     process.stdout.write(`${join(values.out, "audit.json")}: ${pkg.entries.length} entries, ${bundles} bundles, ${pkg.requests.length} requests, keys for ${Object.keys(pkg.keys).join(", ")}\n`);

@@ -1,123 +1,94 @@
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { basename, dirname, join, resolve } from "node:path";
-import { groth16, zKey } from "snarkjs";
+import { basename, join, resolve } from "node:path";
 import { getProfile } from "../../circuits/profiles.ts";
 import { readJsonFile, writeFileAtomically } from "../../fsAtomic.ts";
-import { DEFAULT_DEV_SEED, ensureDevKey, type ProvingKey } from "../../keys/devKeys.ts";
+import { DEFAULT_DEV_SEED } from "../../keys/devKeys.ts";
+import { anchorContract, transitionLayout } from "../../solidity/anchor.ts";
+import { advanceSignature, checkedBundle, encodeCall, proofWords } from "../../solidity/calldata.ts";
+import { solidityKey, type SolidityKeySource } from "../../solidity/keySource.ts";
+import { contractName, solidityVerifier } from "../../solidity/verifierSource.ts";
 import { releaseCurve } from "../../snarkjsThreads.ts";
-import { isObject } from "../../verifier/statements.ts";
-import type { ProofBundle } from "../../verifier/types.ts";
-import { verifyBundle } from "../../verifier/verify.ts";
+import { groth16 } from "snarkjs";
 import { parseCommandArgs, progress, UsageError, type Command } from "../command.ts";
 
-/**
- * The Solidity verifier of a proving key, rendered from snarkjs's own Groth16 template, with
- * the contract renamed after the profile (so verifiers of several profiles can live in one
- * Solidity project) and a header naming the key and its trust level.
- */
-export async function solidityVerifier(key: ProvingKey): Promise<string> {
-  const source = await zKey.exportSolidityVerifier(key.zkeyPath, { groth16: await groth16Template() });
-  const { profile, vkeyHash, security } = key.manifest;
-  const contract = contractName(profile);
-  if (!source.includes("contract Groth16Verifier ")) throw new Error("the snarkjs Groth16 template no longer declares contract Groth16Verifier");
-  const header = [
-    `// zkforget: Groth16 verifier of profile ${profile}, verification key sha256 ${vkeyHash}.`,
-    security === "insecure-dev"
-      ? `// INSECURE dev key (public seed ${JSON.stringify(key.manifest.devSeed)}): anyone can forge proofs that this contract accepts. Do not deploy.`
-      : "// Key from a phase-2 ceremony: sound if one contributor destroyed their secret.",
-    `// Public signals, in order: ${key.manifest.publicSignals.join(", ")}.`,
-  ].join("\n");
-  // After the SPDX line, which Solidity tools expect first.
-  const [spdx, ...rest] = source.split("\n");
-  return [spdx, header, ...rest].join("\n").replace("contract Groth16Verifier ", `contract ${contract} `);
-}
+export { contractName, solidityVerifier } from "../../solidity/verifierSource.ts";
+export { solidityCallData } from "../../solidity/calldata.ts";
 
-/** `deletion-d8-k2` → `DeletionD8K2Verifier`: a Solidity identifier for a profile's verifier. */
-export function contractName(profile: string): string {
-  const words = profile.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const name = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
-  return `${/^[A-Za-z]/.test(name) ? "" : "P"}${name}Verifier`;
-}
-
-/**
- * `verifyProof(...)` arguments for a bundle (snarkjs's `exportSolidityCallData`), after
- * checking that the bundle is for the key's profile, names that exact key and verifies under
- * it: calldata for a proof the contract would reject helps nobody.
- * @throws Error naming the mismatch (profile, key hash) or listing why the bundle is invalid.
- */
-export async function solidityCallData(bundle: unknown, key: ProvingKey, where = "bundle"): Promise<string> {
-  const { profile, vkeyHash } = key.manifest;
-  if (!isObject(bundle)) throw new Error(`${where} is not a JSON object`);
-  if (bundle.profile !== profile) {
-    throw new Error(`${where} is for profile ${JSON.stringify(bundle.profile)}, not ${profile}: export the verifier of its own profile`);
-  }
-  if (bundle.vkeyHash !== vkeyHash) {
-    throw new Error(`${where} was made for verification key ${JSON.stringify(bundle.vkeyHash)}, but the ${profile} key here is ${vkeyHash} (another seed or ceremony?)`);
-  }
-  const result = await verifyBundle(bundle, { keys: new Map([[profile, { vkey: key.vkey, manifest: key.manifest }]]), allowDev: true });
-  if (!result.valid) throw new Error(`${where} does not verify under the ${profile} key:\n${result.reasons.map((r) => `  - ${r}`).join("\n")}`);
-  const valid = bundle as unknown as ProofBundle;
-  return groth16.exportSolidityCallData(valid.proof, valid.publicSignals);
-}
-
-/**
- * snarkjs's Groth16 Solidity template. Its CLI reads it from `templates/` next to its build;
- * the package's `exports` hide package.json, so the directory is found from the CommonJS entry.
- */
-async function groth16Template(): Promise<string> {
-  const entry = createRequire(import.meta.url).resolve("snarkjs");
-  const path = join(dirname(entry), "..", "templates", "verifier_groth16.sol.ejs");
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    throw new Error(`cannot read snarkjs's Solidity template ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
+/** `zkforget export-solidity`: the verifier (dev or ceremony key), the anchor, and a bundle's calldata. */
 export const exportSolidityCommand: Command = {
   name: "export-solidity",
-  summary: "write the Solidity Groth16 verifier of a profile's key, and calldata for a bundle",
-  help: `Usage: zkforget export-solidity PROFILE [--bundle FILE] [--out DIR] [--seed SEED]
+  summary: "write the Solidity Groth16 verifier of a profile's key (and its anchor contract), and calldata for a bundle",
+  help: `Usage: zkforget export-solidity PROFILE [--vkey FILE | --zkey FILE [--manifest FILE] | --seed SEED]
+                                 [--anchor] [--bundle FILE] [--out DIR]
 
-Writes DIR/<PROFILE>Verifier.sol: a Solidity contract (rendered by snarkjs) whose
-verifyProof(pA, pB, pC, pubSignals) accepts exactly the proofs that verify under the
-profile's dev key (built and cached on demand, as by \`zkforget setup\`).
+Writes DIR/<PROFILE>Verifier.sol: a Solidity contract (rendered from snarkjs's template)
+whose verifyProof(pA, pB, pC, pubSignals) accepts exactly the proofs that verify under
+the key.
 
-With --bundle, also writes DIR/<bundle name>.calldata.txt, the verifyProof arguments for
-that bundle, after checking that the bundle is for PROFILE, names this exact key and
-verifies under it.
+The key: by default the profile's dev key (built and cached on demand, as by
+\`zkforget setup\`); dev keys are INSECURE (anyone can forge proofs under them) and the
+contract says so in its header: do not deploy it. For production, a ceremony key:
+  --vkey FILE      a verification key, e.g. keys/<PROFILE>.vkey.json from
+                   \`zkforget ceremony export\`; its manifest is read from beside it
+  --zkey FILE      a final ceremony zkey; its manifest is zkforget's keys/<PROFILE>.manifest.json
+  --manifest FILE  the key manifest to use instead (its vkeyHash must be the key's)
 
-Dev keys are INSECURE (anyone can forge proofs under them): the contract says so in its
-header. Do not deploy it.
+With --anchor, also writes DIR/<PROFILE>Anchor.sol: a registry of each controller's
+current state. register(genesisState) once; advance(pA, pB, pC, pubSignals) moves the
+caller's state only when the proof verifies (the anchor calls the verifier whose address
+it is deployed with) and the proof's old state is the caller's current state.
+
+With --bundle, also writes DIR/<bundle name>.calldata.txt, the verifyProof (and advance)
+arguments for that bundle, after checking that the bundle is for PROFILE, names this exact
+key and verifies under it; with --anchor, also DIR/<bundle name>.advance.hex, the ABI-encoded
+transaction data of advance(...) for the bundle.
 
 Options:
+  --anchor        also write the anchor contract (transition profiles: deletion, SISA)
   --bundle FILE   a proof bundle of PROFILE
   --out DIR       output directory (default: the current directory)
   --seed SEED     dev key seed (default ${DEFAULT_DEV_SEED}, the seed of the shipped keys)
 
-Exit codes: 0 written, 1 the bundle does not fit the key or a step failed, 2 usage error.`,
+Exit codes: 0 written, 1 the key or bundle does not fit or a step failed, 2 usage error.`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       bundle: { type: "string" },
       out: { type: "string" },
       seed: { type: "string" },
+      vkey: { type: "string" },
+      zkey: { type: "string" },
+      manifest: { type: "string" },
+      anchor: { type: "boolean" },
     });
     if (positionals.length !== 1) throw new UsageError("give exactly one PROFILE");
+    const source = keySource(values);
     const profile = getProfile(positionals[0]!);
     const outDir = resolve(values.out ?? ".");
     const bundle = values.bundle === undefined ? undefined : await readJsonFile(values.bundle, "bundle");
     try {
-      const key = await ensureDevKey(profile, { onProgress: progress(), ...(values.seed ? { seed: values.seed } : {}) });
-      // Everything is computed before anything is written: a bad bundle leaves no files.
-      const calldata = bundle === undefined ? undefined : await solidityCallData(bundle, key, `bundle ${values.bundle}`);
-      const solPath = join(outDir, `${profile.name}Verifier.sol`);
-      await writeFileAtomically(solPath, await solidityVerifier(key));
-      process.stdout.write(`${solPath}  (contract ${contractName(profile.name)}, vkey ${key.manifest.vkeyHash}${key.manifest.security === "insecure-dev" ? ", INSECURE dev key" : ""})\n`);
-      if (calldata !== undefined) {
-        const callPath = join(outDir, `${basename(values.bundle!).replace(/\.json$/i, "")}.calldata.txt`);
-        await writeFileAtomically(callPath, `${calldata}\n`);
-        process.stdout.write(`${callPath}\n`);
+      const key = await solidityKey(profile, source);
+      // Everything is computed before anything is written: a bad key or bundle leaves no files.
+      const files: { path: string; content: string; note?: string }[] = [];
+      const insecure = key.manifest.security === "insecure-dev" ? ", INSECURE dev key" : "";
+      files.push({
+        path: join(outDir, `${profile.name}Verifier.sol`),
+        content: await solidityVerifier(key),
+        note: `contract ${contractName(profile.name)}, vkey ${key.manifest.vkeyHash}${insecure}`,
+      });
+      if (values.anchor) {
+        files.push({ path: join(outDir, `${profile.name}Anchor.sol`), content: await anchorContract(key), note: `contract ${contractName(profile.name, "Anchor")}` });
+      }
+      if (bundle !== undefined) {
+        const valid = await checkedBundle(bundle, key, `bundle ${values.bundle}`);
+        const stem = join(outDir, basename(values.bundle!).replace(/\.json$/i, ""));
+        files.push({ path: `${stem}.calldata.txt`, content: `${await groth16.exportSolidityCallData(valid.proof, valid.publicSignals)}\n` });
+        if (values.anchor) {
+          const words = proofWords(valid.proof, valid.publicSignals);
+          files.push({ path: `${stem}.advance.hex`, content: `${encodeCall(advanceSignature(transitionLayout(key).signals), words)}\n` });
+        }
+      }
+      for (const file of files) {
+        await writeFileAtomically(file.path, file.content);
+        process.stdout.write(`${file.path}${file.note ? `  (${file.note})` : ""}\n`);
       }
       return 0;
     } finally {
@@ -125,3 +96,15 @@ Exit codes: 0 written, 1 the bundle does not fit the key or a step failed, 2 usa
     }
   },
 };
+
+/** The key source the flags name; conflicting flags are a usage error. */
+function keySource(values: { vkey?: string; zkey?: string; manifest?: string; seed?: string }): SolidityKeySource {
+  if (values.vkey !== undefined && values.zkey !== undefined) throw new UsageError("give --vkey or --zkey, not both");
+  const file = values.vkey ?? values.zkey;
+  if (file === undefined) {
+    if (values.manifest !== undefined) throw new UsageError("--manifest goes with --vkey or --zkey");
+    return { kind: "dev", onProgress: progress(), ...(values.seed ? { seed: values.seed } : {}) };
+  }
+  if (values.seed !== undefined) throw new UsageError("--seed names a dev key; it does not go with --vkey or --zkey");
+  return { kind: values.vkey !== undefined ? "vkey" : "zkey", path: file, ...(values.manifest !== undefined ? { manifestPath: values.manifest } : {}) };
+}

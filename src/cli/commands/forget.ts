@@ -1,7 +1,11 @@
 import { UnknownRecordError } from "../../dataset/commitment.ts";
 import { releaseCurve } from "../../snarkjsThreads.ts";
+import { getPoseidon } from "../../crypto/poseidon.ts";
+import { liveRecordIdsMatching } from "../../workspace/findRecord.ts";
 import { forgetInWorkspace } from "../../workspace/forget.ts";
-import { DEFAULT_WORKSPACE, workspacePaths } from "../../workspace/workspace.ts";
+import { DEFAULT_WORKSPACE, openLedger, restoreState, workspacePaths } from "../../workspace/workspace.ts";
+import type { SubjectRecord } from "../../verifier/subjectRecord.ts";
+import { readRecordArg } from "../recordArg.ts";
 import { parseCommandArgs, progress, UsageError, type Command } from "../command.ts";
 import { collectRecordIds } from "../recordIds.ts";
 import { waitingForLock } from "./lockMessage.ts";
@@ -9,7 +13,7 @@ import { waitingForLock } from "./lockMessage.ts";
 export const forgetCommand: Command = {
   name: "forget",
   summary: "answer a deletion request: delete records, prove it (SISA: retrain their shards), append to the ledger",
-  help: `Usage: zkforget forget ID... [--ids-file FILE] [--workspace DIR] [--request-id R] [--seed SEED]
+  help: `Usage: zkforget forget ID... [--ids-file FILE] [--record JSON]... [--workspace DIR] [--request-id R] [--seed SEED]
 
 Records a deletion request for the named records, then deletes them and proves it in zero
 knowledge:
@@ -27,6 +31,11 @@ each other. Prints the bundle paths on stdout.
 
 Options:
   --ids-file FILE   read more ids from FILE, one per line
+  --record JSON     a record to delete by its content, as the data subject has it (repeatable):
+                    {"features": [x, …], "label": y} with the RAW values of their row of the
+                    data file, in its column order (a --scale workspace scales them as the
+                    commit did), or a corpus document {"text": "…"}; inline or as a file. It
+                    must match exactly one live record
   --workspace DIR   default ./${DEFAULT_WORKSPACE}
   --request-id R    id of the deletion request (default: req-<UTC time>-<random>)
   --seed SEED       dev-key seed (default: the seed of the committed keys)`,
@@ -36,11 +45,14 @@ Options:
       workspace: { type: "string" },
       "request-id": { type: "string" },
       seed: { type: "string" },
+      record: { type: "string", multiple: true },
     });
     const ids = await collectRecordIds(positionals, values["ids-file"]);
-    if (ids.length === 0) throw new UsageError("give at least one record id");
-    if (values["request-id"] !== undefined && values["request-id"].trim() === "") throw new UsageError("--request-id must not be empty");
     const dir = values.workspace ?? DEFAULT_WORKSPACE;
+    const records = await Promise.all((values.record ?? []).map(readRecordArg));
+    if (records.length > 0) ids.push(...(await idsOfRecords(dir, records, values.record!)));
+    if (ids.length === 0) throw new UsageError("give at least one record id (or --record)");
+    if (values["request-id"] !== undefined && values["request-id"].trim() === "") throw new UsageError("--request-id must not be empty");
     const log = progress();
     try {
       const result = await forgetInWorkspace(dir, ids, {
@@ -60,3 +72,26 @@ Options:
     }
   },
 };
+
+/** The id of the one live record each `--record` matches (in the workspace's current state). */
+async function idsOfRecords(dir: string, records: readonly SubjectRecord[], given: readonly string[]): Promise<string[]> {
+  const ledger = await openLedger(dir, { readonly: true });
+  try {
+    const ws = await restoreState(ledger);
+    const poseidon = await getPoseidon();
+    return records.map((record, i) => {
+      let ids: string[];
+      try {
+        ids = liveRecordIdsMatching(ws, record, poseidon);
+      } catch (error) {
+        throw new UsageError(`--record ${given[i]}: ${(error as Error).message}`);
+      }
+      if (ids.length === 1) return ids[0]!;
+      throw new UsageError(ids.length === 0
+        ? `--record ${given[i]}: no live record of ${workspacePaths(dir).ledger} has this content (give the raw values of the data file's row, in its column order); nothing was recorded`
+        : `--record ${given[i]}: ${ids.length} live records have this content (${ids.map((id) => JSON.stringify(id)).join(", ")}); name the one to delete by its id; nothing was recorded`);
+    });
+  } finally {
+    ledger.close();
+  }
+}

@@ -1,32 +1,46 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { packageRoot } from "../../circuits/paths.ts";
-import { recordFieldElements } from "../../dataset/leaf.ts";
-import { encodeRecord } from "../../encoding/records.ts";
-import { loadKeyRing, releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
+import { releaseVerifierThreads, type KeyRing } from "../../verifier/index.ts";
 import { checkReceipt } from "../../verifier/receiptCheck.ts";
+import { readHeadLogFile } from "../../ledger/headLogFile.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
+import { cliKeyRing } from "../keys.ts";
+import { readRecordArg } from "../recordArg.ts";
 
 export const receiptCommand: Command = {
   name: "receipt",
   summary: "data subjects: check an inclusion or deletion receipt (exit 0 confirmed, 1 not confirmed)",
-  help: `Usage: zkforget receipt check RECEIPT [--bundle B] [--record JSON] [--keys DIR] [--allow-dev] [--json]
+  help: `Usage: zkforget receipt check RECEIPT [--audit PACKAGE [--heads FILE] [--controller-key HEX]] [--bundle B] [--record JSON] [--keys DIR] [--allow-dev] [--json]
 
 Tells a data subject, in plain words, what their receipt proves:
-  - inclusion receipt (receipts/<id>.json, given at commit): recomputes the leaf from the
-    record hash and salt, and the dataset root from the Merkle path; with --record, also the
-    record hash from your own record. "COMMITTED" means your record is in the committed dataset.
-  - deletion receipt (receipts/<id>.deletion.json, given after a deletion): verifies the proof
-    it carries with the standalone verifier and checks that your slot and leaf are among the
-    slots it deletes. "DELETED" means the record was deleted (and, for SISA, the shard's model
-    retrained without it).
-  - with --bundle B: checks proof B instead (e.g. one from the controller's audit package);
-    with an inclusion receipt this asks "did proof B delete my record?".
+  - inclusion receipt (receipts/<id>.json, given at commit): recomputes the dataset root from
+    the leaf and the Merkle path; with --record, also the leaf from your own record and the
+    receipt's salt; with --audit, that the published chain starts at this state.
+    "COMMITTED" means your record is in the committed dataset.
+  - request receipt (receipts/<request>.request.json, given when a deletion request is
+    received; needs --audit): the published chain records the request, committed to your slot.
+  - deletion receipt (receipts/<id>.deletion.json, given after a deletion; needs --audit):
+    the whole published chain verifies, its entry at the receipt's seq is this proof, the proof
+    deletes your slot and leaf, your request is recorded in the chain and answered, and a
+    non-membership path shows your slot empty. "DELETED" means the record was deleted (and, for
+    SISA, the shard's model retrained without it) in the chain the regulator sees — a proof on a
+    private fork of the controller's state is refused.
+  - with --bundle B: checks only that proof B deletes your slot (no chain).
+
+A receipt holds your slot's salt: with it anyone can test guesses of your record. Keep it
+secret, like a password.
 
 Options:
+  --audit PACKAGE the controller's PUBLISHED audit package (an export directory or audit.json)
+  --heads FILE    the controller's signed head log (heads.jsonl): the package must be the chain
+                  its last head commits to
+  --controller-key HEX  the controller's published Ed25519 key the head log must be signed with
   --bundle B      a proof bundle file to check the receipt's slot against
-  --record JSON   your record, {"features": [x, …], "label": y} in the dataset's column order,
-                  inline or as a file
+  --record JSON   your record, {"features": [x, …], "label": y}: the raw values of your row of
+                  the data file, in its column order (if the data was committed with --scale,
+                  the checker scales them with the public scaling in the receipt's config),
+                  or your document, {"text": "…"} (e.g. your line of the corpus); inline or
+                  as a file. Checked against an inclusion receipt (it holds your salt)
   --keys DIR      trusted verification keys (default: the keys/ shipped with zkforget)
   --allow-dev     accept INSECURE dev keys (anyone can forge proofs under them)
   --json          print {"ok", "finding", "verdict", "reasons"} as JSON
@@ -34,6 +48,9 @@ Options:
 Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
+      audit: { type: "string" },
+      heads: { type: "string" },
+      "controller-key": { type: "string" },
       bundle: { type: "string" },
       record: { type: "string" },
       keys: { type: "string" },
@@ -43,10 +60,19 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
     if (positionals[0] !== "check" || positionals.length !== 2) throw new UsageError("usage: zkforget receipt check RECEIPT");
     const receipt = await readText(positionals[1]!, "receipt");
     const bundle = values.bundle !== undefined ? await readText(values.bundle, "bundle") : undefined;
-    const fieldElements = values.record !== undefined ? await recordElements(values.record) : undefined;
+    const audit = values.audit !== undefined ? await readAuditPackage(values.audit) : undefined;
+    let heads: unknown[] | undefined;
+    if (values.heads !== undefined) {
+      try {
+        heads = await readHeadLogFile(values.heads);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
+    const record = values.record !== undefined ? await readRecordArg(values.record) : undefined;
     let keys: KeyRing | undefined;
     try {
-      keys = await loadKeyRing(values.keys ?? join(packageRoot(), "keys"));
+      keys = await cliKeyRing(values.keys);
     } catch (error) {
       if (values.keys !== undefined) throw new UsageError((error as Error).message);
     }
@@ -62,7 +88,10 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
       ...(keys ? { keys } : {}),
       allowDev: values["allow-dev"] === true,
       ...(bundleJson !== undefined ? { bundle: bundleJson } : {}),
-      ...(fieldElements ? { recordFieldElements: fieldElements } : {}),
+      ...(audit !== undefined ? { audit } : {}),
+      ...(heads !== undefined ? { heads } : {}),
+      ...(values["controller-key"] !== undefined ? { controllerKey: values["controller-key"] } : {}),
+      ...(record ? { record } : {}),
     });
     await releaseVerifierThreads();
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -71,30 +100,16 @@ Exit codes: 0 confirmed, 1 not confirmed (reasons printed), 2 unusable input.`,
   },
 };
 
+/** The audit package text: `PATH/audit.json` for an export directory, else PATH itself. */
+async function readAuditPackage(path: string): Promise<string> {
+  const isDir = await stat(path).then((s) => s.isDirectory(), () => false);
+  return readText(isDir ? join(path, "audit.json") : path, "audit package");
+}
+
 async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
     throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-/** The field elements of the subject's record, given inline or as a file. */
-async function recordElements(arg: string): Promise<bigint[]> {
-  const text = arg.trim().startsWith("{") ? arg : await readText(arg, "record");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--record is not valid JSON: ${(error as Error).message}`);
-  }
-  const r = raw as { features?: unknown; label?: unknown };
-  if (typeof raw !== "object" || raw === null || !Array.isArray(r.features) || !r.features.every((x) => typeof x === "number") || typeof r.label !== "number") {
-    throw new UsageError('--record must be {"features": [numbers…], "label": number}');
-  }
-  try {
-    return recordFieldElements(encodeRecord({ id: "your record", features: r.features as number[], label: r.label }));
-  } catch (error) {
-    throw new UsageError(`--record: ${(error as Error).message}`);
   }
 }

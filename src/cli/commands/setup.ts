@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { packageRoot } from "../../circuits/paths.ts";
+import { defaultKeysDir } from "../../circuits/projectProfiles.ts";
 import { getProfile, listProfiles } from "../../circuits/profiles.ts";
 import { DEFAULT_DEV_SEED, ensureDevKey, publishKey } from "../../keys/devKeys.ts";
 import { releaseCurve } from "../../snarkjsThreads.ts";
@@ -12,18 +12,22 @@ export const setupCommand: Command = {
   summary: "build circuits and INSECURE reproducible dev keys, and publish their verification keys",
   help: `Usage: zkforget setup [PROFILE...] [--all] [--seed SEED] [--keys DIR] [--check]
 
-Compiles each profile's circuit, generates dev powers of tau from SEED, runs groth16 setup
-and a deterministic zkey beacon, and writes <profile>.vkey.json + <profile>.manifest.json
-to the key directory. Everything is cached; a second run is instant.
+Compiles each profile's circuit and computes its dev zkey directly from the secrets SEED
+gives (tau, alpha, beta of the dev powers of tau, delta of a deterministic zkey beacon):
+the same file that groth16 setup on the dev powers of tau plus the beacon would write,
+made without either. Writes <profile>.vkey.json + <profile>.manifest.json to the key
+directory. Everything is cached; a second run is instant.
 
 Dev keys are INSECURE: their secrets follow from a public seed, so anyone can forge proofs
 under them. The manifest says so, and verifiers refuse them unless told otherwise. For
 real deployments use \`zkforget ceremony\`.
 
 Options:
-  --all         every profile in circuits/profiles.json (default: ${DEFAULT_DELETION_PROFILE})
+  --all         every profile: circuits/profiles.json and the project's zkforget.config.json
+                (default: ${DEFAULT_DELETION_PROFILE})
   --seed SEED   public seed (default ${DEFAULT_DEV_SEED}, the seed of the committed keys)
-  --keys DIR    where to publish (default: zkforget's keys/)
+  --keys DIR    where to publish (default: zkforget's keys/; for a project profile, the
+                project's key directory, keys/ beside zkforget.config.json)
   --check       do not write: fail if the rebuilt key differs from the one in --keys`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -34,9 +38,9 @@ Options:
     });
     const log = progress();
     const names = values.all ? listProfiles().map((p) => p.name) : positionals.length > 0 ? positionals : [DEFAULT_DELETION_PROFILE];
-    const keysDir = values.keys ?? join(packageRoot(), "keys");
     let mismatches = 0;
     for (const name of names) {
+      const keysDir = values.keys ?? defaultKeysDir(name);
       const key = await ensureDevKey(getProfile(name), { onProgress: log, ...(values.seed ? { seed: values.seed } : {}) });
       if (values.check) {
         const published = await readFile(join(keysDir, `${name}.vkey.json`), "utf8").catch(() => undefined);

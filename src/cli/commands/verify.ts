@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { packageRoot } from "../../circuits/paths.ts";
-import { describeStatement, loadKeyRing, releaseVerifierThreads, verifyBundle } from "../../verifier/index.ts";
+import { describeStatement, releaseVerifierThreads, verifyBundle } from "../../verifier/index.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
+import { cliKeyRing } from "../keys.ts";
 
 /** Exit codes of `zkforget verify`. */
 export const VERIFY_EXIT = { valid: 0, invalid: 1, unusable: 2 } as const;
@@ -42,7 +41,7 @@ keys could not be used (missing file, not JSON, unreadable key directory).`,
     }
     let keys;
     try {
-      keys = await loadKeyRing(values.keys ?? join(packageRoot(), "keys"));
+      keys = await cliKeyRing(values.keys);
     } catch (error) {
       const reason = (error as Error).message;
       report({ valid: false, reasons: [reason], unusable: true }, `UNUSABLE: ${reason}`);

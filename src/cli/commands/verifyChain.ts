@@ -1,8 +1,7 @@
-import { join } from "node:path";
-import { packageRoot } from "../../circuits/paths.ts";
 import { AuditSourceError, readAuditSource, type AuditSource } from "../../report/auditSource.ts";
-import { describeProblem, loadKeyRing, releaseVerifierThreads, verifyAuditPackage, type ChainProblem, type ChainReport } from "../../verifier/index.ts";
+import { describeProblem, releaseVerifierThreads, verifyAuditPackage, type ChainProblem, type ChainReport } from "../../verifier/index.ts";
 import { parseCommandArgs, UsageError, type Command } from "../command.ts";
+import { cliKeyRing } from "../keys.ts";
 
 /** Exit codes of `zkforget verify-chain`. */
 export const VERIFY_CHAIN_EXIT = { valid: 0, broken: 1, unusable: 2 } as const;
@@ -28,7 +27,7 @@ export interface CheckedAudit {
 export async function checkAuditInput(path: string, options: AuditInputOptions): Promise<CheckedAudit> {
   let keys;
   try {
-    keys = await loadKeyRing(options.keysDir ?? join(packageRoot(), "keys"));
+    keys = await cliKeyRing(options.keysDir);
   } catch (error) {
     throw new AuditSourceError((error as Error).message);
   }
