@@ -1,0 +1,14 @@
+/**
+ * The ridge (model-shifting) method: per-class sufficient statistics of a multi-class ridge
+ * classifier, committed; genesis by batches, deletion by subtraction, class forgetting, each a
+ * circuit with its TypeScript model here. Not yet registered in the method table (issue 10 §1).
+ */
+export * from "./bounds.ts";
+export * from "./config.ts";
+export * from "./floatReference.ts";
+export * from "./model.ts";
+export * from "./packing.ts";
+export * from "./solve.ts";
+export * from "./state.ts";
+export * from "./statements.ts";
+export * from "./statistics.ts";

@@ -1,0 +1,316 @@
+/**
+ * TypeScript models of the ridge statements (circuits/ridgeGenesisBatch.circom,
+ * ridgeGenesis.circom, ridgeDeletion.circom, ridgeClassForget.circom): each builds the circuit
+ * input and the public signals the circuit must accept, and the state it leads to, and rejects
+ * what the circuit would reject with an error naming the slot, class or value.
+ */
+import type { CommittedDataset, CommittedSlot } from "../../dataset/commitment.ts";
+import type { PoseidonHasher } from "../../crypto/poseidon.ts";
+import { toField } from "../../field.ts";
+import { buildDeletionWitness, type DeletedSlot } from "../../statements/deletion.ts";
+import type { RidgeConfig } from "./config.ts";
+import { predict } from "./model.ts";
+import { residualHash, solveRidge, type RidgeSolution } from "./solve.ts";
+import { ridgeCommitments, type RidgeCommitments, type RidgeSystemState } from "./state.ts";
+import {
+  classOf, emptyStatistics, statisticsCommitment, statisticsOf, sumStatistics, withRecord, withoutClass, type RidgeStatistics,
+} from "./statistics.ts";
+
+/** Circuit input: signal name → decimal string, or nested arrays of them (up to three levels: partialGram[N][C][T]). */
+export type CircuitInput = Record<string, string | string[] | string[][] | string[][][]>;
+
+const str = (v: bigint): string => toField(v).toString();
+const strs = (vs: readonly bigint[]): string[] => vs.map(str);
+
+/** The statistics as circuit inputs: forgotten[C], gram[C][T], moments[C][m]. */
+function statsInput(stats: RidgeStatistics): { forgotten: string[]; gram: string[][]; moments: string[][] } {
+  return {
+    forgotten: stats.forgotten.map((f) => (f ? "1" : "0")),
+    gram: stats.blocks.map((b) => strs(b.gram)),
+    moments: stats.blocks.map((b) => strs(b.moments)),
+  };
+}
+
+/** The model part of a statement's input: weights, residual, modelSalt, lambda, testRoot. */
+function solveInput(solution: RidgeSolution, modelSalt: bigint, config: RidgeConfig): CircuitInput {
+  return {
+    weights: solution.model.weights.map(strs),
+    residual: solution.residual.map(strs),
+    modelSalt: str(modelSalt),
+    lambda: str(config.lambda),
+    testRoot: str(config.testRoot),
+  };
+}
+
+/** The slots of batch k: live slots with their records, `undefined` where empty. */
+function batchSlots(dataset: CommittedDataset, batchDepth: number, batch: number): (CommittedSlot | undefined)[] {
+  const n = 2 ** batchDepth;
+  const bySlot = new Map(dataset.liveSlots().map((s) => [s.index, s]));
+  return Array.from({ length: n }, (_, i) => bySlot.get(batch * n + i));
+}
+
+/** A genesis batch: its proof input and what the genesis statement opens of it. */
+export interface BatchWitness {
+  input: CircuitInput;
+  batch: number;
+  subtreeRoot: bigint;
+  stats: RidgeStatistics;
+  partialSalt: bigint;
+  /** The public input: Poseidon(k, subtreeRoot, StatsCommitment(partialSalt, 0, stats)). */
+  partialCommitment: bigint;
+}
+
+/**
+ * The input of RidgeGenesisBatch(depth, batchDepth, d, C) for batch `batch`.
+ * @throws RangeError for a batch outside the tree or a record outside the ridge bounds (naming it)
+ */
+export function buildBatchWitness(
+  config: RidgeConfig, dataset: CommittedDataset, batchDepth: number, batch: number, partialSalt: bigint, poseidon: PoseidonHasher,
+): BatchWitness {
+  const batches = 2 ** (config.depth - batchDepth);
+  if (!Number.isInteger(batch) || batch < 0 || batch >= batches) throw new RangeError(`batch ${batch} is not one of 0..${batches - 1}`);
+  if (dataset.depth !== config.depth) throw new RangeError(`the dataset tree has depth ${dataset.depth}, the ridge config ${config.depth}`);
+  const slots = batchSlots(dataset, batchDepth, batch);
+  const stats = statisticsOf(slots.map((s) => s && withSlotContext(s, config)), config.features, config.classes);
+  const subtreeRoot = dataset.tree().subtreeRoot(batchDepth, batch);
+  const partialCommitment = poseidon.hash([BigInt(batch), subtreeRoot, statisticsCommitment(stats, partialSalt, poseidon.hash)]);
+  const zeros = (): string[] => new Array<string>(config.features).fill("0");
+  return {
+    input: {
+      partialCommitment: partialCommitment.toString(),
+      batch: String(batch),
+      live: slots.map((s) => (s ? "1" : "0")),
+      feature: slots.map((s) => (s ? strs(s.features) : zeros())),
+      label: slots.map((s) => (s ? str(s.label) : "0")),
+      salt: slots.map((s) => (s ? str(s.salt) : "0")),
+      partialSalt: str(partialSalt),
+    },
+    batch,
+    subtreeRoot,
+    stats,
+    partialSalt,
+    partialCommitment,
+  };
+}
+
+/** A record checked against the ridge bounds, with errors naming its slot. */
+function withSlotContext(slot: CommittedSlot, config: RidgeConfig): CommittedSlot {
+  try {
+    withRecord(emptyStatistics(config.features, config.classes), slot, 1);
+  } catch (err) {
+    throw new RangeError(`record ${JSON.stringify(slot.id)} (slot ${slot.index}): ${(err as Error).message}`);
+  }
+  return slot;
+}
+
+/** The public signals of the genesis statement. */
+export interface GenesisPublicSignals {
+  state: bigint;
+  dataRoot: bigint;
+  configHash: bigint;
+  batchesDigest: bigint;
+}
+
+/** The genesis statement: its input, public signals and the first state. */
+export interface GenesisWitness {
+  input: CircuitInput;
+  publicSignals: GenesisPublicSignals;
+  state: RidgeSystemState;
+}
+
+/** batchesDigest = PoseidonSponge(partialCommitment_0 … partialCommitment_{N−1}), what the verifier recomputes from the batch proofs. */
+export function batchesDigest(partialCommitments: readonly bigint[], poseidon: PoseidonHasher): bigint {
+  return poseidon.sponge(partialCommitments);
+}
+
+/**
+ * The input of RidgeGenesis(depth, batchDepth, d, C) from the N batches in position order.
+ * @throws RangeError when a batch is missing, repeated or out of place
+ */
+export function buildGenesisWitness(
+  config: RidgeConfig, dataset: CommittedDataset, batchDepth: number, batches: readonly BatchWitness[],
+  salts: { statsSalt: bigint; modelSalt: bigint }, poseidon: PoseidonHasher,
+): GenesisWitness {
+  const N = 2 ** (config.depth - batchDepth);
+  if (batches.length !== N) throw new RangeError(`genesis needs all ${N} batches, got ${batches.length}`);
+  batches.forEach((b, k) => {
+    if (b.batch !== k) throw new RangeError(`batch at position ${k} is batch ${b.batch}: batches must be given once each, in order`);
+  });
+  const stats = sumStatistics(batches.map((b) => b.stats));
+  const solution = solveRidge(stats, config.lambda, config.depth);
+  const state: RidgeSystemState = { config, dataset, stats, statsSalt: salts.statsSalt, model: solution.model, modelSalt: salts.modelSalt, residual: solution.residual };
+  const c = ridgeCommitments(state, poseidon.hash);
+  const digest = batchesDigest(batches.map((b) => b.partialCommitment), poseidon);
+  return {
+    input: {
+      state: c.state.toString(),
+      dataRoot: c.dataRoot.toString(),
+      configHash: c.configHash.toString(),
+      batchesDigest: digest.toString(),
+      subtreeRoot: batches.map((b) => b.subtreeRoot.toString()),
+      partialGram: batches.map((b) => statsInput(b.stats).gram),
+      partialMoments: batches.map((b) => statsInput(b.stats).moments),
+      partialSalt: batches.map((b) => str(b.partialSalt)),
+      statsSalt: str(salts.statsSalt),
+      ...solveInput(solution, salts.modelSalt, config),
+    },
+    publicSignals: { state: c.state, dataRoot: c.dataRoot, configHash: c.configHash, batchesDigest: digest },
+    state,
+  };
+}
+
+/** Public signals of a transition (deletion: the digest; class forgetting: the class). */
+export interface TransitionPublicSignals {
+  oldState: bigint;
+  newState: bigint;
+}
+
+/** A ridge deletion: input, public signals, the new state and what was deleted. */
+export interface RidgeDeletionWitness {
+  input: CircuitInput;
+  publicSignals: TransitionPublicSignals & { deletionDigest: bigint };
+  deleted: DeletedSlot[];
+  state: RidgeSystemState;
+}
+
+/**
+ * The input of RidgeDeletion(depth, d, C, K) deleting the records `ids` from `before`.
+ * @throws UnknownRecordError / RangeError as CommittedDataset and buildDeletionWitness do
+ */
+export function buildRidgeDeletionWitness(
+  before: RidgeSystemState, ids: readonly string[], K: number,
+  salts: { statsSalt: bigint; modelSalt: bigint }, poseidon: PoseidonHasher,
+): RidgeDeletionWitness {
+  const { config } = before;
+  const slots = before.dataset.slotsOf(ids).sort((a, b) => a.index - b.index);
+  const deletion = buildDeletionWitness(before.dataset.tree(), slots.map((s) => s.index), K, poseidon);
+  const stats = slots.reduce((acc, s) => withRecord(acc, withSlotContext(s, config), -1), before.stats);
+  const solution = solveRidge(stats, config.lambda, config.depth);
+  const state: RidgeSystemState = {
+    config, dataset: before.dataset.withoutRecords(ids), stats, statsSalt: salts.statsSalt,
+    model: solution.model, modelSalt: salts.modelSalt, residual: solution.residual,
+  };
+  const old = ridgeCommitments(before, poseidon.hash);
+  const next = ridgeCommitments(state, poseidon.hash);
+  const pad = K - slots.length;
+  const zeros = (n: number): string[] => new Array<string>(n).fill("0");
+  const input: CircuitInput = {
+    oldState: old.state.toString(),
+    newState: next.state.toString(),
+    deletionDigest: String(deletion.input.deletionDigest),
+    oldDataRoot: old.dataRoot.toString(),
+    newDataRoot: next.dataRoot.toString(),
+    active: deletion.input.active!,
+    index: deletion.input.index!,
+    leaf: deletion.input.leaf!,
+    siblings: deletion.input.siblings!,
+    feature: [...slots.map((s) => strs(s.features)), ...Array.from({ length: pad }, () => zeros(config.features))],
+    label: [...slots.map((s) => str(s.label)), ...zeros(pad)],
+    recordSalt: [...slots.map((s) => str(s.salt)), ...zeros(pad)],
+    ...statsInput(before.stats),
+    oldStatsSalt: str(before.statsSalt),
+    newStatsSalt: str(salts.statsSalt),
+    oldModelCommitment: old.modelCommitment.toString(),
+    ...solveInput(solution, salts.modelSalt, config),
+  };
+  return {
+    input,
+    publicSignals: { oldState: old.state, newState: next.state, deletionDigest: deletion.publicSignals.deletionDigest },
+    deleted: deletion.deleted,
+    state,
+  };
+}
+
+/** A class forgetting: input, public signals and the new state. */
+export interface ClassForgetWitness {
+  input: CircuitInput;
+  publicSignals: TransitionPublicSignals & { forgottenClass: bigint };
+  state: RidgeSystemState;
+}
+
+/**
+ * The input of RidgeClassForget(depth, d, C) forgetting class `cls` of `before`.
+ * @throws RangeError for a class outside 0..C−1 or one already forgotten
+ */
+export function buildClassForgetWitness(
+  before: RidgeSystemState, cls: number, salts: { statsSalt: bigint; modelSalt: bigint }, poseidon: PoseidonHasher,
+): ClassForgetWitness {
+  const { config } = before;
+  const stats = withoutClass(before.stats, cls);
+  const solution = solveRidge(stats, config.lambda, config.depth);
+  const state: RidgeSystemState = { ...before, stats, statsSalt: salts.statsSalt, model: solution.model, modelSalt: salts.modelSalt, residual: solution.residual };
+  const old = ridgeCommitments(before, poseidon.hash);
+  const next = ridgeCommitments(state, poseidon.hash);
+  return {
+    input: {
+      oldState: old.state.toString(),
+      newState: next.state.toString(),
+      forgottenClass: String(cls),
+      dataRoot: old.dataRoot.toString(),
+      ...statsInput(before.stats),
+      oldStatsSalt: str(before.statsSalt),
+      newStatsSalt: str(salts.statsSalt),
+      oldModelCommitment: old.modelCommitment.toString(),
+      ...solveInput(solution, salts.modelSalt, config),
+    },
+    publicSignals: { oldState: old.state, newState: next.state, forgottenClass: BigInt(cls) },
+    state,
+  };
+}
+
+/** The Freivalds challenge ρ = Poseidon(configHash, statsCommitment, modelCommitment, residualHash) of a state (for tests and audits). */
+export function solveChallenge(s: RidgeSystemState, poseidon: PoseidonHasher): bigint {
+  const c: RidgeCommitments = ridgeCommitments(s, poseidon.hash);
+  return poseidon.hash([c.configHash, c.statsCommitment, c.modelCommitment, residualHash(s.residual, s.config.depth, s.config.features, poseidon.hash)]);
+}
+
+/** The public signals of the accuracy statement. */
+export interface RidgeAccuracyPublicSignals {
+  state: bigint;
+  testRoot: bigint;
+  correct: bigint;
+  total: bigint;
+}
+
+/**
+ * The input of RidgeAccuracy(depth, d, C, testDepth): the committed model of `s` on the committed
+ * test set `testSet` (its root must be the config's testRoot).
+ * @throws RangeError when the test set is not the committed one or a test record is outside the bounds
+ */
+export function buildRidgeAccuracyWitness(
+  s: RidgeSystemState, testSet: CommittedDataset, poseidon: PoseidonHasher,
+): { input: CircuitInput; publicSignals: RidgeAccuracyPublicSignals } {
+  const { config } = s;
+  if (testSet.root !== config.testRoot) throw new RangeError("the test set's root is not the testRoot pinned in the ridge config");
+  const c = ridgeCommitments(s, poseidon.hash);
+  const n = 2 ** testSet.depth;
+  const bySlot = new Map(testSet.liveSlots().map((t) => [t.index, withSlotContext(t, config)]));
+  const slots = Array.from({ length: n }, (_, i) => bySlot.get(i));
+  const correct = slots.filter((t) => t !== undefined && predictsLabel(s, t)).length;
+  const publicSignals = { state: c.state, testRoot: testSet.root, correct: BigInt(correct), total: BigInt(bySlot.size) };
+  const zeros = (): string[] => new Array<string>(config.features).fill("0");
+  return {
+    input: {
+      state: c.state.toString(),
+      testRoot: testSet.root.toString(),
+      correct: String(correct),
+      total: String(bySlot.size),
+      dataRoot: c.dataRoot.toString(),
+      statsCommitment: c.statsCommitment.toString(),
+      live: s.model.live.map((l) => (l ? "1" : "0")),
+      weights: s.model.weights.map(strs),
+      modelSalt: str(s.modelSalt),
+      lambda: str(config.lambda),
+      testLive: slots.map((t) => (t ? "1" : "0")),
+      feature: slots.map((t) => (t ? strs(t.features) : zeros())),
+      label: slots.map((t) => (t ? str(t.label) : "0")),
+      salt: slots.map((t) => (t ? str(t.salt) : "0")),
+    },
+    publicSignals,
+  };
+}
+
+/** Whether the model of `s` predicts the test record's class (a forgotten class never is). */
+function predictsLabel(s: RidgeSystemState, t: CommittedSlot): boolean {
+  return s.model.live.some((l) => l) && predict(s.model, t.features) === classOf(t.label, s.config.classes);
+}

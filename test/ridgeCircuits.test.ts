@@ -1,0 +1,290 @@
+import assert from "node:assert/strict";
+import { getProfile } from "../src/circuits/profiles.ts";
+import { toField } from "../src/field.ts";
+import { RIDGE_WEIGHT_LIMIT, residualBoundBits } from "../src/methods/ridge/bounds.ts";
+import { ridgeConfigHash } from "../src/methods/ridge/config.ts";
+import { modelCommitment, predict } from "../src/methods/ridge/model.ts";
+import { regularisedGram, residualOf, solveRidge } from "../src/methods/ridge/solve.ts";
+import { ridgeStateHash } from "../src/methods/ridge/state.ts";
+import { batchesDigest, buildRidgeAccuracyWitness, type CircuitInput } from "../src/methods/ridge/statements.ts";
+import {
+  classCounts, statisticsCommitment, statisticsOf, withRecord, withoutClass, type RidgeStatistics,
+} from "../src/methods/ridge/statistics.ts";
+import { CircuitTester } from "./helpers/circuitTester.ts";
+import { RIDGE_TINY, ridgeFixture, type RidgeFixture } from "./helpers/ridgeFixture.ts";
+
+const str = (v: bigint): string => toField(v).toString();
+/** Tampering for a `<--` indicator: the first of `names` that survived optimisation, flipped (the others follow linearly). */
+const flipOne = (tester: CircuitTester, witness: readonly bigint[], names: readonly string[]): Record<string, bigint> => {
+  const name = names.find((n) => tester.hasWire(n));
+  assert.ok(name !== undefined, `one of ${names.join(", ")} is a wire`);
+  return { [name]: 1n - tester.readSignal(witness, name) };
+};
+const copy = (input: CircuitInput, changes: Record<string, unknown>): Record<string, unknown> => ({
+  ...(JSON.parse(JSON.stringify(input)) as Record<string, unknown>), ...changes,
+});
+
+describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () => {
+  let fx: RidgeFixture;
+  before(async () => {
+    fx = await ridgeFixture();
+  });
+  after(async () => {
+    await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
+  });
+
+  /**
+   * The transition input of a dishonest prover who claims the model and state of statistics
+   * `claimed` (solved honestly) after the transition `input` from a state whose data root will be
+   * `dataRoot`, with the new salts of the honest witness.
+   */
+  const claiming = (input: CircuitInput, claimed: RidgeStatistics, dataRoot: bigint): Record<string, unknown> => {
+    const { model, residual } = solveRidge(claimed, fx.config.lambda, fx.config.depth);
+    const h = fx.poseidon.hash;
+    const newState = ridgeStateHash(
+      dataRoot, statisticsCommitment(claimed, BigInt(input.newStatsSalt as string), h),
+      modelCommitment(model, BigInt(input.modelSalt as string), h), ridgeConfigHash(fx.config, h), h,
+    );
+    return copy(input, { newState: newState.toString(), weights: model.weights.map((w) => w.map(str)), residual: residual.map((r) => r.map(str)) });
+  };
+
+  describe("RidgeGenesisBatch", () => {
+    let tester: CircuitTester;
+    before(async () => {
+      tester = await CircuitTester.build(getProfile(RIDGE_TINY.batch));
+    });
+
+    it("accepts every batch (full, partly filled, empty) with the oracle's partial commitment", async () => {
+      for (const b of fx.batches) await tester.expectPass(b.input, [b.partialCommitment]);
+      assert.deepEqual(fx.batches.map((b) => b.input.live), [["1", "1", "1", "1"], ["1", "1", "1", "1"], ["1", "1", "1", "0"], ["0", "0", "0", "0"]]);
+      const slots = fx.dataset.liveSlots();
+      assert.deepEqual(fx.batches[1]!.stats, statisticsOf(slots.slice(4, 8), 2, 3), "batch 1 = the statistics of slots 4..7");
+    });
+
+    it("rejects a feature out of range at genesis (the record opening's range check)", async () => {
+      // Slot 0's feature 0 set to 2.5 (encodable, outside the ridge bound [−2, 2)), and to −2 − 2^−16.
+      const wild = fx.batches[0]!.input;
+      const input = copy(wild, { feature: [[str(5n << 15n), (wild.feature as string[][])[0]![1]], ...(wild.feature as string[][]).slice(1)] });
+      await tester.expectFail(input, /Assert Failed[\s\S]*RidgeRecordOpen/);
+      await tester.expectFail(copy(wild, { feature: [[str(-(1n << 17n) - 1n), "0"], ...(wild.feature as string[][]).slice(1)] }), /Assert Failed[\s\S]*RidgeRecordOpen/);
+    });
+
+    it("rejects statistics that do not match the data (a changed record, label or count)", async () => {
+      const b = fx.batches[1]!;
+      await tester.expectFail(copy(b.input, { label: ["0", "0", "0", "0"] }));
+      await tester.expectFail(copy(b.input, { live: ["1", "1", "1", "0"] }));
+      await tester.expectFail(copy(b.input, { batch: "2" }));
+      // A label that is not a class, and one whose indicator is forged in the witness.
+      await tester.expectFail(copy(b.input, { label: [str(3n << 16n), ...(b.input.label as string[]).slice(1)] }));
+      await tester.expectConstraintFail(b.input, flipOne(tester, await tester.expectPass(b.input), [0, 1, 2].map((c) => `open[0].onehot[${c}]`)));
+    });
+  });
+
+  describe("RidgeGenesis (aggregation of the batches)", () => {
+    let tester: CircuitTester;
+    before(async () => {
+      tester = await CircuitTester.build(getProfile(RIDGE_TINY.genesis));
+    });
+    const publics = (): bigint[] => {
+      const p = fx.genesis.publicSignals;
+      return [p.state, p.dataRoot, p.configHash, p.batchesDigest];
+    };
+    /** The genesis input with position k's batch replaced by (root, gram, moments, salt) of batch `from` (or empty statistics). */
+    const withBatchAt = (k: number, from: number | "empty"): Record<string, unknown> => {
+      const input = copy(fx.genesis.input, {});
+      const src = from === "empty" ? undefined : fx.batches[from]!;
+      const empty = statisticsOf([], 2, 3);
+      const stats = src?.stats ?? empty;
+      (input.subtreeRoot as string[])[k] = (src ?? fx.batches[k]!).subtreeRoot.toString();
+      (input.partialGram as string[][][])[k] = stats.blocks.map((b) => b.gram.map(str));
+      (input.partialMoments as string[][][])[k] = stats.blocks.map((b) => b.moments.map(str));
+      (input.partialSalt as string[])[k] = String((src ?? fx.batches[k]!).partialSalt);
+      return input;
+    };
+
+    it("accepts the four batches in order and proves the first state", async () => {
+      await tester.expectPass(fx.genesis.input, publics());
+      assert.equal(fx.genesis.publicSignals.dataRoot, fx.dataset.root);
+      assert.equal(fx.genesis.publicSignals.batchesDigest, batchesDigest(fx.batches.map((b) => b.partialCommitment), fx.poseidon));
+      assert.deepEqual(fx.genesis.state.stats, statisticsOf(fx.dataset.liveSlots(), 2, 3), "the statistics of every record");
+    });
+
+    it("rejects a batch counted twice", async () => {
+      await tester.expectFail(withBatchAt(1, 0));
+      // Even with public signals fitted to it, the result names another data root and another batch digest.
+      const p1 = fx.poseidon.hash([1n, fx.batches[0]!.subtreeRoot, statisticsCommitment(fx.batches[0]!.stats, fx.batches[0]!.partialSalt, fx.poseidon.hash)]);
+      assert.ok(fx.batches.every((b) => b.partialCommitment !== p1), "no batch proof outputs it");
+    });
+
+    it("rejects a batch skipped (its statistics left out, or its records dropped from the tree)", async () => {
+      await tester.expectFail(withBatchAt(2, "empty"));
+      const dropped = withBatchAt(2, "empty");
+      (dropped.subtreeRoot as string[])[2] = fx.batches[3]!.subtreeRoot.toString(); // the empty subtree
+      await tester.expectFail(dropped);
+    });
+
+    it("rejects statistics that do not match the batches, and a changed λ or test root", async () => {
+      const input = copy(fx.genesis.input, {});
+      (input.partialGram as string[][][])[1]![0]![0] = str(fx.batches[1]!.stats.blocks[0]!.gram[0]! + 1n);
+      await tester.expectFail(input);
+      await tester.expectFail(copy(fx.genesis.input, { lambda: str(fx.config.lambda + 1n) }));
+      await tester.expectFail(copy(fx.genesis.input, { testRoot: "0" }));
+      await tester.expectFail(copy(fx.genesis.input, { configHash: str(ridgeConfigHash({ ...fx.config, lambda: fx.config.lambda * 2n }, fx.poseidon.hash)) }));
+    });
+  });
+
+  describe("RidgeDeletion", () => {
+    let tester: CircuitTester;
+    before(async () => {
+      tester = await CircuitTester.build(getProfile(RIDGE_TINY.deletion));
+    });
+    const publics = (w: RidgeFixture["deletion"]): bigint[] => [w.publicSignals.oldState, w.publicSignals.newState, w.publicSignals.deletionDigest];
+
+    it("accepts two deletions; the new model is what training on the remaining records gives", async () => {
+      await tester.expectPass(fx.deletion.input, publics(fx.deletion));
+      assert.equal(fx.deletion.publicSignals.oldState, fx.genesis.publicSignals.state, "states chain");
+      const remaining = fx.dataset.liveSlots().filter((s) => s.id !== "r1" && s.id !== "r4");
+      assert.deepEqual(fx.deletion.state.stats, statisticsOf(remaining, 2, 3));
+      assert.deepEqual(fx.deletion.state.model, solveRidge(statisticsOf(remaining, 2, 3), fx.config.lambda, 4).model, "retraining from scratch");
+      assert.deepEqual(fx.deletion.deleted.map((d) => d.index), [1, 4]);
+    });
+
+    it("accepts deleting a record of a forgotten class (one entry, one padding): nothing is subtracted", async () => {
+      const w = fx.deletionAfterForget;
+      await tester.expectPass(w.input, publics(w));
+      assert.equal(w.publicSignals.oldState, fx.forget.publicSignals.newState);
+      assert.deepEqual(w.state.stats.blocks, fx.forget.state.stats.blocks);
+    });
+
+    it("rejects a deleted record kept in the statistics", async () => {
+      const kept = claiming(fx.deletion.input, fx.genesis.state.stats, fx.deletion.state.dataset.root);
+      await tester.expectFail(kept);
+      // Only one of the two subtracted.
+      const r4 = fx.dataset.slot("r4");
+      await tester.expectFail(claiming(fx.deletion.input, withRecord(fx.genesis.state.stats, r4, -1), fx.deletion.state.dataset.root));
+    });
+
+    it("rejects old statistics that do not match the committed state, and a record not matching its leaf", async () => {
+      const gram = (fx.deletion.input.gram as string[][]).map((r) => [...r]);
+      gram[0]![1] = str(fx.genesis.state.stats.blocks[0]!.gram[1]! + 1n);
+      await tester.expectFail(copy(fx.deletion.input, { gram }));
+      const feature = (fx.deletion.input.feature as string[][]).map((r) => [...r]);
+      feature[0]![0] = str(BigInt(feature[0]![0]!) + 1n);
+      await tester.expectFail(copy(fx.deletion.input, { feature }));
+      await tester.expectFail(copy(fx.deletion.input, { label: ["0", "0"] }));
+    });
+
+    it("rejects a weight outside the bound: off by one unit, pushing the residual past 2^RB, or beyond ±2^56", async () => {
+      const w = fx.deletion.state;
+      const bumped = (delta: bigint, exactResidual: boolean): Record<string, unknown> => {
+        const weights = w.model.weights.map((row, c) => row.map((v, j) => (c === 0 && j === 0 ? v + delta : v)));
+        const residual = exactResidual ? residualOf(w.stats, fx.config.lambda, weights) : w.residual;
+        if (delta >= RIDGE_WEIGHT_LIMIT) return copy(fx.deletion.input, { weights: weights.map((r) => r.map(str)), residual: residual.map((r) => r.map(str)) });
+        const model = modelCommitment({ ...w.model, weights }, w.modelSalt, fx.poseidon.hash);
+        const h = fx.poseidon.hash;
+        const newState = ridgeStateHash(w.dataset.root, statisticsCommitment(w.stats, w.statsSalt, h), model, ridgeConfigHash(fx.config, h), h);
+        return copy(fx.deletion.input, { newState: newState.toString(), weights: weights.map((r) => r.map(str)), residual: residual.map((r) => r.map(str)) });
+      };
+      await tester.expectFail(bumped(1n, false));
+      // The exact residual of a weight moved far enough leaves the bound: (G + λI)_00 · δ ≥ 2^RB.
+      const a00 = regularisedGram(w.stats, fx.config.lambda)[0]![0]!;
+      const delta = (1n << BigInt(residualBoundBits(4, 2))) / a00 + 2n;
+      await tester.expectFail(bumped(delta, true));
+      await tester.expectPass(bumped(delta / 8n, true)); // within the bound: the stated freedom
+      // A weight beyond ±2^56 (with the exact residual, which is out of range too).
+      await tester.expectFail(bumped(RIDGE_WEIGHT_LIMIT, true), /Assert Failed[\s\S]*RidgeSolveCheck/);
+    });
+
+    it("rejects a residual forged to fit, and a changed λ or test root", async () => {
+      const residual = fx.deletion.state.residual.map((r) => r.map(str));
+      residual[1]![2] = str(fx.deletion.state.residual[1]![2]! + 1n);
+      await tester.expectFail(copy(fx.deletion.input, { residual }));
+      await tester.expectFail(copy(fx.deletion.input, { lambda: str(fx.config.lambda - 1n) }));
+      await tester.expectFail(copy(fx.deletion.input, { testRoot: "1" }));
+    });
+  });
+
+  describe("RidgeClassForget", () => {
+    let tester: CircuitTester;
+    before(async () => {
+      tester = await CircuitTester.build(getProfile(RIDGE_TINY.forget));
+    });
+    const publics = (): bigint[] => [fx.forget.publicSignals.oldState, fx.forget.publicSignals.newState, 2n];
+
+    it("accepts forgetting class 2: its count is 0 and the model never predicts it", async () => {
+      await tester.expectPass(fx.forget.input, publics());
+      assert.equal(fx.forget.publicSignals.oldState, fx.deletion.publicSignals.newState);
+      assert.deepEqual(classCounts(fx.deletion.state.stats), [1, 4, 4]);
+      assert.deepEqual(classCounts(fx.forget.state.stats), [1, 4, 0]);
+      assert.deepEqual(fx.forget.state.model.live, [true, true, false]);
+      for (const s of fx.dataset.liveSlots()) assert.notEqual(predict(fx.forget.state.model, s.features), 2);
+      assert.deepEqual(fx.forget.state.stats, withoutClass(fx.deletion.state.stats, 2));
+    });
+
+    it("rejects another class's statistics changed during the forgetting", async () => {
+      const r9 = fx.dataset.slot("r9"); // class 0
+      await tester.expectFail(claiming(fx.forget.input, withoutClass(withRecord(fx.deletion.state.stats, r9, -1), 2), fx.dataset.root));
+    });
+
+    it("rejects a class forgotten only in part", async () => {
+      const r7 = fx.dataset.slot("r7"); // class 2
+      await tester.expectFail(claiming(fx.forget.input, withRecord(fx.deletion.state.stats, r7, -1), fx.dataset.root));
+    });
+
+    it("rejects another class, a class out of range, a forged indicator, a class forgotten twice, a changed λ", async () => {
+      await tester.expectFail(copy(fx.forget.input, { forgottenClass: "1" }));
+      await tester.expectFail(copy(fx.forget.input, { forgottenClass: "3" }));
+      await tester.expectConstraintFail(fx.forget.input, flipOne(tester, await tester.expectPass(fx.forget.input), ["e[0]", "e[1]", "e[2]"]));
+      const twice = fx.forget.state;
+      const again = copy(fx.forget.input, {
+        oldState: str(ridgeStateHash(twice.dataset.root, statisticsCommitment(twice.stats, twice.statsSalt, fx.poseidon.hash),
+          modelCommitment(twice.model, twice.modelSalt, fx.poseidon.hash), ridgeConfigHash(fx.config, fx.poseidon.hash), fx.poseidon.hash)),
+        forgotten: ["0", "0", "1"],
+        gram: twice.stats.blocks.map((b) => b.gram.map(str)),
+        moments: twice.stats.blocks.map((b) => b.moments.map(str)),
+        oldStatsSalt: String(twice.statsSalt),
+      });
+      await tester.expectFail(again);
+      await tester.expectFail(copy(fx.forget.input, { lambda: str(fx.config.lambda + 1n) }));
+    });
+  });
+
+  describe("RidgeAccuracy", () => {
+    let tester: CircuitTester;
+    before(async () => {
+      tester = await CircuitTester.build(getProfile(RIDGE_TINY.accuracy));
+    });
+    const witness = (s: RidgeFixture["genesis"]["state"]) => buildRidgeAccuracyWitness(s, fx.testSet, fx.poseidon);
+    const publics = (w: ReturnType<typeof witness>): bigint[] => [w.publicSignals.state, w.publicSignals.testRoot, w.publicSignals.correct, w.publicSignals.total];
+
+    it("proves the oracle's count at genesis, after the deletion and after forgetting class 2", async () => {
+      for (const s of [fx.genesis.state, fx.deletion.state, fx.forget.state]) {
+        const w = witness(s);
+        await tester.expectPass(w.input, publics(w));
+        const right = fx.testSet.liveSlots().filter((t) => predict(s.model, t.features) === Number(t.label >> 16n)).length;
+        assert.equal(w.publicSignals.correct, BigInt(right));
+        assert.equal(w.publicSignals.total, 7n);
+      }
+      assert.equal(witness(fx.forget.state).publicSignals.state, fx.forget.publicSignals.newState);
+      // Class 2 forgotten: none of the test records of class 2 counts as right.
+      const of2 = fx.testSet.liveSlots().filter((t) => t.label === 2n << 16n).length;
+      assert.ok(of2 > 0);
+      assert.ok(witness(fx.forget.state).publicSignals.correct <= BigInt(7 - of2));
+    });
+
+    it("rejects a count off by one, another test set, another model, a forgotten class revived", async () => {
+      const w = witness(fx.genesis.state);
+      await tester.expectFail(copy(w.input, { correct: String(w.publicSignals.correct + 1n) }));
+      await tester.expectFail(copy(w.input, { correct: String(w.publicSignals.correct - 1n) }));
+      await tester.expectFail(copy(w.input, { total: "8" }));
+      const labels = [...(w.input.label as string[])];
+      labels[0] = labels[0] === "0" ? str(1n << 16n) : "0";
+      await tester.expectFail(copy(w.input, { label: labels }));
+      const weights = (w.input.weights as string[][]).map((r) => [...r]);
+      weights[1]![0] = str(fx.genesis.state.model.weights[1]![0]! + 1n);
+      await tester.expectFail(copy(w.input, { weights }));
+      const forgotten = witness(fx.forget.state);
+      await tester.expectFail(copy(forgotten.input, { live: ["1", "1", "1"] }));
+    });
+  });
+});
