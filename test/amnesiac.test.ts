@@ -8,6 +8,7 @@ import {
   AMNESIAC_ALGORITHM_ID, amnesiacConfigHash, logDepth, makeAmnesiacConfig, totalSteps, validateAmnesiacConfig,
 } from "../src/methods/amnesiac/config.ts";
 import { affectedSteps, batchOfStep, stepsOfSlot } from "../src/methods/amnesiac/schedule.ts";
+import { amnesiacGap, gapBase } from "../src/methods/amnesiac/gap.ts";
 import { amnesiacGenesisState } from "../src/methods/amnesiac/state.ts";
 import { openSlots, systemState } from "../src/methods/amnesiac/system.ts";
 import { trainAmnesiac } from "../src/methods/amnesiac/training.ts";
@@ -132,6 +133,23 @@ describe("amnesiac oracle (training with an update log, unlearning by subtractio
       const src = await readFile(join(circuitsDir(), "lib", "amnesiac.circom"), "utf8");
       assert.equal(src.match(/function AMNESIAC_ALGORITHM_ID\(\) \{ return (\d+); \}/)?.[1], AMNESIAC_ALGORITHM_ID.toString());
     });
+  });
+
+  it("the gap to retraining compares the subtraction with a retraining without the forget set", () => {
+    const base = gapBase(fx.config, slots, fx.poseidon.hash);
+    assert.deepEqual(base.weights, fx.trained.weights);
+    const test = [10, 11, 12].map((i) => slots[i]!);
+    const gap = amnesiacGap(base, [4, 11], test);
+    assert.equal(gap.subtractedSteps, 4);
+    const unlearned = unlearnSlots(fx.trained.weights, fx.trained.log, [4, 11]).weights;
+    const reference = trainAmnesiac(slots.map((r, i) => (i === 4 || i === 11 ? undefined : r)), fx.config).weights[16]!;
+    const dist = Math.sqrt(unlearned.reduce((s, v, j) => s + (Number(v - reference[j]!) / 65536) ** 2, 0));
+    assert.ok(Math.abs(gap.l2ToReference.unlearned - dist) < 1e-12);
+    assert.ok(gap.l2ToReference.unlearned > 0, "approximate: the subtraction is not the retraining");
+    for (const set of ["retain", "forget", "test"] as const) for (const m of ["original", "unlearned", "reference"] as const) {
+      assert.ok(gap.accuracy[set][m] >= 0 && gap.accuracy[set][m] <= 1);
+    }
+    assert.throws(() => amnesiacGap(base, [13], test), /forget slot 13 holds no record/);
   });
 
   it("UpdateLog.empty has the all-zero root of its depth", () => {
