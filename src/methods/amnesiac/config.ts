@@ -18,12 +18,11 @@
  * Dependency-free (the Poseidon is passed in), so a verifier can recompute it.
  */
 import { utf8ToBytes } from "@noble/hashes/utils.js";
-import { FRACTION_BITS } from "../../encoding/fixedPoint.ts";
 import { spongeWith } from "../../crypto/sponge.ts";
-import { FEATURE_BOUND_BITS, WEIGHT_BOUND_BITS, ceilLog2 } from "../../ml/bounds.ts";
-import { makeTrainingConfig, validateTrainingConfig, type TrainingConfig, type TrainingHyperparameters } from "../../ml/config.ts";
+import { ceilLog2 } from "../../ml/bounds.ts";
+import { hyperparameterHashInputs, makeTrainingConfig, validateTrainingConfig, type TrainingConfig, type TrainingHyperparameters } from "../../ml/config.ts";
 import { scalingHash, type FeatureScaling } from "../../ml/featureScaling.ts";
-import { weightsHash, type PoseidonFn, type Weights } from "../../ml/weights.ts";
+import type { PoseidonFn, Weights } from "../../ml/weights.ts";
 
 /** Human name of the amnesiac training algorithm; its bytes are {@link AMNESIAC_ALGORITHM_ID}. */
 export const AMNESIAC_ALGORITHM_NAME = "zkforget/logreg-hsig-sgd-log/v1";
@@ -142,14 +141,7 @@ export function amnesiacConfigHashInputs(config: AmnesiacConfig, hash: PoseidonF
   validateAmnesiacConfig(config);
   return [
     AMNESIAC_ALGORITHM_ID,
-    BigInt(FRACTION_BITS),
-    BigInt(FEATURE_BOUND_BITS),
-    BigInt(WEIGHT_BOUND_BITS),
-    BigInt(config.features),
-    BigInt(config.epochs),
-    config.learningRate,
-    config.l2,
-    weightsHash(config.initialWeights, hash),
+    ...hyperparameterHashInputs(config, hash),
     BigInt(config.dataDepth),
     BigInt(config.batchLog2),
     config.testRoot,
