@@ -9,6 +9,7 @@ import {
 } from "../src/methods/amnesiac/config.ts";
 import { affectedSteps, batchOfStep, stepsOfSlot } from "../src/methods/amnesiac/schedule.ts";
 import { amnesiacGap, gapBase } from "../src/methods/amnesiac/gap.ts";
+import { amnesiacUnlearningLabel } from "../src/methods/amnesiac/label.ts";
 import { amnesiacGenesisState } from "../src/methods/amnesiac/state.ts";
 import { openSlots, systemState } from "../src/methods/amnesiac/system.ts";
 import { trainAmnesiac } from "../src/methods/amnesiac/training.ts";
@@ -116,6 +117,12 @@ describe("amnesiac oracle (training with an update log, unlearning by subtractio
       assert.throws(() => buildAmnesiacUnlearnWitness(fx.trained, [13], 2, 1n, fx.poseidon), /slot 13 is empty/);
       assert.throws(() => buildAmnesiacUnlearnWitness(fx.trained, [1, 2, 3], 2, 1n, fx.poseidon), /3 deletions exceed the maximum K = 2/);
     });
+  });
+
+  it("the honest label counts the steps from the deleted slots and the schedule", () => {
+    assert.equal(amnesiacUnlearningLabel([4, 11], fx.config), "approximate unlearning: the updates of 4 steps that used the deleted records were subtracted");
+    assert.equal(amnesiacUnlearningLabel([4, 5], fx.config), "approximate unlearning: the updates of 2 steps that used the deleted records were subtracted");
+    assert.equal(amnesiacUnlearningLabel([3], { ...fx.config, epochs: 1 }), "approximate unlearning: the updates of 1 step that used the deleted records were subtracted");
   });
 
   describe("config", () => {
