@@ -12,7 +12,11 @@
  * retrained weights with trainShard's). Ridge deletion is not on this branch (model-shifting
  * issue); the lead merges it and adds its line.
  *
- *   npx tsx scripts/bench-amnesiac.ts [--seed S]     (ZKFORGET_CACHE for the build cache)
+ * With --training instead: one AmnesiacTrain proof (steps 0 and 1, profile
+ * amnesiac-train-d8-b4-f16-e4-p1) of the same system: constraints and prove seconds of one proof
+ * of 2 steps (the whole training is 32 such proofs).
+ *
+ *   npx tsx scripts/bench-amnesiac.ts [--seed S] [--training]     (ZKFORGET_CACHE for the build cache)
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -42,7 +46,7 @@ import { shardSlotRange } from "../src/sisa/shards.ts";
 import { releaseCurve } from "../src/snarkjsThreads.ts";
 import { seededRandom } from "../src/seededRandom.ts";
 
-const { values } = parseArgs({ options: { seed: { type: "string", default: "1" } } });
+const { values } = parseArgs({ options: { seed: { type: "string", default: "1" }, training: { type: "boolean" } } });
 const rand = seededRandom(Number(values.seed));
 const log = (m: string) => process.stderr.write(`[bench-amnesiac] ${m}\n`);
 
@@ -56,6 +60,21 @@ const live = train.liveSlots();
 const pool = [...live];
 const forget = Array.from({ length: 3 }, () => pool.splice(Math.floor(rand() * pool.length), 1)[0]!);
 log(`deleting slots ${forget.map((s) => s.index).join(", ")}`);
+
+if (values.training) {
+  const config = makeAmnesiacConfig(AMNESIAC_DEMO_SHAPE, AMNESIAC_DEMO_HYPERPARAMETERS, test.root);
+  const profile = getProfile("amnesiac-train-d8-b4-f16-e4-p1");
+  const built = await buildCircuit(profile);
+  const key = await ensureDevKey(profile, { onProgress: log });
+  const w = buildAmnesiacTrainWitness(genesisSystem(config, train.tree(), live, poseidon), 1, { logSalts: [randomSalt(), randomSalt()], newModelSalt: randomSalt() }, poseidon);
+  const proved = await proveWithKey(key, w.input, [w.publicSignals.oldState, w.publicSignals.newState, BigInt(w.publicSignals.firstStep)]);
+  console.log(JSON.stringify({
+    bench: "train-2-steps", method: "amnesiac", profile: profile.name, steps: 2, constraints: built.constraints,
+    proveSeconds: Number(proved.seconds.toFixed(2)), prover: proved.prover, proofsForWholeTraining: 32,
+  }));
+  await releaseCurve();
+  process.exit(0);
+}
 
 // Amnesiac.
 {
