@@ -11,7 +11,12 @@ import { buildAmnesiacUnlearnWitness, type AmnesiacTrainWitness, type AmnesiacUn
 import { deletionDigest } from "../src/statements/deletion.ts";
 import { CircuitTester } from "./helpers/circuitTester.ts";
 import { setEntry, withInput } from "./helpers/circuitInput.ts";
-import { AMNESIAC_TRAIN_PROFILE, AMNESIAC_UNLEARN_PROFILE, amnesiacFixture, type AmnesiacFixture } from "./helpers/amnesiacFixture.ts";
+import {
+  AMNESIAC_E3_PROFILES, AMNESIAC_TRAIN_PROFILE, AMNESIAC_UNLEARN_PROFILE, amnesiacFixture, oneFeatureDataset, type AmnesiacFixture,
+} from "./helpers/amnesiacFixture.ts";
+import { rootFromPath } from "../src/crypto/merkle.ts";
+import { gradientStep } from "../src/ml/trainer.ts";
+import { logLeaf } from "../src/methods/amnesiac/updateLog.ts";
 import { quotientBits } from "./helpers/trainingWitness.ts";
 
 const str = (v: bigint | number): string => v.toString();
@@ -224,6 +229,71 @@ describe("amnesiac circuits", () => {
         const other = deletionDigest([{ index: 4, leaf: trained.dataTree.get(4) }, { index: 12, leaf: trained.dataTree.get(12) }], 2, fx.poseidon);
         await tester.expectFail(withInput(u.input, { deletionDigest: str(other) }));
       });
+    });
+  });
+
+  describe("3 epochs (a step count that is not a power of two: 12 steps in a log of 16 positions)", () => {
+    let e3: AmnesiacFixture;
+    let train: CircuitTester;
+    let unlearn: CircuitTester;
+    let e3Hash: bigint;
+    before(async () => {
+      e3 = await amnesiacFixture(AMNESIAC_E3_PROFILES, oneFeatureDataset());
+      e3Hash = amnesiacConfigHash(e3.config, e3.poseidon.hash);
+      train = await CircuitTester.build(getProfile(AMNESIAC_E3_PROFILES.train));
+      unlearn = await CircuitTester.build(getProfile(AMNESIAC_E3_PROFILES.unlearn));
+    });
+
+    /**
+     * A hand-built AmnesiacTrain input for step t from `system` (one step per proof), bypassing
+     * the witness builder's refusal of steps past the training; consistent in every other way.
+     */
+    const manualStep = (system: AmnesiacSystem, t: number): Record<string, unknown> => {
+      const honest = e3.training[t % 4]!.input;
+      const first = (t % 4) * 2;
+      const batch = [first, first + 1].flatMap((i) => {
+        const r = system.records.get(i);
+        return r ? [{ features: r.features, label: r.label }] : [];
+      });
+      const next = gradientStep(system.weights, batch, e3.config, 1, `in step ${t}`);
+      const delta = next.map((v, j) => v - system.weights[j]!);
+      const siblings = system.log.siblings(t);
+      const newLogRoot = rootFromPath(logLeaf(t, 99n, delta, e3.poseidon.hash), t, siblings, (l, r) => e3.poseidon.hash([l, r]));
+      const newState = amnesiacStateHash({ dataRoot: system.dataTree.root, modelCommitment: modelCommitment(next, 98n, e3.poseidon.hash), logRoot: newLogRoot, stepCount: t + 1 }, e3Hash, e3.poseidon.hash);
+      return withInput(honest, {
+        oldState: str(systemState(system, e3.poseidon)), newState: str(newState), firstStep: str(t),
+        weights: system.weights.map(signed), oldModelSalt: str(system.modelSalt), newModelSalt: "98",
+        oldLogRoot: str(system.log.root), logSiblings: siblings.map(str), logSalt: ["99"],
+      });
+    };
+
+    it("accepts the 12 training proofs and rejects a 13th step past the training", async () => {
+      for (const w of e3.training) await train.expectPass(w.input, trainSignals(w));
+      // The hand-built input is right: for the last real step it is accepted.
+      await train.expectPass(manualStep(e3.training[10]!.next, 11));
+      await train.expectFail(manualStep(e3.trained, 12));
+    });
+
+    it("unlearns slot 6 by its steps 3, 7, 11 (epoch 2's log position has the constant bits 1, 0 on top)", async () => {
+      const w = buildAmnesiacUnlearnWitness(e3.trained, [6], 1, 5n, e3.poseidon);
+      assert.deepEqual(w.statement.steps, [3, 7, 11]);
+      await unlearn.expectPass(w.input, unlearnSignals(w));
+      // Epoch 2's opening replaced by step 3's zeroed leaf (already subtracted by epoch 0's entry):
+      // leaf, salt and siblings are right for position 3; the step the circuit derives (11: in the leaf hash and in the
+      // constant epoch bits of the path) rejects it.
+      const log = e3.trained.log;
+      const logSalt = [[...(w.input.logSalt as string[][])[0]!]];
+      const logDelta = JSON.parse(JSON.stringify(w.input.logDelta)) as string[][][];
+      const logSiblings = JSON.parse(JSON.stringify(w.input.logSiblings)) as string[][][];
+      logSalt[0]![2] = logSalt[0]![0]!;
+      logDelta[0]![2] = ["0", "0"];
+      logSiblings[0]![2] = log.subtract([3, 7]).siblings(3).map(str);
+      const weights = plus(w.newWeights, log.step(11).delta);
+      const forged = amnesiacStateHash(
+        { dataRoot: w.next.dataTree.root, modelCommitment: modelCommitment(weights, 5n, e3.poseidon.hash), logRoot: log.subtract([3, 7]).root, stepCount: 12 },
+        e3Hash, e3.poseidon.hash,
+      );
+      await unlearn.expectFail(withInput(w.input, { logSalt, logDelta, logSiblings, newState: str(forged) }));
     });
   });
 });

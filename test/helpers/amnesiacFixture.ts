@@ -1,6 +1,7 @@
 import { getProfile } from "../../src/circuits/profiles.ts";
 import { getPoseidon, type PoseidonHasher } from "../../src/crypto/poseidon.ts";
 import { CommittedDataset } from "../../src/dataset/commitment.ts";
+import type { Dataset } from "../../src/encoding/dataset.ts";
 import { makeAmnesiacConfig, type AmnesiacConfig } from "../../src/methods/amnesiac/config.ts";
 import { genesisSystem, type AmnesiacSystem } from "../../src/methods/amnesiac/system.ts";
 import { buildAmnesiacTrainWitness, type AmnesiacTrainWitness } from "../../src/methods/amnesiac/witness.ts";
@@ -26,14 +27,29 @@ export interface AmnesiacFixture {
   trained: AmnesiacSystem;
 }
 
-/** Builds the fixture; salts are deterministic so that runs reproduce. */
-export async function amnesiacFixture(): Promise<AmnesiacFixture> {
+/** The second pair of tiny profiles: 8 slots, batches of 2, 1 feature, 3 epochs (12 steps: not a power of two), 1 step per proof, K = 1. */
+export const AMNESIAC_E3_PROFILES = { train: "amnesiac-train-d3-b1-f1-e3-p0", unlearn: "amnesiac-unlearn-d3-b1-f1-e3-k1" } as const;
+
+/** The first 7 tiny records with their first feature only (for the 1-feature profiles). */
+export function oneFeatureDataset(): Dataset {
+  const d = tinyDataset();
+  return { featureNames: ["a"], records: d.records.slice(0, 7).map((r) => ({ ...r, features: [r.features[0]!] })) };
+}
+
+/**
+ * Builds the fixture (by default the d4 profiles and the tiny dataset); salts are deterministic
+ * so that runs reproduce.
+ */
+export async function amnesiacFixture(
+  profiles: { train: string; unlearn: string } = { train: AMNESIAC_TRAIN_PROFILE, unlearn: AMNESIAC_UNLEARN_PROFILE },
+  data: Dataset = tinyDataset(),
+): Promise<AmnesiacFixture> {
   const poseidon = await getPoseidon();
-  const [D, b, F, E, p] = getProfile(AMNESIAC_TRAIN_PROFILE).params as [number, number, number, number, number];
-  const maxDeletions = getProfile(AMNESIAC_UNLEARN_PROFILE).params[4]!;
+  const [D, b, F, E, p] = getProfile(profiles.train).params as [number, number, number, number, number];
+  const maxDeletions = getProfile(profiles.unlearn).params[4]!;
   const config = makeAmnesiacConfig({ dataDepth: D, batchLog2: b, features: F, epochs: E }, { learningRate: 0.5, l2: 1 / 64, initialWeights: { seed: "tiny" } });
   let counter = 1000n;
-  const dataset = CommittedDataset.commit(tinyDataset(), D, poseidon, () => (counter += 7919n));
+  const dataset = CommittedDataset.commit(data, D, poseidon, () => (counter += 7919n));
   const genesis = genesisSystem(config, dataset.tree(), dataset.liveSlots(), poseidon);
   const training: AmnesiacTrainWitness[] = [];
   let system = genesis;
