@@ -21,8 +21,8 @@ import { utf8ToBytes } from "@noble/hashes/utils.js";
 import { spongeWith } from "../../crypto/sponge.ts";
 import { ceilLog2 } from "../../ml/bounds.ts";
 import { hyperparameterHashInputs, makeTrainingConfig, validateTrainingConfig, type TrainingConfig, type TrainingHyperparameters } from "../../ml/config.ts";
-import { scalingHash, type FeatureScaling } from "../../ml/featureScaling.ts";
-import type { PoseidonFn, Weights } from "../../ml/weights.ts";
+import { scalingHash } from "../../ml/featureScaling.ts";
+import type { PoseidonFn } from "../../ml/weights.ts";
 
 /** Human name of the amnesiac training algorithm; its bytes are {@link AMNESIAC_ALGORITHM_ID}. */
 export const AMNESIAC_ALGORITHM_NAME = "zkforget/logreg-hsig-sgd-log/v1";
@@ -42,21 +42,13 @@ export interface AmnesiacShape {
   epochs: number;
 }
 
-/** Everything that defines amnesiac training: the shape and the hyperparameters. */
-export interface AmnesiacConfig extends AmnesiacShape {
-  /** η in fixed point (scale 2^16), 0 ≤ η < 16; applied to the batch's gradient sum divided by 2^b. */
-  learningRate: bigint;
-  /** L2 coefficient λ in fixed point (scale 2^16), 0 ≤ λ < 1. */
-  l2: bigint;
-  /** Starting weights, F + 1 (bias last). Public: the genesis state commits them unsalted. */
-  initialWeights: Weights;
-  /** Root of a committed held-out test set, 0 when none. */
-  testRoot: bigint;
-  /** The public seed the initial weights come from, when they do (not hashed; the weights are). */
-  initSeed?: string;
-  /** Feature scaling applied at commit, pinned through scalingHash; absent when none. */
-  featureScaling?: FeatureScaling;
-}
+/**
+ * Everything that defines amnesiac training: the shape and the SISA trainer's hyperparameter
+ * fields (η applies to the batch's gradient sum divided by 2^b; the initial weights are public:
+ * the genesis state commits them unsalted).
+ */
+export type AmnesiacConfig = AmnesiacShape &
+  Pick<TrainingConfig, "learningRate" | "l2" | "initialWeights" | "testRoot" | "initSeed" | "featureScaling">;
 
 /** Batches per epoch, 2^(D−b). */
 export function batchesPerEpoch(shape: AmnesiacShape): number {
