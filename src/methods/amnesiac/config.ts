@@ -82,6 +82,7 @@ export function stepTrainingConfig(config: AmnesiacConfig): TrainingConfig {
     l2: config.l2,
     initialWeights: config.initialWeights,
     testRoot: config.testRoot,
+    ...(config.initSeed === undefined ? {} : { initSeed: config.initSeed }),
     ...(config.featureScaling === undefined ? {} : { featureScaling: config.featureScaling }),
   };
 }

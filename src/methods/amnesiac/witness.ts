@@ -9,7 +9,11 @@ import { toFieldSigned } from "../../encoding/fixedPoint.ts";
 import { scalingHash } from "../../ml/featureScaling.ts";
 import { weightsHash } from "../../ml/weights.ts";
 import { buildDeletionWitness, type DeletedSlot } from "../../statements/deletion.ts";
-import { batchesPerEpoch, logDepth, totalSteps, type AmnesiacConfig } from "./config.ts";
+import { toHex32 } from "../../verifier/fieldText.ts";
+import { amnesiacConfigHash, batchesPerEpoch, logDepth, totalSteps, type AmnesiacConfig } from "./config.ts";
+import { publicAmnesiacConfig } from "./publicConfig.ts";
+import { modelCommitment } from "./state.ts";
+import type { AmnesiacTrainStatement, AmnesiacUnlearnStatement } from "./statements.ts";
 import { stepsOfSlot } from "./schedule.ts";
 import { openSlots, systemState, type AmnesiacSystem } from "./system.ts";
 import { runSteps } from "./training.ts";
@@ -97,8 +101,8 @@ export function buildAmnesiacTrainWitness(system: AmnesiacSystem, stepsLog2: num
   return { input, publicSignals: { oldState, newState, firstStep: first }, weights: run.weights, deltas: run.deltas, next };
 }
 
-/** The unlearning a proof establishes, in readable form. */
-export interface AmnesiacUnlearnStatement {
+/** The unlearning a proof establishes, in the oracle's own terms (bigints; the bundle form is statements.ts). */
+export interface UnlearningSummary {
   oldState: bigint;
   newState: bigint;
   deletionDigest: bigint;
@@ -114,7 +118,7 @@ export interface AmnesiacUnlearnStatement {
 export interface AmnesiacUnlearnWitness {
   input: AmnesiacCircuitInput;
   publicSignals: { oldState: bigint; newState: bigint; deletionDigest: bigint };
-  statement: AmnesiacUnlearnStatement;
+  statement: UnlearningSummary;
   /** w' = w − Σ_{t∈T} Δ_t. */
   newWeights: bigint[];
   next: AmnesiacSystem;
@@ -204,3 +208,53 @@ export function buildAmnesiacUnlearnWitness(
   };
 }
 
+
+/** The readable state parts of a system, for a bundle's statement (0x-hex). */
+function statementParts(system: AmnesiacSystem, poseidon: PoseidonHasher): { dataRoot: string; model: string; logRoot: string } {
+  return {
+    dataRoot: toHex32(system.dataTree.root),
+    model: toHex32(modelCommitment(system.weights, system.modelSalt, poseidon.hash)),
+    logRoot: toHex32(system.log.root),
+  };
+}
+
+/** The readable statement of a training proof made from `before` (see statements.ts). */
+export function amnesiacTrainStatementOf(before: AmnesiacSystem, witness: AmnesiacTrainWitness, poseidon: PoseidonHasher): AmnesiacTrainStatement {
+  const old = statementParts(before, poseidon);
+  const next = statementParts(witness.next, poseidon);
+  return {
+    type: "amnesiac-train",
+    oldState: toHex32(witness.publicSignals.oldState),
+    newState: toHex32(witness.publicSignals.newState),
+    firstStep: witness.publicSignals.firstStep,
+    steps: witness.deltas.length,
+    dataRoot: old.dataRoot,
+    oldModelCommitment: old.model,
+    newModelCommitment: next.model,
+    oldLogRoot: old.logRoot,
+    newLogRoot: next.logRoot,
+    configHash: toHex32(amnesiacConfigHash(before.config, poseidon.hash)),
+    config: publicAmnesiacConfig(before.config),
+  };
+}
+
+/** The readable statement of an unlearning proof made from `before`. */
+export function amnesiacUnlearnStatementOf(before: AmnesiacSystem, witness: AmnesiacUnlearnWitness, poseidon: PoseidonHasher): AmnesiacUnlearnStatement {
+  const old = statementParts(before, poseidon);
+  const next = statementParts(witness.next, poseidon);
+  return {
+    type: "amnesiac-unlearn",
+    oldState: toHex32(witness.publicSignals.oldState),
+    newState: toHex32(witness.publicSignals.newState),
+    deletionDigest: toHex32(witness.publicSignals.deletionDigest),
+    oldDataRoot: old.dataRoot,
+    newDataRoot: next.dataRoot,
+    oldModelCommitment: old.model,
+    newModelCommitment: next.model,
+    oldLogRoot: old.logRoot,
+    newLogRoot: next.logRoot,
+    configHash: toHex32(amnesiacConfigHash(before.config, poseidon.hash)),
+    config: publicAmnesiacConfig(before.config),
+    deleted: witness.statement.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
+  };
+}
