@@ -84,9 +84,23 @@ function configProblems(s: Record<string, unknown>, configHash: bigint | undefin
   return problems;
 }
 
-/** The state from readable parts (poseidon-lite). */
-function stateOf(dataRoot: bigint, model: bigint, logRoot: bigint, stepCount: number, configHash: bigint): bigint {
-  return amnesiacStateHash({ dataRoot, modelCommitment: model, logRoot, stepCount }, configHash, poseidonLite);
+/**
+ * Problems when the readable parts (model commitments, log roots and configHash of `parts`, the
+ * given data roots and step counts) do not hash (poseidon-lite) to the proved old and new states.
+ */
+function stateProblems(
+  parts: Record<string, bigint | undefined>, dataRoot: { old: bigint; new: bigint }, stepCount: { old: number; new: number },
+  signals: readonly string[], manifest: KeyManifest,
+): string[] {
+  return (["old", "new"] as const).flatMap((side) => {
+    const state = amnesiacStateHash(
+      { dataRoot: dataRoot[side], modelCommitment: parts[`${side}ModelCommitment`]!, logRoot: parts[`${side}LogRoot`]!, stepCount: stepCount[side] },
+      parts.configHash!, poseidonLite,
+    );
+    return state === namedSignal(`${side}State`, signals, manifest)
+      ? []
+      : [`bundle.statement's ${side} data root, ${side}ModelCommitment, ${side}LogRoot, step count ${stepCount[side]} and configHash do not hash to the proved ${side}State`];
+  });
 }
 
 /**
@@ -131,13 +145,7 @@ export const amnesiacTrainStatement: StatementKind = {
     problems.push(...configProblems(s, parts.configHash, manifest, policy));
     if (problems.length > 0) return problems;
     const f = first as number;
-    if (stateOf(parts.dataRoot!, parts.oldModelCommitment!, parts.oldLogRoot!, f, parts.configHash!) !== namedSignal("oldState", signals, manifest)) {
-      problems.push("bundle.statement.dataRoot/oldModelCommitment/oldLogRoot/firstStep/configHash do not hash to the proved oldState");
-    }
-    if (stateOf(parts.dataRoot!, parts.newModelCommitment!, parts.newLogRoot!, f + steps, parts.configHash!) !== namedSignal("newState", signals, manifest)) {
-      problems.push("bundle.statement.dataRoot/newModelCommitment/newLogRoot/firstStep + steps/configHash do not hash to the proved newState");
-    }
-    return problems;
+    return stateProblems(parts, { old: parts.dataRoot!, new: parts.dataRoot! }, { old: f, new: f + steps }, signals, manifest);
   },
   transition: (s) => fieldTransition(s, "genesis", "oldState", "newState"),
   dataRootAfter: (s) => textField(s, "dataRoot"),
@@ -166,12 +174,7 @@ export const amnesiacUnlearnStatement: StatementKind = {
     if (problems.length > 0) return problems;
     if (deletionDigestOf(slots!, K) !== namedSignal("deletionDigest", signals, manifest)) problems.push("bundle.statement.deleted does not hash to the proved deletionDigest");
     const total = totalSteps(shapeOf(s)!);
-    if (stateOf(parts.oldDataRoot!, parts.oldModelCommitment!, parts.oldLogRoot!, total, parts.configHash!) !== namedSignal("oldState", signals, manifest)) {
-      problems.push("bundle.statement.oldDataRoot/oldModelCommitment/oldLogRoot/configHash do not hash to the proved oldState");
-    }
-    if (stateOf(parts.newDataRoot!, parts.newModelCommitment!, parts.newLogRoot!, total, parts.configHash!) !== namedSignal("newState", signals, manifest)) {
-      problems.push("bundle.statement.newDataRoot/newModelCommitment/newLogRoot/configHash do not hash to the proved newState");
-    }
+    problems.push(...stateProblems(parts, { old: parts.oldDataRoot!, new: parts.newDataRoot! }, { old: total, new: total }, signals, manifest));
     return problems;
   },
   transition: (s) => fieldTransition(s, "deletion", "oldState", "newState"),

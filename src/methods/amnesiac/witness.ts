@@ -209,52 +209,42 @@ export function buildAmnesiacUnlearnWitness(
 }
 
 
-/** The readable state parts of a system, for a bundle's statement (0x-hex). */
-function statementParts(system: AmnesiacSystem, poseidon: PoseidonHasher): { dataRoot: string; model: string; logRoot: string } {
+/** The readable parts both statements carry for a transition from `before` to `next` (0x-hex). */
+function statementParts(before: AmnesiacSystem, next: AmnesiacSystem, poseidon: PoseidonHasher) {
+  const model = (s: AmnesiacSystem): string => toHex32(modelCommitment(s.weights, s.modelSalt, poseidon.hash));
   return {
-    dataRoot: toHex32(system.dataTree.root),
-    model: toHex32(modelCommitment(system.weights, system.modelSalt, poseidon.hash)),
-    logRoot: toHex32(system.log.root),
+    oldModelCommitment: model(before),
+    newModelCommitment: model(next),
+    oldLogRoot: toHex32(before.log.root),
+    newLogRoot: toHex32(next.log.root),
+    configHash: toHex32(amnesiacConfigHash(before.config, poseidon.hash)),
+    config: publicAmnesiacConfig(before.config),
   };
 }
 
 /** The readable statement of a training proof made from `before` (see statements.ts). */
 export function amnesiacTrainStatementOf(before: AmnesiacSystem, witness: AmnesiacTrainWitness, poseidon: PoseidonHasher): AmnesiacTrainStatement {
-  const old = statementParts(before, poseidon);
-  const next = statementParts(witness.next, poseidon);
   return {
     type: "amnesiac-train",
     oldState: toHex32(witness.publicSignals.oldState),
     newState: toHex32(witness.publicSignals.newState),
     firstStep: witness.publicSignals.firstStep,
     steps: witness.deltas.length,
-    dataRoot: old.dataRoot,
-    oldModelCommitment: old.model,
-    newModelCommitment: next.model,
-    oldLogRoot: old.logRoot,
-    newLogRoot: next.logRoot,
-    configHash: toHex32(amnesiacConfigHash(before.config, poseidon.hash)),
-    config: publicAmnesiacConfig(before.config),
+    dataRoot: toHex32(before.dataTree.root),
+    ...statementParts(before, witness.next, poseidon),
   };
 }
 
 /** The readable statement of an unlearning proof made from `before`. */
 export function amnesiacUnlearnStatementOf(before: AmnesiacSystem, witness: AmnesiacUnlearnWitness, poseidon: PoseidonHasher): AmnesiacUnlearnStatement {
-  const old = statementParts(before, poseidon);
-  const next = statementParts(witness.next, poseidon);
   return {
     type: "amnesiac-unlearn",
     oldState: toHex32(witness.publicSignals.oldState),
     newState: toHex32(witness.publicSignals.newState),
     deletionDigest: toHex32(witness.publicSignals.deletionDigest),
-    oldDataRoot: old.dataRoot,
-    newDataRoot: next.dataRoot,
-    oldModelCommitment: old.model,
-    newModelCommitment: next.model,
-    oldLogRoot: old.logRoot,
-    newLogRoot: next.logRoot,
-    configHash: toHex32(amnesiacConfigHash(before.config, poseidon.hash)),
-    config: publicAmnesiacConfig(before.config),
+    oldDataRoot: toHex32(before.dataTree.root),
+    newDataRoot: toHex32(witness.next.dataTree.root),
+    ...statementParts(before, witness.next, poseidon),
     deleted: witness.statement.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
   };
 }
