@@ -6,31 +6,20 @@
  * stepTrainingConfig), so both methods accept exactly the same hyperparameters. Browser-safe.
  */
 import { ALGORITHM_NAME } from "../../ml/config.ts";
-import { parsePublicTrainingConfig, publicTrainingConfig, trainingPolicyProblems, type TrainingPolicy } from "../../ml/publicConfig.ts";
+import {
+  parsePublicTrainingConfig, publicTrainingConfig, trainingPolicyProblems, type PublicTrainingConfig, type TrainingPolicy,
+} from "../../ml/publicConfig.ts";
 import type { PoseidonFn } from "../../ml/weights.ts";
 import {
   AMNESIAC_ALGORITHM_NAME, amnesiacConfigHash, checkAmnesiacShape, stepTrainingConfig, totalSteps, validateAmnesiacConfig, type AmnesiacConfig,
 } from "./config.ts";
 
-/** An AmnesiacConfig as JSON: the shape as integers, the hyperparameters as the SISA config writes them. */
-export interface PublicAmnesiacConfig {
-  /** Must be AMNESIAC_ALGORITHM_NAME. */
-  algorithm: string;
-  dataDepth: number;
-  batchLog2: number;
-  features: number;
-  epochs: number;
-  /** η · 2^16, decimal. */
-  learningRate: string;
-  /** λ · 2^16, decimal. */
-  l2: string;
-  /** F + 1 signed fixed-point initial weights, decimal. */
-  initialWeights: string[];
-  initSeed?: string;
-  /** 0x-hex test root, 0 when none. */
-  testRoot: string;
-  featureScaling?: { method: string; offsets: string[]; scales: string[] };
-}
+/**
+ * An AmnesiacConfig as JSON: the SISA config's readable fields (src/ml/publicConfig.ts) without
+ * the shard depth and K, with the batch size; `algorithm` is AMNESIAC_ALGORITHM_NAME and
+ * `epochs` the amnesiac epochs.
+ */
+export type PublicAmnesiacConfig = Omit<PublicTrainingConfig, "shardDepth" | "maxDeletions"> & { batchLog2: number };
 
 /** The readable form of a config. */
 export function publicAmnesiacConfig(config: AmnesiacConfig): PublicAmnesiacConfig {

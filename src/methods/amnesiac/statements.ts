@@ -21,16 +21,10 @@ import { amnesiacConfigProblems, type PublicAmnesiacConfig } from "./publicConfi
 import { amnesiacStateHash, modelCommitment } from "./state.ts";
 import { UpdateLog } from "./updateLog.ts";
 
-/** What an AmnesiacTrain bundle states (hex fields are 0x-prefixed 64-digit field elements). */
-export interface AmnesiacTrainStatement {
-  type: "amnesiac-train";
+/** The readable parts both amnesiac statements carry (hex: 0x-prefixed 64-digit field elements). */
+interface AmnesiacTransitionParts {
   oldState: string;
   newState: string;
-  /** First step proved (a public signal); the proof covers steps firstStep … firstStep + steps − 1. */
-  firstStep: number;
-  /** Steps per proof, 2^p of the profile. */
-  steps: number;
-  dataRoot: string;
   oldModelCommitment: string;
   newModelCommitment: string;
   oldLogRoot: string;
@@ -39,20 +33,23 @@ export interface AmnesiacTrainStatement {
   config: PublicAmnesiacConfig;
 }
 
+/** What an AmnesiacTrain bundle states. */
+export interface AmnesiacTrainStatement extends AmnesiacTransitionParts {
+  type: "amnesiac-train";
+  /** First step proved (a public signal); the proof covers steps firstStep … firstStep + steps − 1. */
+  firstStep: number;
+  /** Steps per proof, 2^p of the profile. */
+  steps: number;
+  /** The data root (training does not change it). */
+  dataRoot: string;
+}
+
 /** What an AmnesiacUnlearn bundle states. */
-export interface AmnesiacUnlearnStatement {
+export interface AmnesiacUnlearnStatement extends AmnesiacTransitionParts {
   type: "amnesiac-unlearn";
-  oldState: string;
-  newState: string;
   deletionDigest: string;
   oldDataRoot: string;
   newDataRoot: string;
-  oldModelCommitment: string;
-  newModelCommitment: string;
-  oldLogRoot: string;
-  newLogRoot: string;
-  configHash: string;
-  config: PublicAmnesiacConfig;
   /** Deleted slots (index, 0x-hex leaf before), increasing. */
   deleted: { index: number; leaf: string }[];
 }
