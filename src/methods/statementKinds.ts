@@ -1,3 +1,4 @@
+import { amnesiacTrainStatement, amnesiacUnlearnStatement } from "./amnesiac/statements.ts";
 import { datasetDeletionStatement } from "./deletion/statement.ts";
 import { modelAccuracyStatement, shardRetrainStatement } from "./sisa/statements.ts";
 import type { StatementKind } from "./statementKind.ts";
@@ -12,6 +13,7 @@ export const STATEMENT_KINDS: readonly StatementKind[] = [
   datasetDeletionStatement,
   shardRetrainStatement,
   modelAccuracyStatement,
+  amnesiacTrainStatement, amnesiacUnlearnStatement,
 ];
 
 const BY_TYPE = new Map(STATEMENT_KINDS.map((k) => [k.type, k]));

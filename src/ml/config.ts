@@ -194,6 +194,24 @@ export function configHashInputs(config: TrainingConfig, hash: PoseidonFn): bigi
   validateTrainingConfig(config);
   return [
     ALGORITHM_ID,
+    ...hyperparameterHashInputs(config, hash),
+    BigInt(config.dataDepth),
+    BigInt(config.shardDepth),
+    BigInt(config.maxDeletions),
+    config.testRoot,
+    scalingHash(config.featureScaling, hash),
+  ];
+}
+
+/**
+ * The values after the algorithm id that every trainer's config hash starts with: the
+ * fixed-point format and bounds, features, epochs, η, λ and weightsHash(initialWeights). Shared
+ * by this config hash and the amnesiac one (src/methods/amnesiac/config.ts).
+ */
+export function hyperparameterHashInputs(
+  config: Pick<TrainingConfig, "features" | "epochs" | "learningRate" | "l2" | "initialWeights">, hash: PoseidonFn,
+): bigint[] {
+  return [
     BigInt(FRACTION_BITS),
     BigInt(FEATURE_BOUND_BITS),
     BigInt(WEIGHT_BOUND_BITS),
@@ -202,11 +220,6 @@ export function configHashInputs(config: TrainingConfig, hash: PoseidonFn): bigi
     config.learningRate,
     config.l2,
     weightsHash(config.initialWeights, hash),
-    BigInt(config.dataDepth),
-    BigInt(config.shardDepth),
-    BigInt(config.maxDeletions),
-    config.testRoot,
-    scalingHash(config.featureScaling, hash),
   ];
 }
 

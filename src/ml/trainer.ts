@@ -34,7 +34,7 @@ import { SCALE } from "../encoding/fixedPoint.ts";
 import { WEIGHT_LIMIT } from "./bounds.ts";
 import { shardCapacity, validateTrainingConfig, type TrainingConfig } from "./config.ts";
 import { floorDivPow2, hardSigmoidFixed } from "./fixedMath.ts";
-import { checkTrainingSlots, type TrainingSlot } from "./trainingInput.ts";
+import { checkTrainingSlots, type TrainingRecord, type TrainingSlot } from "./trainingInput.ts";
 import { checkWeights, describeWeight, type Weights } from "./weights.ts";
 
 /** Trained weights and the weights after every epoch. */
@@ -62,31 +62,47 @@ export function trainShard(slots: readonly TrainingSlot[], config: TrainingConfi
   checkTrainingSlots(slots, F, firstSlot);
 
   const c = config.dataDepth - config.shardDepth;
-  const s = 32 + c;
   const live = slots.filter((r) => r !== undefined);
   let w = [...config.initialWeights];
   const epochWeights: bigint[][] = [[...w]];
   for (let epoch = 0; epoch < config.epochs; epoch++) {
-    const grad = new Array<bigint>(F + 1).fill(0n);
-    for (const record of live) {
-      const z = logit(w, record.features);
-      const err = hardSigmoidFixed(z) - record.label;
-      for (let j = 0; j < F; j++) grad[j] += err * record.features[j]!;
-      grad[F] += err * SCALE;
-    }
-    w = w.map((wj, j) => {
-      const numerator = config.learningRate * (j < F ? grad[j]! + (config.l2 * wj << BigInt(c)) : grad[j]!);
-      const next = floorDivPow2((wj << BigInt(s)) - numerator + (1n << BigInt(s - 1)), s);
-      // Cannot fire for a validated config (maxWeightGrowth); kept because the circuit's range
-      // check would reject the proof if it did.
-      if (next < -WEIGHT_LIMIT || next >= WEIGHT_LIMIT) {
-        throw new RangeError(`weight ${describeWeight(j, F)} left [−128, 128) in epoch ${epoch}`);
-      }
-      return next;
-    });
+    w = gradientStep(w, live, config, c, `in epoch ${epoch}`);
     epochWeights.push([...w]);
   }
   return { weights: w, epochWeights, liveCount: live.length };
+}
+
+/** The hyperparameters one gradient step reads (a TrainingConfig fits). */
+export type StepHyperparameters = Pick<TrainingConfig, "features" | "learningRate" | "l2">;
+
+/**
+ * One gradient step of the module comment's algorithm over `records` (the live records of a set
+ * of 2^capacityLog2 slots: a SISA shard's epoch, or an amnesiac mini-batch):
+ * w ← w − η·(G / 2^capacityLog2 + λ·w), rounded half up. This is exactly one epoch of
+ * `LogisticTraining(capacityLog2, F, ·)`. Records must already be checked (checkTrainingSlots).
+ * @param where appended to the error message (e.g. "in epoch 3")
+ * @throws RangeError when a weight leaves [−128, 128) (impossible for a validated config)
+ */
+export function gradientStep(w: Weights, records: readonly TrainingRecord[], hyper: StepHyperparameters, capacityLog2: number, where: string): bigint[] {
+  const F = hyper.features;
+  const s = 32 + capacityLog2;
+  const grad = new Array<bigint>(F + 1).fill(0n);
+  for (const record of records) {
+    const z = logit(w, record.features);
+    const err = hardSigmoidFixed(z) - record.label;
+    for (let j = 0; j < F; j++) grad[j] += err * record.features[j]!;
+    grad[F] += err * SCALE;
+  }
+  return w.map((wj, j) => {
+    const numerator = hyper.learningRate * (j < F ? grad[j]! + (hyper.l2 * wj << BigInt(capacityLog2)) : grad[j]!);
+    const next = floorDivPow2((wj << BigInt(s)) - numerator + (1n << BigInt(s - 1)), s);
+    // Cannot fire for a validated config (maxWeightGrowth); kept because the circuit's range
+    // check would reject the proof if it did.
+    if (next < -WEIGHT_LIMIT || next >= WEIGHT_LIMIT) {
+      throw new RangeError(`weight ${describeWeight(j, F)} left [−128, 128) ${where}`);
+    }
+    return next;
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { CircuitInput } from "../../src/statements/deletion.ts";
 
 /** A deep copy of a circuit input with some entries replaced (for tampering tests). */
-export function withInput(input: CircuitInput, changes: Record<string, unknown>): Record<string, unknown> {
+export function withInput(input: CircuitInput | Readonly<Record<string, unknown>>, changes: Record<string, unknown>): Record<string, unknown> {
   return { ...(JSON.parse(JSON.stringify(input)) as Record<string, unknown>), ...changes };
 }
 
