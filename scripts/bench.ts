@@ -17,6 +17,11 @@
 //   --only-evm       measure only the on-chain gas
 //   --provers        only the native prover against snarkjs (scripts/benchProvers.ts), on the
 //                    profiles given (default sisa-d8-s3-f16-e10-k3,deletion-d20-k8), --reps rounds
+//   --ridge          only the ridge benchmarks (scripts/benchRidge.ts): deletion K = 8, d = 32, C = 10 at
+//                    depths 12, 16, 20, class forgetting at depth 20, and the SISA shard-retrain proof
+//                    (sisa-d8-s3-f16-e10-k3) side by side; uses $ZKFORGET_CACHE for the circuits and keys
+//                    (a depth-20 compile takes many minutes), keys made once and timed when missing;
+//                    --ridge-depths 12,16,20 chooses the deletion depths (the last one goes side by side)
 //   --dev-keys       only the dev key routes: direct from the secrets against dev ptau + groth16
 //                    setup + beacon, per profile (default: deletion-d10-k4,sisa-d8-s3-f16-e10-k3)
 //
@@ -46,7 +51,7 @@ import { decodeProof } from "../src/verifier/proofPoints.ts";
 import { verifyBundle } from "../src/verifier/verify.ts";
 import { proveDeletion } from "../src/prover/deletion.ts";
 import { makeTrainingConfig, shardProfileParams } from "../src/ml/config.ts";
-import { proveWithKey } from "../src/prover/groth16.ts";
+import { proveWithKey, selectProver } from "../src/prover/groth16.ts";
 import { proveAccuracy } from "../src/prover/accuracy.ts";
 import { proveShardRetrain } from "../src/prover/shardRetrain.ts";
 import { releaseCurve } from "../src/setup/curve.ts";
@@ -62,6 +67,7 @@ import { advanceSignature, encodeCall, proofWords, REGISTER_SIGNATURE, verifyPro
 import { contractName, solidityVerifier } from "../src/solidity/verifierSource.ts";
 import { account, compileSolidity, TestChain, type CallResult } from "../test/helpers/evm.ts";
 import { benchProvers } from "./benchProvers.ts";
+import { benchRidgeProfile } from "./benchRidge.ts";
 import { median, round } from "./benchMath.ts";
 
 const { values } = parseArgs({
@@ -78,6 +84,8 @@ const { values } = parseArgs({
     provers: { type: "boolean" },
     reps: { type: "string" },
     "dev-keys": { type: "boolean" },
+    ridge: { type: "boolean" },
+    "ridge-depths": { type: "string" },
     child: { type: "string" },
     arg: { type: "string" },
   },
@@ -92,6 +100,10 @@ if (values.provers) {
 }
 
 async function runParent(): Promise<void> {
+  if (values.ridge) {
+    await runRidge();
+    return;
+  }
   if (values["only-verifier"]) {
     const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench.ts", "--child", "verifier", "--arg", values["verifier-profile"] ?? "deletion-d8-k2"], { encoding: "utf8", stdio: ["ignore", "inherit", "inherit"] });
     if (r.status !== 0) throw new Error(`bench verifier failed (exit ${r.status})`);
@@ -144,6 +156,34 @@ async function runParent(): Promise<void> {
   } finally {
     await rm(cache, { recursive: true, force: true });
   }
+}
+
+/**
+ * The ridge benchmarks, each in a child process under the usual cache: the issue's deletion line
+ * per depth (exactly its fields), the class-forgetting line, and the side-by-side line.
+ */
+async function runRidge(): Promise<void> {
+  const child = (task: string, arg: string): Record<string, unknown> => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench.ts", "--child", task, "--arg", arg], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const line = r.stdout.trim().split("\n").pop() ?? "";
+    if (r.status !== 0 || !line.startsWith("{")) throw new Error(`bench ${task} ${arg} failed (exit ${r.status})`);
+    process.stdout.write(`${line}\n`);
+    return JSON.parse(line) as Record<string, unknown>;
+  };
+  const deletions = (values["ridge-depths"] ?? "12,16,20").split(",").map(Number).map((depth) => {
+    const m = child("ridge", `ridge-deletion-d${depth}-f32-c10-k8`);
+    process.stdout.write(`${JSON.stringify({ bench: "ridge-deletion", depth, K: 8, features: 32, classes: 10, constraints: m.constraints, proveSeconds: m.proveSeconds, genesisProved: false })}\n`);
+    return m;
+  });
+  const forget = child("ridge", "ridge-forget-class-d20-f32-c10");
+  process.stdout.write(`${JSON.stringify({ bench: "ridge-class-forget", depth: 20, features: 32, classes: 10, constraints: forget.constraints, proveSeconds: forget.proveSeconds, genesisProved: false })}\n`);
+  const sisa = child("ridge-sisa", "sisa-d8-s3-f16-e10-k3");
+  const ridge = deletions.at(-1)!;
+  process.stdout.write(`${JSON.stringify({
+    bench: "ridge-vs-sisa-deletion",
+    sisa: { profile: sisa.profile, records: sisa.records, recordsPerShard: sisa.recordsPerShard, features: sisa.features, deletedRecords: sisa.deletedRecords, constraints: sisa.constraints, proveSeconds: sisa.proveSeconds, prover: sisa.prover },
+    ridge: { profile: ridge.profile, slots: 2 ** (ridge.depth as number), features: 32, classes: 10, deletedRecords: 8, constraints: ridge.constraints, proveSeconds: ridge.proveSeconds, prover: ridge.prover, genesisProved: false },
+  })}\n`);
 }
 
 /** Median of 20 verifications after one warm-up call (worker threads started, curve built). */
@@ -204,6 +244,10 @@ async function runChild(task: string, arg: string): Promise<void> {
       await benchVerifier(arg, emit);
     } else if (task === "evm") {
       await benchEvm(arg, emit);
+    } else if (task === "ridge") {
+      emit({ ...(await benchRidgeProfile(arg)) });
+    } else if (task === "ridge-sisa") {
+      await benchSisaRetrainOnce(arg, emit);
     } else if (task === "profile") {
       if (getProfile(arg).template === "ShardRetrain") await benchShardProfile(arg, emit);
       else await benchDeletionProfile(arg, emit);
@@ -351,6 +395,28 @@ async function benchShardProfile(name: string, emit: (o: object) => void): Promi
     retrainProveSecondsPerDeletedRecord: round(retrain.proveSeconds / ids.length),
     fullRetrainProveSeconds: round(fullSeconds), fullRetrainProveSecondsPerDeletedRecord: round(fullSeconds / ids.length),
     shardingSpeedup: round(fullSeconds / retrain.proveSeconds, 1),
+  });
+}
+
+/**
+ * One SISA shard-retrain proof, the counterpart of a ridge deletion: every shard trained in
+ * TypeScript (unproved), then K records of shard 0 deleted and that shard retrained and proved.
+ */
+async function benchSisaRetrainOnce(name: string, emit: (o: object) => void): Promise<void> {
+  const profile = getProfile(name);
+  const p = shardProfileParams(profile.params);
+  const circuit = await buildCircuit(profile);
+  const [key, keySeconds] = await timed(() => ensureDevKey(profile, { onProgress: (m) => process.stderr.write(`  ${m}\n`) }));
+  const poseidon = await getPoseidon();
+  const data = await loadDataset("data/demo.csv");
+  const config = makeTrainingConfig(p, { learningRate: 2, l2: 1 / 64 });
+  const dataset = CommittedDataset.commit({ ...data, records: data.records.slice(0, 2 ** p.dataDepth) }, p.dataDepth, poseidon);
+  const system = { config, dataset, models: trainAllShards(config, dataset, poseidon.hash) };
+  const ids = dataset.liveSlots().filter((s) => shardOfSlot(s.index, p) === 0).slice(0, p.maxDeletions).map((s) => s.id);
+  const retrain = await proveShardRetrain(system, 0, ids, { profile, key });
+  emit({
+    bench: "sisa-retrain", profile: name, records: dataset.liveSlots().length, recordsPerShard: 2 ** (p.dataDepth - p.shardDepth), features: p.features,
+    deletedRecords: ids.length, constraints: circuit.constraints, keySeconds: round(keySeconds), proveSeconds: round(retrain.proveSeconds), prover: selectProver(),
   });
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { getProfile } from "../src/circuits/profiles.ts";
 import { toField } from "../src/field.ts";
 import { RIDGE_WEIGHT_LIMIT, residualBoundBits } from "../src/methods/ridge/bounds.ts";
@@ -23,6 +24,31 @@ const flipOne = (tester: CircuitTester, witness: readonly bigint[], names: reado
 const copy = (input: CircuitInput, changes: Record<string, unknown>): Record<string, unknown> => ({
   ...(JSON.parse(JSON.stringify(input)) as Record<string, unknown>), ...changes,
 });
+/** 2^63: one unit of the next lane of a packed statistics word (4 balanced 63-bit lanes, statistics.ts). */
+const LANE = 1n << 63n;
+/**
+ * The statistics input `input[field]` (the old gram[C][T] or moments[C][m]) with class c's entries t and
+ * t + 1 (lanes of one word) moved by (+k · 2^63, −k): the packed word, so the committed state, is unchanged.
+ */
+const carried = (input: CircuitInput, field: "gram" | "moments", shifts: ReadonlyArray<{ c: number; t: number; k: bigint }>): Record<string, unknown> => {
+  const rows = (input[field] as string[][]).map((r) => r.map(BigInt));
+  for (const { c, t, k } of shifts) {
+    assert.equal(t % 4 === 3, false, "t and t + 1 are lanes of the same word");
+    rows[c]![t]! += k * LANE;
+    rows[c]![t + 1]! -= k;
+  }
+  return copy(input, { [field]: rows.map((r) => r.map(str)) });
+};
+/**
+ * The pattern of an assertion failure raised by the range check `component` of RidgeSolveCheck (its line in
+ * circuits/lib/ridge.circom, in the witness calculator's template trace).
+ */
+const solveRangeFailure = (component: "gramRange" | "momentRange"): RegExp => {
+  const lines = readFileSync(new URL("../circuits/lib/ridge.circom", import.meta.url), "utf8").split("\n");
+  const line = lines.findIndex((l) => l.includes(`${component}[`) && l.includes(".in <=="));
+  assert.ok(line >= 0, `${component} in ridge.circom`);
+  return new RegExp(`Assert Failed[\\s\\S]*SignedRange[\\s\\S]*RidgeSolveCheck_\\d+ line: ${line + 1}\\b`);
+};
 
 describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () => {
   let fx: RidgeFixture;
@@ -156,6 +182,18 @@ describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () =
       assert.deepEqual(w.state.stats.blocks, fx.forget.state.stats.blocks);
     });
 
+    it("rejects an old statistic moved between lanes with a compensating carry (same packed word): G's or B's range check fails", async () => {
+      // The committed words (so oldState) are unchanged, but the lanes the solve check would use are not the
+      // honest ones: G's entry is off by 2^63, out of [−2^GB, 2^GB).
+      await tester.expectFail(carried(fx.deletion.input, "gram", [{ c: 0, t: 0, k: 1n }]), solveRangeFailure("gramRange"));
+      await tester.expectFail(carried(fx.deletion.input, "gram", [{ c: 1, t: 4, k: -1n }]), solveRangeFailure("gramRange"));
+      await tester.expectFail(carried(fx.deletion.input, "moments", [{ c: 1, t: 0, k: 1n }]), solveRangeFailure("momentRange"));
+      // A carry that cancels across classes leaves every word AND G unchanged: accepted, and the proof states
+      // exactly the honest new state (per-class lanes enter only linearly; only their words are bound).
+      const cancelled = carried(fx.deletion.input, "gram", [{ c: 0, t: 1, k: 1n }, { c: 1, t: 1, k: -1n }]);
+      await tester.expectPass(cancelled, publics(fx.deletion));
+    });
+
     it("rejects a deleted record kept in the statistics", async () => {
       const kept = claiming(fx.deletion.input, fx.genesis.state.stats, fx.deletion.state.dataset.root);
       await tester.expectFail(kept);
@@ -224,6 +262,15 @@ describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () =
     it("rejects another class's statistics changed during the forgetting", async () => {
       const r9 = fx.dataset.slot("r9"); // class 0
       await tester.expectFail(claiming(fx.forget.input, withoutClass(withRecord(fx.deletion.state.stats, r9, -1), 2), fx.dataset.root));
+    });
+
+    it("rejects an old statistic moved between lanes with a compensating carry (same packed word): G's or B's range check fails", async () => {
+      await tester.expectFail(carried(fx.forget.input, "gram", [{ c: 0, t: 0, k: 1n }]), solveRangeFailure("gramRange"));
+      await tester.expectFail(carried(fx.forget.input, "moments", [{ c: 1, t: 1, k: -1n }]), solveRangeFailure("momentRange"));
+      // Cancelling between a kept class and the forgotten one: zeroing class 2 leaves class 0's shift in G.
+      await tester.expectFail(carried(fx.forget.input, "gram", [{ c: 0, t: 1, k: 1n }, { c: 2, t: 1, k: -1n }]), solveRangeFailure("gramRange"));
+      // A carry inside the forgotten class's block is zeroed with it: the honest new state.
+      await tester.expectPass(carried(fx.forget.input, "gram", [{ c: 2, t: 0, k: 1n }]), publics());
     });
 
     it("rejects a class forgotten only in part", async () => {

@@ -6,10 +6,10 @@ import * as bounds from "../src/methods/ridge/bounds.ts";
 import { RIDGE_METHOD_ID, makeRidgeConfig, ridgeConfigHash } from "../src/methods/ridge/config.ts";
 import { predictFloat, trainFloatRidge } from "../src/methods/ridge/floatReference.ts";
 import { modelCommitment, predict } from "../src/methods/ridge/model.ts";
-import { packSigned } from "../src/methods/ridge/packing.ts";
+import { packLanes, packSigned } from "../src/methods/ridge/packing.ts";
 import { residualOf, solveRidge } from "../src/methods/ridge/solve.ts";
 import {
-  classCounts, statisticsCommitment, statisticsOf, sumStatistics, withRecord, withoutClass,
+  classCounts, statisticsCommitment, statisticsOf, statisticsValues, sumStatistics, withRecord, withoutClass,
 } from "../src/methods/ridge/statistics.ts";
 import { encodeRidgeRecords, syntheticRidgeData } from "./helpers/ridgeData.ts";
 
@@ -78,6 +78,19 @@ describe("ridge model (fixed-point oracle)", () => {
     assert.throws(() => packSigned([1n << 56n], 56, "weight"), /weight 0 = .* is outside/);
   });
 
+  it("the statistics commitment packs 4 balanced 63-bit lanes per word: linear, and a lane out of bound is refused", () => {
+    const words = packLanes([5n, -3n, 1n << 61n, -(1n << 61n) + 1n, -7n]);
+    assert.deepEqual(words, [5n - (3n << 63n) + (1n << 187n) + ((-(1n << 61n) + 1n) << 189n), -7n]);
+    const a = [1n, -2n, 3n, 4n], b = [-10n, 20n, -30n, 1n << 40n];
+    assert.deepEqual(packLanes(a.map((v, i) => v - b[i]!)), [packLanes(a)[0]! - packLanes(b)[0]!]);
+    assert.throws(() => packLanes([0n, 1n << 62n], "gram entry"), /gram entry 1 = .* outside the lane bound/);
+    // The commitment hashes salt, flags and 150 words per class at d = 32 (1,511 values, not 5,951).
+    const stats = statisticsOf(encTrain.slice(0, 20), 6, 4);
+    assert.equal(statisticsValues(stats).length, 4 + 4 * (Math.ceil(28 / 4) + Math.ceil(7 / 4)));
+    const big = { ...stats, blocks: stats.blocks.map((b, c) => (c === 0 ? { ...b, gram: b.gram.map((v, t) => (t === 0 ? 1n << 62n : v)) } : b)) };
+    assert.throws(() => statisticsCommitment(big, 1n, poseidon.hash), /class 0 gram entry 0 = .* outside the lane bound/);
+  });
+
   it("commitments change with every committed value (salt, statistics, weights, config)", () => {
     const stats = statisticsOf(encTrain.slice(0, 20), 6, 4);
     const { model } = solveRidge(stats, lambda, 10);
@@ -103,5 +116,14 @@ describe("ridge model (fixed-point oracle)", () => {
     assert.equal(value("RIDGE_WEIGHT_BOUND_BITS"), BigInt(bounds.RIDGE_WEIGHT_BOUND_BITS));
     assert.equal(value("LAMBDA_BOUND_BITS"), BigInt(bounds.LAMBDA_BOUND_BITS));
     assert.match(text, /max\(depth, 6\)|depth < 6 \? 6 : depth/);
+    assert.equal(value("STATS_LANE_BITS"), BigInt(bounds.STATS_LANE_BITS));
+    assert.equal(value("STATS_LANES"), BigInt(bounds.STATS_LANES));
+    // GB = depth + 35 and MB = depth + 17, both limited to MAX_STATS_DEPTH.
+    assert.match(text, /assert\(depth <= STATS_LANE_BITS\(\) - 1 - 35\);\s*return depth \+ 35;/);
+    assert.match(text, /assert\(depth <= STATS_LANE_BITS\(\) - 1 - 35\);\s*return depth \+ 17;/);
+    assert.equal(bounds.gramBoundBits(20), 55);
+    assert.equal(bounds.momentBoundBits(20), 37);
+    assert.equal(bounds.MAX_STATS_DEPTH, 27);
+    assert.throws(() => bounds.gramBoundBits(28), /depths 0..27/);
   });
 });

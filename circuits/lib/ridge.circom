@@ -65,79 +65,173 @@ template RidgeRecordOpen(d, C) {
     leaf <== masked.leaf;
 }
 
+function STATS_WORDS(n) { return (n + STATS_LANES() - 1) \ STATS_LANES(); }
+
+// The coefficient of lane l of a packed statistics word: 2^(63 l).
+function STATS_LANE_WEIGHT(l) { return 2 ** (STATS_LANE_BITS() * l); }
+
+// PackLanes(n) constrains words = packLanes(in) of packing.ts: word_w = sum_l in[4w + l] *
+// 2^(63 l), balanced (signed) lanes, no offsets. Linear: no constraints of its own, and
+// PackLanes(a) - PackLanes(b) = PackLanes(a - b) exactly (field arithmetic, no carries).
+template PackLanes(n) {
+    var W = STATS_WORDS(n);
+    signal input in[n];
+    signal output words[W];
+
+    for (var w = 0; w < W; w++) {
+        var word = 0;
+        for (var l = 0; l < STATS_LANES(); l++) {
+            if (w * STATS_LANES() + l < n) {
+                word += in[w * STATS_LANES() + l] * STATS_LANE_WEIGHT(l);
+            }
+        }
+        words[w] <== word;
+    }
+}
+
 // ClassContributions(n, d, C) constrains, for n records with features x[i] and class selectors
-// sel[i][c] (boolean, at most one per record: CALLER), the per-class statistics of the
-// selected records (statistics.ts):
-//   gram[c][tri(j, k)] = sum_i sel[i][c] x~_ij x~_ik,   moments[c][j] = sum_i sel[i][c] x~_ij.
-// With z[i][c][j] = sel[i][c] * x_ij (one product), the feature-feature entries are
-// sum_i z[i][c][j] * x_ik (one product each); every entry involving the bias input 2^16 is a
-// linear combination. Cost: n x C x (d + d(d+1)/2) products.
+// sel[i][c] (boolean, at most one per record: CALLER), the packed words of the per-class
+// statistics of the selected records (statistics.ts):
+//   PackLanes(gram[c]) = PackLanes(sum_i sel[i][c] x~_i x~_i^T),  gram[c][tri(j, k)] lane = x~_ij x~_ik,
+//   PackLanes(moments[c]) = PackLanes(sum_i sel[i][c] x~_i).
+// The lanes gram[c][t], moments[c][j] themselves are witness values (<--) bound ONLY through
+// their words: that is all a caller may rely on, and all the ridge statements need (see
+// StatsCommitment: per-class statistics enter a statement linearly, and what the solve check
+// uses non-linearly is range-checked there, which pins its lanes). Why: a record's words are a
+// linear combination of its d(d+1)/2 feature products, so selecting them per class costs one
+// product per word instead of one per entry.
+// Cost: n x d(d+1)/2 products + n x C x (ceil(T/4) + ceil(m/4)) products (d = 32, C = 10:
+// 528 + 1,500 per record).
 template ClassContributions(n, d, C) {
     var m = d + 1;
     var T = TRIANGLE_SIZE(m);
+    var WT = STATS_WORDS(T);
+    var WM = STATS_WORDS(m);
     signal input x[n][d];
     signal input sel[n][C];
     signal output gram[C][T];
     signal output moments[C][m];
 
-    signal z[n][C][d];
-    signal zx[n][C][d][d];
+    // xx[i][tri(j, k)] = x~_ij x~_ik: a product for two features, linear when one is the bias.
+    signal p[n][d][d];
+    var xx[n][T];
+    var xt[n][m];
     for (var i = 0; i < n; i++) {
-        for (var c = 0; c < C; c++) {
-            for (var j = 0; j < d; j++) {
-                z[i][c][j] <== sel[i][c] * x[i][j];
-                for (var k = j; k < d; k++) {
-                    zx[i][c][j][k] <== z[i][c][j] * x[i][k];
-                }
-            }
-        }
-    }
-    for (var c = 0; c < C; c++) {
-        var count = 0;
-        for (var i = 0; i < n; i++) {
-            count += sel[i][c];
-        }
         for (var j = 0; j < d; j++) {
-            var first = 0;
-            for (var i = 0; i < n; i++) {
-                first += z[i][c][j];
-            }
-            moments[c][j] <== first;
             for (var k = j; k < d; k++) {
-                var second = 0;
-                for (var i = 0; i < n; i++) {
-                    second += zx[i][c][j][k];
-                }
-                gram[c][TRIANGLE_INDEX(m, j, k)] <== second;
+                p[i][j][k] <== x[i][j] * x[i][k];
+                xx[i][TRIANGLE_INDEX(m, j, k)] = p[i][j][k];
             }
-            gram[c][TRIANGLE_INDEX(m, j, d)] <== first * 65536;
+            xx[i][TRIANGLE_INDEX(m, j, d)] = x[i][j] * 65536;
+            xt[i][j] = x[i][j];
         }
-        moments[c][d] <== count * 65536;
-        gram[c][TRIANGLE_INDEX(m, d, d)] <== count * 65536 * 65536;
+        xx[i][TRIANGLE_INDEX(m, d, d)] = 65536 * 65536;
+        xt[i][d] = 65536;
+    }
+
+    signal gramWord[n][C][WT];
+    signal momentWord[n][C][WM];
+    component gramLanes[C];
+    component momentLanes[C];
+    for (var c = 0; c < C; c++) {
+        gramLanes[c] = PackLanes(T);
+        momentLanes[c] = PackLanes(m);
+        for (var t = 0; t < T; t++) {
+            var v = 0;
+            for (var i = 0; i < n; i++) {
+                v += sel[i][c] * xx[i][t];
+            }
+            gram[c][t] <-- v;
+            gramLanes[c].in[t] <== gram[c][t];
+        }
+        for (var j = 0; j < m; j++) {
+            var v = 0;
+            for (var i = 0; i < n; i++) {
+                v += sel[i][c] * xt[i][j];
+            }
+            moments[c][j] <-- v;
+            momentLanes[c].in[j] <== moments[c][j];
+        }
+        for (var w = 0; w < WT; w++) {
+            var total = 0;
+            for (var i = 0; i < n; i++) {
+                var word = 0;
+                for (var l = 0; l < STATS_LANES(); l++) {
+                    if (w * STATS_LANES() + l < T) {
+                        word += xx[i][w * STATS_LANES() + l] * STATS_LANE_WEIGHT(l);
+                    }
+                }
+                gramWord[i][c][w] <== sel[i][c] * word;
+                total += gramWord[i][c][w];
+            }
+            gramLanes[c].words[w] === total;
+        }
+        for (var w = 0; w < WM; w++) {
+            var total = 0;
+            for (var i = 0; i < n; i++) {
+                var word = 0;
+                for (var l = 0; l < STATS_LANES(); l++) {
+                    if (w * STATS_LANES() + l < m) {
+                        word += xt[i][w * STATS_LANES() + l] * STATS_LANE_WEIGHT(l);
+                    }
+                }
+                momentWord[i][c][w] <== sel[i][c] * word;
+                total += momentWord[i][c][w];
+            }
+            momentLanes[c].words[w] === total;
+        }
     }
 }
 
-// StatsCommitment(d, C) constrains out = PoseidonSponge([salt, forgotten[0..C-1], block_0, ...,
-// block_{C-1}]) with block_c = [gram[c][0..T-1], moments[c][0..m-1]] (statistics.ts:
-// statisticsCommitment). Cost: the sponge over 1 + C + C(T + m) values.
+// StatsCommitment(d, C) constrains out = PoseidonSponge([salt, forgotten[0..C-1], words_0, ...,
+// words_{C-1}]) with words_c = [PackLanes(gram[c]), PackLanes(moments[c])] (statistics.ts:
+// statisticsCommitment): 4 values per word in balanced 63-bit lanes, gram and moments packed
+// separately so that lane positions agree across classes.
+//
+// What it binds (the argument every caller relies on). The sponge binds the words, not the
+// lanes: a witness may replace gram[c][t] by gram[c][t] + k 2^63 and gram[c][t+1] by
+// gram[c][t+1] - k (same word). So:
+//   (1) A value that a statement uses only LINEARLY (subtracting contributions, zeroing a
+//       class, summing classes into G) needs no more: the words of the result are the same
+//       linear function of the committed words, whichever lanes the witness chose.
+//   (2) A value used NON-LINEARLY must be range-checked to |v| < 2^62 after it is formed. Then
+//       its lanes are the unique balanced base-2^63 digits of its word's integer (|word| <
+//       2^252 < p / 2, so field equality of words is integer equality), i.e. the honest values.
+//       RidgeSolveCheck does this for what it consumes: every entry of G = sum_c gram_c to
+//       GRAM_BOUND_BITS(depth) (G's words are sum_c words_c, by (1)) and every moment/count of
+//       every class to MOMENT_BOUND_BITS(depth) — both <= 62 for depth <= 27.
+//   (3) Per-class gram lanes are never used non-linearly by the deletion, class-forgetting or
+//       solve checks. A statement that weights per-class lanes with lane-dependent
+//       coefficients (e.g. a random fingerprint of S at genesis) must either range-check those
+//       lanes or use coefficients of the form beta_w * 2^(63 l) (a function of the words),
+//       otherwise the witness can shift value between lanes after the challenge is known.
+// Cost: the sponge over 1 + C + C (ceil(T/4) + ceil(m/4)) values (d = 32, C = 10: 1,511).
 template StatsCommitment(d, C) {
     var m = d + 1;
     var T = TRIANGLE_SIZE(m);
+    var WT = STATS_WORDS(T);
+    var WM = STATS_WORDS(m);
     signal input salt;
     signal input forgotten[C];
     signal input gram[C][T];
     signal input moments[C][m];
     signal output out;
 
-    component sponge = PoseidonSponge(1 + C + C * (T + m));
+    component gramLanes[C];
+    component momentLanes[C];
+    component sponge = PoseidonSponge(1 + C + C * (WT + WM));
     sponge.in[0] <== salt;
     for (var c = 0; c < C; c++) {
         sponge.in[1 + c] <== forgotten[c];
-        for (var t = 0; t < T; t++) {
-            sponge.in[1 + C + c * (T + m) + t] <== gram[c][t];
+        gramLanes[c] = PackLanes(T);
+        gramLanes[c].in <== gram[c];
+        momentLanes[c] = PackLanes(m);
+        momentLanes[c].in <== moments[c];
+        for (var w = 0; w < WT; w++) {
+            sponge.in[1 + C + c * (WT + WM) + w] <== gramLanes[c].words[w];
         }
-        for (var j = 0; j < m; j++) {
-            sponge.in[1 + C + c * (T + m) + T + j] <== moments[c][j];
+        for (var w = 0; w < WM; w++) {
+            sponge.in[1 + C + c * (WT + WM) + WT + w] <== momentLanes[c].words[w];
         }
     }
     out <== sponge.out;
@@ -222,6 +316,10 @@ template RidgeModelCommitment(d, C) {
 
 // RidgeSolveCheck(depth, d, C) constrains, for statistics (gram, moments, forgotten) that the
 // CALLER binds to statsCommitment, and lambda bound by configHash (CALLER):
+//   - every entry of G = sum_c gram[c] in [-2^GB, 2^GB), GB = GRAM_BOUND_BITS(depth), and every
+//     moments[c][j] in [-2^MB, 2^MB), MB = MOMENT_BOUND_BITS(depth): what makes the packed
+//     commitment bind the values used below (StatsCommitment, (2)); it also keeps every integer
+//     of the identity below 2^130;
 //   - lambda in [1, 2^24); forgotten[c] boolean;
 //   - weights[c][j] in [-2^56, 2^56) and 0 for a forgotten class (RidgeModelCommitment);
 //   - residual[c][j] in [-2^RB, 2^RB), RB = RESIDUAL_BOUND_BITS(depth, d);
@@ -234,7 +332,8 @@ template RidgeModelCommitment(d, C) {
 //     identity A W_c = b_c 2^56 + R_c (all its integers are < 2^130, so nothing wraps) and fails,
 //     for any other, except with probability <= d / p per class, since rho is fixed only after
 //     every value in the identity is committed. So ||W_c - W*_c|| <= ||R_c|| / lambda.
-// Cost: C x m x 57 + C x m x (RB + 1) bits, C x m (forgotten weights), the two packed sponges,
+// Cost: T x (GB + 1) + C x m x (MB + 1) + C x m x 57 + C x m x (RB + 1) bits, C x m (forgotten
+// weights), the two packed sponges,
 // Poseidon(4), d (powers) + d x m (u) + C x (m + d) products.
 template RidgeSolveCheck(depth, d, C) {
     var m = d + 1;
@@ -253,6 +352,24 @@ template RidgeSolveCheck(depth, d, C) {
 
     component lambdaRange = Num2Bits(LAMBDA_BOUND_BITS());
     lambdaRange.in <== lambda - 1;
+
+    // G and B range-checked where they are consumed (StatsCommitment, (2)).
+    component gramRange[T];
+    for (var t = 0; t < T; t++) {
+        var total = 0;
+        for (var c = 0; c < C; c++) {
+            total += gram[c][t];
+        }
+        gramRange[t] = SignedRange(GRAM_BOUND_BITS(depth));
+        gramRange[t].in <== total;
+    }
+    component momentRange[C][m];
+    for (var c = 0; c < C; c++) {
+        for (var j = 0; j < m; j++) {
+            momentRange[c][j] = SignedRange(MOMENT_BOUND_BITS(depth));
+            momentRange[c][j].in <== moments[c][j];
+        }
+    }
 
     component model = RidgeModelCommitment(d, C);
     component residualRange[C][m];

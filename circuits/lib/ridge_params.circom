@@ -38,3 +38,21 @@ function RESIDUAL_BOUND_BITS(depth, features) {
 function PACK_PER_LIMB(bits) {
     return 252 \ (bits + 1);
 }
+
+// Packed statistics (bounds.ts: STATS_LANE_BITS, STATS_LANES): values |v| < 2^62 in balanced
+// 63-bit lanes, 4 per field element.
+function STATS_LANE_BITS() { return 63; }
+function STATS_LANES() { return 4; }
+
+// GB: |G| < 2^GB for the total Gram matrix of a depth-D tree (bounds.ts: gramBoundBits), D + 35;
+// it must fit a lane (GB <= 62), so D <= 27.
+function GRAM_BOUND_BITS(depth) {
+    assert(depth <= STATS_LANE_BITS() - 1 - 35);
+    return depth + 35;
+}
+
+// MB: |b| < 2^MB for every moment and count entry (bounds.ts: momentBoundBits), D + 17.
+function MOMENT_BOUND_BITS(depth) {
+    assert(depth <= STATS_LANE_BITS() - 1 - 35);
+    return depth + 17;
+}

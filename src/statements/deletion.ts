@@ -8,6 +8,9 @@ import type { LeafUpdate, SparseMerkleTree } from "../crypto/merkle.ts";
  * deletion request the circuit would reject, with an error naming the offending slot.
  */
 
+/** What buildDeletionWitness reads of a data tree (a SparseMerkleTree, or any tree with the same Poseidon(2) nodes). */
+export type DeletionTree = Pick<SparseMerkleTree, "depth" | "capacity" | "root" | "get" | "subtreeRoot">;
+
 /** A deleted slot and the leaf it held before the deletion. */
 export interface DeletedSlot {
   index: number;
@@ -66,7 +69,7 @@ export function deletionDigest(pairs: readonly DeletedSlot[], K: number, poseido
  *   more than K indices.
  */
 export function buildDeletionWitness(
-  tree: SparseMerkleTree,
+  tree: DeletionTree,
   indices: readonly number[],
   K: number,
   poseidon: PoseidonHasher,

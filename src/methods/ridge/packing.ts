@@ -7,11 +7,15 @@
  *   slot(v) = v + 2^bits                                  ((bits + 1) bits, non-negative)
  *   limb_m  = Σ_{t < n} slot(value_{n·m + t}) · 2^((bits + 1)·t),   n = ⌊252 / (bits + 1)⌋
  *
- * Injective for in-range values (each limb < 2^252 < p). circuits/lib/ridge_pack.circom
- * (`PackedSponge`) computes the same limbs.
+ * Injective for in-range values (each limb < 2^252 < p). circuits/lib/ridge.circom (`PackLimbs`)
+ * computes the same limbs.
+ *
+ * The statistics use a second, balanced packing (packLanes): no offsets, so it is linear
+ * (packLanes(a) − packLanes(b) = packLanes(a − b)) and a circuit can subtract contributions word by word.
  */
 import { spongeWith } from "../../crypto/sponge.ts";
 import type { PoseidonFn } from "../../ml/weights.ts";
+import { STATS_LANES, STATS_LANE_BITS } from "./bounds.ts";
 
 /** Bits of a field element the packing may fill (< log2 p ≈ 253.6). */
 export const PACK_CAPACITY_BITS = 252;
@@ -40,4 +44,22 @@ export function packSigned(values: readonly bigint[], bits: number, what = "valu
 /** PoseidonSponge over the packed limbs of `values` (see the module comment). */
 export function packedHash(values: readonly bigint[], bits: number, hash: PoseidonFn, what?: string): bigint {
   return spongeWith(hash, packSigned(values, bits, what));
+}
+
+/**
+ * The balanced lane packing of `values`, each |v| < 2^(laneBits − 1): word_w = Σ_{l < lanes}
+ * v_{lanes·w + l} · 2^(laneBits · l), as a signed integer (the last word takes what is left). The
+ * decomposition of a word into such lanes is unique (balanced base 2^laneBits), and |word| <
+ * 2^(laneBits · lanes − 1), so with the defaults (4 lanes of 63 bits) words are distinct modulo p.
+ * @throws RangeError naming the first value outside the lane bound
+ */
+export function packLanes(values: readonly bigint[], what = "value", laneBits = STATS_LANE_BITS, lanes = STATS_LANES): bigint[] {
+  const bound = 1n << BigInt(laneBits - 1);
+  const words: bigint[] = [];
+  values.forEach((v, i) => {
+    if (v <= -bound || v >= bound) throw new RangeError(`${what} ${i} = ${v} is outside the lane bound (−2^${laneBits - 1}, 2^${laneBits - 1})`);
+    if (i % lanes === 0) words.push(0n);
+    words[words.length - 1]! += v << BigInt(laneBits * (i % lanes));
+  });
+  return words;
 }

@@ -41,9 +41,16 @@ export function ridgeStateHash(dataRoot: bigint, stats: bigint, model: bigint, c
   return hash([dataRoot, stats, model, configHash]);
 }
 
+/** A ridge state without its dataset: what the statistics and model commitments cover. */
+export type RidgeStateCore = Omit<RidgeSystemState, "dataset">;
+
 /** Every commitment of a state. */
 export function ridgeCommitments(s: RidgeSystemState, hash: PoseidonFn): RidgeCommitments {
-  const dataRoot = s.dataset.root;
+  return ridgeCommitmentsAt(s.dataset.root, s, hash);
+}
+
+/** Every commitment of a state whose data tree has root `dataRoot` (a tree held outside a CommittedDataset, e.g. by a benchmark). */
+export function ridgeCommitmentsAt(dataRoot: bigint, s: RidgeStateCore, hash: PoseidonFn): RidgeCommitments {
   const statsC = statisticsCommitment(s.stats, s.statsSalt, hash);
   const modelC = modelCommitment(s.model, s.modelSalt, hash);
   const configHash = ridgeConfigHash(s.config, hash);

@@ -7,11 +7,11 @@
 import type { CommittedDataset, CommittedSlot } from "../../dataset/commitment.ts";
 import type { PoseidonHasher } from "../../crypto/poseidon.ts";
 import { toField } from "../../field.ts";
-import { buildDeletionWitness, type DeletedSlot } from "../../statements/deletion.ts";
+import { buildDeletionWitness, type DeletedSlot, type DeletionTree } from "../../statements/deletion.ts";
 import type { RidgeConfig } from "./config.ts";
 import { predict } from "./model.ts";
 import { residualHash, solveRidge, type RidgeSolution } from "./solve.ts";
-import { ridgeCommitments, type RidgeCommitments, type RidgeSystemState } from "./state.ts";
+import { ridgeCommitments, ridgeCommitmentsAt, type RidgeCommitments, type RidgeStateCore, type RidgeSystemState } from "./state.ts";
 import {
   classOf, emptyStatistics, statisticsCommitment, statisticsOf, sumStatistics, withRecord, withoutClass, type RidgeStatistics,
 } from "./statistics.ts";
@@ -181,32 +181,60 @@ export function buildRidgeDeletionWitness(
   before: RidgeSystemState, ids: readonly string[], K: number,
   salts: { statsSalt: bigint; modelSalt: bigint }, poseidon: PoseidonHasher,
 ): RidgeDeletionWitness {
+  const slots = before.dataset.slotsOf(ids);
+  const t = ridgeDeletionTransition(before, before.dataset.tree(), slots, K, salts, poseidon);
+  const dataset = before.dataset.withoutRecords(ids);
+  if (dataset.root !== t.publicSignals.newDataRoot) throw new Error("internal: the deletion witness and the dataset disagree on the new data root");
+  const { oldState, newState, deletionDigest } = t.publicSignals;
+  return { input: t.input, publicSignals: { oldState, newState, deletionDigest }, deleted: t.deleted, state: { ...t.state, dataset } };
+}
+
+/** A ridge deletion over a data tree held outside a CommittedDataset: RidgeDeletionWitness without the dataset, plus both data roots. */
+export interface RidgeDeletionTransition {
+  input: CircuitInput;
+  publicSignals: RidgeDeletionWitness["publicSignals"] & { oldDataRoot: bigint; newDataRoot: bigint };
+  deleted: DeletedSlot[];
+  state: RidgeStateCore;
+}
+
+/**
+ * The input of RidgeDeletion(depth, d, C, K) emptying `slots` (their records as committed in
+ * `tree`) from the state `before` whose data tree is `tree`: the statistics lose the slots'
+ * contributions and the model is solved again. buildRidgeDeletionWitness is this over a
+ * CommittedDataset; benchmarks use it with trees too large to hold as one.
+ * @throws RangeError as buildDeletionWitness does, or for a record outside the ridge bounds
+ */
+export function ridgeDeletionTransition(
+  before: RidgeStateCore, tree: DeletionTree, slots: readonly CommittedSlot[], K: number,
+  salts: { statsSalt: bigint; modelSalt: bigint }, poseidon: PoseidonHasher,
+): RidgeDeletionTransition {
   const { config } = before;
-  const slots = before.dataset.slotsOf(ids).sort((a, b) => a.index - b.index);
-  const deletion = buildDeletionWitness(before.dataset.tree(), slots.map((s) => s.index), K, poseidon);
-  const stats = slots.reduce((acc, s) => withRecord(acc, withSlotContext(s, config), -1), before.stats);
+  const sorted = [...slots].sort((a, b) => a.index - b.index);
+  const deletion = buildDeletionWitness(tree, sorted.map((s) => s.index), K, poseidon);
+  sorted.forEach((s) => {
+    if (tree.get(s.index) !== s.leaf) throw new RangeError(`record ${JSON.stringify(s.id)}: slot ${s.index} of the tree does not hold its leaf`);
+  });
+  const stats = sorted.reduce((acc, s) => withRecord(acc, withSlotContext(s, config), -1), before.stats);
   const solution = solveRidge(stats, config.lambda, config.depth);
-  const state: RidgeSystemState = {
-    config, dataset: before.dataset.withoutRecords(ids), stats, statsSalt: salts.statsSalt,
-    model: solution.model, modelSalt: salts.modelSalt, residual: solution.residual,
-  };
-  const old = ridgeCommitments(before, poseidon.hash);
-  const next = ridgeCommitments(state, poseidon.hash);
-  const pad = K - slots.length;
+  const state: RidgeStateCore = { config, stats, statsSalt: salts.statsSalt, model: solution.model, modelSalt: salts.modelSalt, residual: solution.residual };
+  const { oldRoot, newRoot } = deletion.publicSignals;
+  const old = ridgeCommitmentsAt(oldRoot, before, poseidon.hash);
+  const next = ridgeCommitmentsAt(newRoot, state, poseidon.hash);
+  const pad = K - sorted.length;
   const zeros = (n: number): string[] => new Array<string>(n).fill("0");
   const input: CircuitInput = {
     oldState: old.state.toString(),
     newState: next.state.toString(),
     deletionDigest: String(deletion.input.deletionDigest),
-    oldDataRoot: old.dataRoot.toString(),
-    newDataRoot: next.dataRoot.toString(),
+    oldDataRoot: oldRoot.toString(),
+    newDataRoot: newRoot.toString(),
     active: deletion.input.active!,
     index: deletion.input.index!,
     leaf: deletion.input.leaf!,
     siblings: deletion.input.siblings!,
-    feature: [...slots.map((s) => strs(s.features)), ...Array.from({ length: pad }, () => zeros(config.features))],
-    label: [...slots.map((s) => str(s.label)), ...zeros(pad)],
-    recordSalt: [...slots.map((s) => str(s.salt)), ...zeros(pad)],
+    feature: [...sorted.map((s) => strs(s.features)), ...Array.from({ length: pad }, () => zeros(config.features))],
+    label: [...sorted.map((s) => str(s.label)), ...zeros(pad)],
+    recordSalt: [...sorted.map((s) => str(s.salt)), ...zeros(pad)],
     ...statsInput(before.stats),
     oldStatsSalt: str(before.statsSalt),
     newStatsSalt: str(salts.statsSalt),
@@ -215,7 +243,7 @@ export function buildRidgeDeletionWitness(
   };
   return {
     input,
-    publicSignals: { oldState: old.state, newState: next.state, deletionDigest: deletion.publicSignals.deletionDigest },
+    publicSignals: { oldState: old.state, newState: next.state, deletionDigest: deletion.publicSignals.deletionDigest, oldDataRoot: oldRoot, newDataRoot: newRoot },
     deleted: deletion.deleted,
     state,
   };
@@ -235,18 +263,30 @@ export interface ClassForgetWitness {
 export function buildClassForgetWitness(
   before: RidgeSystemState, cls: number, salts: { statsSalt: bigint; modelSalt: bigint }, poseidon: PoseidonHasher,
 ): ClassForgetWitness {
+  const t = classForgetTransition(before, before.dataset.root, cls, salts, poseidon);
+  return { ...t, state: { ...t.state, dataset: before.dataset } };
+}
+
+/**
+ * buildClassForgetWitness for a state whose data tree (root `dataRoot`, unchanged by the
+ * forgetting) is held outside a CommittedDataset.
+ * @throws RangeError for a class outside 0..C−1 or one already forgotten
+ */
+export function classForgetTransition(
+  before: RidgeStateCore, dataRoot: bigint, cls: number, salts: { statsSalt: bigint; modelSalt: bigint }, poseidon: PoseidonHasher,
+): Omit<ClassForgetWitness, "state"> & { state: RidgeStateCore } {
   const { config } = before;
   const stats = withoutClass(before.stats, cls);
   const solution = solveRidge(stats, config.lambda, config.depth);
-  const state: RidgeSystemState = { ...before, stats, statsSalt: salts.statsSalt, model: solution.model, modelSalt: salts.modelSalt, residual: solution.residual };
-  const old = ridgeCommitments(before, poseidon.hash);
-  const next = ridgeCommitments(state, poseidon.hash);
+  const state: RidgeStateCore = { ...before, stats, statsSalt: salts.statsSalt, model: solution.model, modelSalt: salts.modelSalt, residual: solution.residual };
+  const old = ridgeCommitmentsAt(dataRoot, before, poseidon.hash);
+  const next = ridgeCommitmentsAt(dataRoot, state, poseidon.hash);
   return {
     input: {
       oldState: old.state.toString(),
       newState: next.state.toString(),
       forgottenClass: String(cls),
-      dataRoot: old.dataRoot.toString(),
+      dataRoot: dataRoot.toString(),
       ...statsInput(before.stats),
       oldStatsSalt: str(before.statsSalt),
       newStatsSalt: str(salts.statsSalt),
