@@ -1,14 +1,26 @@
 import assert from "node:assert/strict";
+import { getProfile } from "../src/circuits/profiles.ts";
 import { SNARK_FIELD, toField } from "../src/field.ts";
+import { ridgeConfigHash } from "../src/methods/ridge/config.ts";
 import {
-  buildBatchWitness, fingerprintPowers, maskCommitment, maskTelescope, recordContribution, statisticsFingerprint, statisticsWords,
-  statsWordsPerClass, STATS_LANE_SHIFT,
+  buildBatchWitness, fingerprintPowers, genesisChallenge, maskCommitment, maskTelescope, recordContribution, statisticsFingerprint,
+  statisticsWords, statsWordsPerClass, STATS_LANE_SHIFT,
 } from "../src/methods/ridge/genesis.ts";
+import { modelCommitment } from "../src/methods/ridge/model.ts";
+import { solveRidge } from "../src/methods/ridge/solve.ts";
+import { ridgeStateHash } from "../src/methods/ridge/state.ts";
+import type { CircuitInput } from "../src/methods/ridge/statements.ts";
 import {
   batchSignalArray, batchSignalsOf, checkGenesisBatches, genesisBatchCount, genesisSignalArray, genesisSignalsOf, type BatchSignals,
 } from "../src/methods/ridge/genesisCheck.ts";
 import { statisticsCommitment, statisticsOf, sumStatistics, type RidgeStatistics } from "../src/methods/ridge/statistics.ts";
+import { CircuitTester } from "./helpers/circuitTester.ts";
 import { RIDGE_TINY, ridgeFixture, type RidgeFixture } from "./helpers/ridgeFixture.ts";
+
+const str = (v: bigint): string => toField(v).toString();
+const copy = (input: CircuitInput, changes: Record<string, unknown>): Record<string, unknown> => ({
+  ...(JSON.parse(JSON.stringify(input)) as Record<string, unknown>), ...changes,
+});
 
 /** A deep copy of statistics with one value of class `cls`'s block (gram then moments, flat index e) moved by `delta`. */
 const bumped = (stats: RidgeStatistics, cls: number, e: number, delta: bigint): RidgeStatistics => {
@@ -166,6 +178,167 @@ describe("ridge genesis: fingerprints, masks and the cross-bundle check (oracle)
     it("rejects a batch number the builder cannot prove, and a batch depth that does not cut the tree", () => {
       assert.throws(() => buildBatchWitness(fx.config, fx.dataset, 2, 4, fx.genesis.challenge, fx.poseidon), /batch 4 is not one of 0..3/);
       assert.throws(() => genesisBatchCount(4, 4), /batch depth 4/);
+    });
+  });
+
+  describe("RidgeGenesisBatch circuit", () => {
+    let tester: CircuitTester;
+    before(async () => {
+      tester = await CircuitTester.build(getProfile(RIDGE_TINY.batch));
+    });
+    const publics = (k: number): bigint[] => batchSignalArray(fx.batches[k]!.publicSignals);
+    /** Batch k's input with its public fingerprint moved by `delta`. */
+    const withFingerprint = (k: number, delta: bigint): Record<string, unknown> =>
+      copy(fx.batches[k]!.input, { fingerprint: str(fx.batches[k]!.publicSignals.fingerprint + delta) });
+
+    it("accepts every batch (full, partly filled, empty) with the oracle's public signals", async () => {
+      for (let k = 0; k < 4; k++) await tester.expectPass(fx.batches[k]!.input, publics(k));
+      assert.deepEqual(fx.batches.map((b) => b.input.live), [["1", "1", "1", "1"], ["1", "1", "1", "1"], ["1", "1", "1", "0"], ["0", "0", "0", "0"]]);
+      assert.equal(fx.batches[1]!.publicSignals.subtreeRoot, fx.dataset.tree().subtreeRoot(2, 1));
+    });
+
+    it("rejects a feature out of range at genesis (the record opening's range check)", async () => {
+      const b = fx.batches[0]!.input;
+      const feature = b.feature as string[][];
+      await tester.expectFail(copy(b, { feature: [[str(5n << 15n), feature[0]![1]], ...feature.slice(1)] }), /Assert Failed[\s\S]*RidgeRecordOpen/);
+      await tester.expectFail(copy(b, { feature: [[str(-(1n << 17n) - 1n), "0"], ...feature.slice(1)] }), /Assert Failed[\s\S]*RidgeRecordOpen/);
+    });
+
+    it("rejects a record's contribution left out of the fingerprint, or counted twice", async () => {
+      const slots = fx.dataset.liveSlots();
+      const r5 = recordContribution(slots[5]!, rho(), 2, 3);
+      await tester.expectFail(withFingerprint(1, -r5));
+      await tester.expectFail(withFingerprint(1, r5));
+      // Left out by dropping the slot: the fingerprint fits, the subtree root no longer does.
+      const labels = [...(fx.batches[1]!.input.label as string[])];
+      labels[1] = "0";
+      const dropped = copy(fx.batches[1]!.input, { live: ["1", "0", "1", "1"], label: labels, fingerprint: str(fx.batches[1]!.publicSignals.fingerprint - r5) });
+      await tester.expectFail(dropped);
+      // A forged record contribution in the witness (the generator bypassed).
+      const witness = await tester.expectPass(fx.batches[1]!.input);
+      await tester.expectConstraintFail(fx.batches[1]!.input, { "record[1].out": 0n });
+      assert.equal(tester.readSignal(witness, "record[1].out"), r5);
+    });
+
+    it("rejects records that do not match the subtree (a changed label, slot or position)", async () => {
+      const b = fx.batches[1]!;
+      await tester.expectFail(copy(b.input, { label: ["0", "0", "0", "0"] }));
+      await tester.expectFail(copy(b.input, { live: ["1", "1", "1", "0"] }));
+      await tester.expectFail(copy(b.input, { label: [str(3n << 16n), ...(b.input.label as string[]).slice(1)] }));
+      const salt = [...(b.input.salt as string[])];
+      salt[0] = str(BigInt(salt[0]!) + 1n);
+      await tester.expectFail(copy(b.input, { salt }));
+      await tester.expectFail(copy(b.input, { batch: "4" }), /Assert Failed/); // outside the tree: Num2Bits(2)
+    });
+
+    it("rejects a wrong mask: another seed, another mask commitment, the τ of another position", async () => {
+      const b = fx.batches[2]!;
+      await tester.expectFail(copy(b.input, { maskSeed: "14" }));
+      await tester.expectFail(copy(b.input, { maskCommitment: str(maskCommitment(14n, fx.poseidon.hash)) }));
+      const h = fx.poseidon.hash;
+      const shifted = b.publicSignals.fingerprint - maskTelescope(13n, 2, 3, h) + maskTelescope(13n, 1, 2, h);
+      await tester.expectFail(copy(b.input, { fingerprint: str(shifted) }));
+      // Batch 1's records claimed at position 2 (with position 2's τ): fingerprint fits, the position is the verifier's to check.
+      const moved = copy(fx.batches[1]!.input, {
+        batch: "2", fingerprint: str(fx.batches[1]!.publicSignals.fingerprint - maskTelescope(13n, 1, 2, h) + maskTelescope(13n, 2, 3, h)),
+      });
+      await tester.expectPass(moved);
+      const signals = batchSignals();
+      signals[2] = { ...signals[1]!, batch: 2n, fingerprint: BigInt(moved.fingerprint as string) };
+      assert.ok(check(signals).some((p) => /subtree roots make the data root/.test(p)));
+    });
+
+    it("rejects every public input changed (batch 0: position, subtree root, ρ, mask commitment, fingerprint)", async () => {
+      const b = fx.batches[0]!;
+      for (const name of ["batch", "subtreeRoot", "rho", "maskCommitment", "fingerprint"]) {
+        await tester.expectFail(copy(b.input, { [name]: str(BigInt(b.input[name] as string) + 1n) }));
+      }
+    });
+  });
+
+  describe("RidgeGenesis circuit", () => {
+    let tester: CircuitTester;
+    before(async () => {
+      tester = await CircuitTester.build(getProfile(RIDGE_TINY.genesis));
+    });
+    const publics = (): bigint[] => genesisSignalArray(fx.genesis.publicSignals);
+
+    /**
+     * The genesis a dishonest controller would prove for statistics `claimed` over the real data
+     * tree: every commitment, ρ and the fingerprint sum recomputed consistently for `claimed`.
+     */
+    const lyingGenesis = (claimed: RidgeStatistics): { input: Record<string, unknown>; rho: bigint; fingerprintSum: bigint } => {
+      const h = fx.poseidon.hash;
+      const { model, residual } = solveRidge(claimed, fx.config.lambda, fx.config.depth);
+      const statsC = statisticsCommitment(claimed, 11n, h);
+      const configHash = ridgeConfigHash(fx.config, h);
+      const state = ridgeStateHash(fx.dataset.root, statsC, modelCommitment(model, 12n, h), configHash, h);
+      const lieRho = genesisChallenge(statsC, fx.dataset.root, configHash, maskCommitment(13n, h), h);
+      const fingerprintSum = toField(statisticsFingerprint(claimed, lieRho) + maskTelescope(13n, 0, 4, h));
+      return {
+        input: copy(fx.genesis.input, {
+          state: str(state), rho: str(lieRho), fingerprintSum: str(fingerprintSum),
+          gram: claimed.blocks.map((b) => b.gram.map(str)), moments: claimed.blocks.map((b) => b.moments.map(str)),
+          weights: model.weights.map((r) => r.map(str)), residual: residual.map((r) => r.map(str)),
+        }),
+        rho: lieRho,
+        fingerprintSum,
+      };
+    };
+
+    it("accepts the genesis and proves the first state; the batches check against it", async () => {
+      await tester.expectPass(fx.genesis.input, publics());
+      assert.equal(fx.genesis.publicSignals.dataRoot, fx.dataset.root);
+      assert.deepEqual(fx.genesis.state.stats, statisticsOf(fx.dataset.liveSlots(), 2, 3), "the statistics of every record");
+      assert.deepEqual(check(batchSignals()), []);
+    });
+
+    it("statistics that do not match the data: the circuit alone accepts a consistent lie, the fingerprint sum check refuses it", async () => {
+      const withoutR0 = statisticsOf(fx.dataset.liveSlots().slice(1), 2, 3);
+      const lie = lyingGenesis(withoutR0);
+      await tester.expectPass(lie.input);
+      // The batches, proved honestly over the committed records at the lie's ρ, pass their circuit…
+      const batches = [0, 1, 2, 3].map((k) => buildBatchWitness(fx.config, fx.dataset, 2, k, { rho: lie.rho, maskSeed: 13n }, fx.poseidon));
+      const genesis = genesisSignalsOf(tester.publicSignals(await tester.expectPass(lie.input)));
+      assert.ok(check(batches.map((b) => b.publicSignals), genesis).some((p) => /not those of the committed records/.test(p)));
+      // …and a record moved to another class (the Gram total unchanged) is refused the same way.
+      const r0 = fx.dataset.liveSlots()[0]!;
+      const moved = statisticsOf([...fx.dataset.liveSlots().slice(1), { ...r0, label: ((r0.label >> 16n) + 1n) % 3n << 16n }], 2, 3);
+      const lie2 = lyingGenesis(moved);
+      const batches2 = [0, 1, 2, 3].map((k) => buildBatchWitness(fx.config, fx.dataset, 2, k, { rho: lie2.rho, maskSeed: 13n }, fx.poseidon));
+      const genesis2 = genesisSignalsOf(tester.publicSignals(await tester.expectPass(lie2.input)));
+      assert.ok(check(batches2.map((b) => b.publicSignals), genesis2).some((p) => /not those of the committed records/.test(p)));
+    });
+
+    it("rejects statistics changed under the honest public signals (S ≠ the committed S)", async () => {
+      const gram = (fx.genesis.input.gram as string[][]).map((r) => [...r]);
+      gram[1]![0] = str(fx.genesis.state.stats.blocks[1]!.gram[0]! + 1n);
+      await tester.expectFail(copy(fx.genesis.input, { gram }));
+    });
+
+    it("rejects ρ that is not the hash of the commitments (even with the fingerprint sum fitted to it)", async () => {
+      const other = 12345n;
+      const fingerprintSum = toField(statisticsFingerprint(fx.genesis.state.stats, other) + maskTelescope(13n, 0, 4, fx.poseidon.hash));
+      await tester.expectFail(copy(fx.genesis.input, { rho: str(other), fingerprintSum: str(fingerprintSum) }));
+    });
+
+    it("rejects a wrong mask: another seed, the telescope over another range", async () => {
+      await tester.expectFail(copy(fx.genesis.input, { maskSeed: "14" }));
+      const h = fx.poseidon.hash;
+      const short = toField(statisticsFingerprint(fx.genesis.state.stats, rho()) + maskTelescope(13n, 0, 3, h));
+      await tester.expectFail(copy(fx.genesis.input, { fingerprintSum: str(short) }));
+    });
+
+    it("rejects a changed λ, test root or config hash", async () => {
+      await tester.expectFail(copy(fx.genesis.input, { lambda: str(fx.config.lambda + 1n) }));
+      await tester.expectFail(copy(fx.genesis.input, { testRoot: "0" }));
+      await tester.expectFail(copy(fx.genesis.input, { configHash: str(ridgeConfigHash({ ...fx.config, lambda: fx.config.lambda * 2n }, fx.poseidon.hash)) }));
+    });
+
+    it("rejects every public input changed", async () => {
+      for (const name of ["state", "dataRoot", "configHash", "rho", "maskCommitment", "fingerprintSum"]) {
+        await tester.expectFail(copy(fx.genesis.input, { [name]: str(BigInt(fx.genesis.input[name] as string) + 1n) }));
+      }
     });
   });
 });
