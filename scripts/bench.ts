@@ -6,6 +6,7 @@
 //        npm run bench -- --only-verifier [--verifier-profile P]
 //        npm run bench -- --provers [--profiles a,b] [--reps n]
 //        npm run bench -- --dev-keys [--profiles a,b]
+//        npm run bench -- --ridge-genesis   (scripts/benchRidgeGenesis.ts: ridge genesis batches at d = 32, C = 10)
 //   --quick          skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
 //   --profiles       profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
 //   --accuracy       ModelAccuracy profiles to measure (default: accuracy-s3-f16-t8, 256 test records)
@@ -62,6 +63,7 @@ import { advanceSignature, encodeCall, proofWords, REGISTER_SIGNATURE, verifyPro
 import { contractName, solidityVerifier } from "../src/solidity/verifierSource.ts";
 import { account, compileSolidity, TestChain, type CallResult } from "../test/helpers/evm.ts";
 import { benchProvers } from "./benchProvers.ts";
+import { benchRidgeGenesis } from "./benchRidgeGenesis.ts";
 import { median, round } from "./benchMath.ts";
 
 const { values } = parseArgs({
@@ -78,12 +80,15 @@ const { values } = parseArgs({
     provers: { type: "boolean" },
     reps: { type: "string" },
     "dev-keys": { type: "boolean" },
+    "ridge-genesis": { type: "boolean" },
     child: { type: "string" },
     arg: { type: "string" },
   },
 });
 
-if (values.provers) {
+if (values["ridge-genesis"]) {
+  await benchRidgeGenesis();
+} else if (values.provers) {
   await benchProvers((values.profiles ?? "sisa-d8-s3-f16-e10-k3,deletion-d20-k8").split(","), Number(values.reps ?? 3));
 } else if (values.child) {
   await runChild(values.child, values.arg ?? "");

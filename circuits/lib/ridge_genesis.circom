@@ -105,7 +105,7 @@ template StatsFingerprint(d, C) {
 // z_j = sum_{k=j}^{d-1} q_tri(j,k) x_k + q_tri(j,d) 2^16 + q_(T+j), V = sum_{j<d} z_j x_j
 // + q_tri(d,d) 2^32 + q_(T+d) 2^16; the terms of z_j that share a word share its eps, so each
 // (row, word) group costs one product. Cost: RECORD_FINGERPRINT_GROUPS(d) + d + C + 1 products
-// (225 at d = 32, C = 10).
+// (156 + 43 = 199 at d = 32, C = 10).
 template RecordFingerprint(d, C) {
     var m = d + 1;
     var T = TRIANGLE_SIZE(m);
