@@ -1,27 +1,30 @@
 pragma circom 2.1.0;
 
 include "circomlib/circuits/poseidon.circom";
-include "lib/merkle_tree.circom";
 include "lib/ridge.circom";
+include "lib/ridge_genesis.circom";
 
-// RidgeGenesis(depth, batchDepth, d, C) combines the N = 2^(depth - batchDepth) batch proofs
-// of ridgeGenesisBatch.circom into the first ridge state. It constrains:
-//   - batchesDigest = PoseidonSponge(p_0, ..., p_{N-1}) where p_k = Poseidon(k, subtreeRoot_k,
-//     StatsCommitment(partialSalt_k, 0, partial_k)): the verifier checks that p_k is the public
-//     input of a valid batch proof for every k, so partial_k is the statistics of exactly the
-//     records under subtreeRoot_k. The position k is a constant here, so no batch can be used
-//     twice (it would need two positions) and none skipped (every position is opened);
-//   - dataRoot = the Merkle root over subtreeRoot_0..N-1: the batches tile the whole tree;
-//   - the statistics are the sum of the partials, no class forgotten, and statsCommitment =
-//     StatsCommitment(statsSalt, 0, sum);
-//   - the model is the ridge solution of the sum within the stated bound (RidgeSolveCheck);
-//   - configHash = RidgeConfigHash(lambda, testRoot) and
-//     state = Poseidon(dataRoot, statsCommitment, modelCommitment, configHash).
-// Public inputs, in this order: state, dataRoot, configHash, batchesDigest. Private:
-// subtreeRoot[N], partialGram[N][C][T], partialMoments[N][C][m], partialSalt[N], statsSalt,
-// weights[C][m], residual[C][m], modelSalt, lambda, testRoot.
-// Cost: N x (the partial sponge + Poseidon(3)), the digest sponge, N - 1 Poseidon(2), one more
-// statistics sponge, RidgeSolveCheck, the config sponge and Poseidon(4).
+// RidgeGenesis(depth, batchDepth, d, C) proves the first ridge state from statistics S that the
+// N = 2^(depth - batchDepth) batch proofs (ridgeGenesisBatch.circom) fingerprint. It constrains:
+//   - statsCommitment = StatsCommitment(statsSalt, forgotten = 0, S) (no class forgotten);
+//   - configHash = RidgeConfigHash(lambda, testRoot);
+//   - the model is the ridge solution of S within the stated bound (RidgeSolveCheck);
+//   - state = Poseidon(dataRoot, statsCommitment, modelCommitment, configHash);
+//   - maskCommitment = Poseidon(maskSeed) and rho = Poseidon(statsCommitment, dataRoot,
+//     configHash, maskCommitment): the challenge is fixed only after S, the data and the mask;
+//   - fingerprintSum = F_rho(S) + Poseidon(maskSeed, 0) - Poseidon(maskSeed, N)
+//     (StatsFingerprint, GenesisMask; genesis.ts).
+// It opens no batch: the verifier checks Σ_k fingerprint_k = fingerprintSum, one batch per k and
+// the subtree roots against dataRoot (genesisCheck.ts). Since every batch's fingerprint is a
+// deterministic function of its committed records plus its mask, and F_rho(S) is a non-zero
+// polynomial in rho of degree <= C x W for S different from the records' statistics, a wrong S
+// passes with probability <= C x W / p.
+//
+// Public inputs, in this order: state, dataRoot, configHash, rho, maskCommitment, fingerprintSum.
+// Private: gram[C][T], moments[C][m], statsSalt, weights[C][m], residual[C][m], modelSalt, lambda,
+// testRoot, maskSeed.
+// Cost: no per-batch part: the statistics sponge, RidgeSolveCheck, the config sponge, 2 Poseidon(4),
+// Poseidon(1) + 2 Poseidon(2), FingerprintPowers and StatsFingerprint (C x W + W products).
 template RidgeGenesis(depth, batchDepth, d, C) {
     assert(batchDepth >= 1 && batchDepth < depth && depth <= 32);
     var N = 2 ** (depth - batchDepth);
@@ -31,72 +34,71 @@ template RidgeGenesis(depth, batchDepth, d, C) {
     signal input state;
     signal input dataRoot;
     signal input configHash;
-    signal input batchesDigest;
-    signal input subtreeRoot[N];
-    signal input partialGram[N][C][T];
-    signal input partialMoments[N][C][m];
-    signal input partialSalt[N];
+    signal input rho;
+    signal input maskCommitment;
+    signal input fingerprintSum;
+    signal input gram[C][T];
+    signal input moments[C][m];
     signal input statsSalt;
     signal input weights[C][m];
     signal input residual[C][m];
     signal input modelSalt;
     signal input lambda;
     signal input testRoot;
+    signal input maskSeed;
 
-    component partial[N];
-    component batchCommitment[N];
-    component digest = PoseidonSponge(N);
-    component tree = MerkleTreeRoot(depth - batchDepth);
-    for (var k = 0; k < N; k++) {
-        partial[k] = StatsCommitment(d, C);
-        partial[k].salt <== partialSalt[k];
-        for (var c = 0; c < C; c++) {
-            partial[k].forgotten[c] <== 0;
-        }
-        partial[k].gram <== partialGram[k];
-        partial[k].moments <== partialMoments[k];
-        batchCommitment[k] = Poseidon(3);
-        batchCommitment[k].inputs[0] <== k;
-        batchCommitment[k].inputs[1] <== subtreeRoot[k];
-        batchCommitment[k].inputs[2] <== partial[k].out;
-        digest.in[k] <== batchCommitment[k].out;
-        tree.leaves[k] <== subtreeRoot[k];
-    }
-    batchesDigest === digest.out;
-    dataRoot === tree.root;
-
-    signal gram[C][T];
-    signal moments[C][m];
+    component stats = StatsCommitment(d, C);
+    stats.salt <== statsSalt;
     for (var c = 0; c < C; c++) {
-        for (var t = 0; t < T; t++) {
-            var sum = 0;
-            for (var k = 0; k < N; k++) {
-                sum += partialGram[k][c][t];
-            }
-            gram[c][t] <== sum;
-        }
-        for (var j = 0; j < m; j++) {
-            var sum = 0;
-            for (var k = 0; k < N; k++) {
-                sum += partialMoments[k][c][j];
-            }
-            moments[c][j] <== sum;
-        }
+        stats.forgotten[c] <== 0;
     }
+    stats.gram <== gram;
+    stats.moments <== moments;
 
-    component next = RidgeState(depth, d, C);
-    next.dataRoot <== dataRoot;
+    component config = RidgeConfigHash(depth, d, C);
+    config.lambda <== lambda;
+    config.testRoot <== testRoot;
+    configHash === config.out;
+
+    component solve = RidgeSolveCheck(depth, d, C);
+    solve.gram <== gram;
+    solve.moments <== moments;
     for (var c = 0; c < C; c++) {
-        next.forgotten[c] <== 0;
+        solve.forgotten[c] <== 0;
     }
-    next.gram <== gram;
-    next.moments <== moments;
-    next.statsSalt <== statsSalt;
-    next.weights <== weights;
-    next.residual <== residual;
-    next.modelSalt <== modelSalt;
-    next.lambda <== lambda;
-    next.testRoot <== testRoot;
-    configHash === next.configHash;
-    state === next.state;
+    solve.lambda <== lambda;
+    solve.weights <== weights;
+    solve.residual <== residual;
+    solve.modelSalt <== modelSalt;
+    solve.configHash <== config.out;
+    solve.statsCommitment <== stats.out;
+
+    component next = Poseidon(4);
+    next.inputs[0] <== dataRoot;
+    next.inputs[1] <== stats.out;
+    next.inputs[2] <== solve.modelCommitment;
+    next.inputs[3] <== config.out;
+    state === next.out;
+
+    component mask = GenesisMask();
+    mask.seed <== maskSeed;
+    mask.from <== 0;
+    mask.to <== N;
+    maskCommitment === mask.commitment;
+
+    component challenge = Poseidon(4);
+    challenge.inputs[0] <== stats.out;
+    challenge.inputs[1] <== dataRoot;
+    challenge.inputs[2] <== config.out;
+    challenge.inputs[3] <== maskCommitment;
+    rho === challenge.out;
+
+    component powers = FingerprintPowers(d, C);
+    powers.rho <== rho;
+    component fingerprint = StatsFingerprint(d, C);
+    fingerprint.gram <== gram;
+    fingerprint.moments <== moments;
+    fingerprint.alpha <== powers.alpha;
+    fingerprint.eps <== powers.eps;
+    fingerprintSum === fingerprint.out + mask.tau;
 }

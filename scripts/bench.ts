@@ -6,6 +6,8 @@
 //        npm run bench -- --only-verifier [--verifier-profile P]
 //        npm run bench -- --provers [--profiles a,b] [--reps n]
 //        npm run bench -- --dev-keys [--profiles a,b]
+//        npm run bench -- --ridge [--ridge-depths 12,16,20]   (deletions, class forgetting, SISA side by side, then the genesis)
+//        npm run bench -- --ridge-genesis   (only the genesis: scripts/benchRidgeGenesis.ts, batches at d = 32, C = 10)
 //   --quick          skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
 //   --profiles       profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
 //   --accuracy       ModelAccuracy profiles to measure (default: accuracy-s3-f16-t8, 256 test records)
@@ -21,7 +23,8 @@
 //                    depths 12, 16, 20, class forgetting at depth 20, and the SISA shard-retrain proof
 //                    (sisa-d8-s3-f16-e10-k3) side by side; uses $ZKFORGET_CACHE for the circuits and keys
 //                    (a depth-20 compile takes many minutes), keys made once and timed when missing;
-//                    --ridge-depths 12,16,20 chooses the deletion depths (the last one goes side by side)
+//                    --ridge-depths 12,16,20 chooses the deletion depths (the last one goes side by side);
+//                    then the genesis measurements of --ridge-genesis
 //   --dev-keys       only the dev key routes: direct from the secrets against dev ptau + groth16
 //                    setup + beacon, per profile (default: deletion-d10-k4,sisa-d8-s3-f16-e10-k3)
 //
@@ -68,6 +71,7 @@ import { contractName, solidityVerifier } from "../src/solidity/verifierSource.t
 import { account, compileSolidity, TestChain, type CallResult } from "../test/helpers/evm.ts";
 import { benchProvers } from "./benchProvers.ts";
 import { benchRidgeProfile } from "./benchRidge.ts";
+import { benchRidgeGenesis } from "./benchRidgeGenesis.ts";
 import { median, round } from "./benchMath.ts";
 
 const { values } = parseArgs({
@@ -86,12 +90,15 @@ const { values } = parseArgs({
     "dev-keys": { type: "boolean" },
     ridge: { type: "boolean" },
     "ridge-depths": { type: "string" },
+    "ridge-genesis": { type: "boolean" },
     child: { type: "string" },
     arg: { type: "string" },
   },
 });
 
-if (values.provers) {
+if (values["ridge-genesis"]) {
+  await benchRidgeGenesis();
+} else if (values.provers) {
   await benchProvers((values.profiles ?? "sisa-d8-s3-f16-e10-k3,deletion-d20-k8").split(","), Number(values.reps ?? 3));
 } else if (values.child) {
   await runChild(values.child, values.arg ?? "");
@@ -102,6 +109,7 @@ if (values.provers) {
 async function runParent(): Promise<void> {
   if (values.ridge) {
     await runRidge();
+    await benchRidgeGenesis();
     return;
   }
   if (values["only-verifier"]) {

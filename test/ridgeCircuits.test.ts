@@ -7,7 +7,7 @@ import { ridgeConfigHash } from "../src/methods/ridge/config.ts";
 import { modelCommitment, predict } from "../src/methods/ridge/model.ts";
 import { regularisedGram, residualOf, solveRidge } from "../src/methods/ridge/solve.ts";
 import { ridgeStateHash } from "../src/methods/ridge/state.ts";
-import { batchesDigest, buildRidgeAccuracyWitness, type CircuitInput } from "../src/methods/ridge/statements.ts";
+import { buildRidgeAccuracyWitness, type CircuitInput } from "../src/methods/ridge/statements.ts";
 import {
   classCounts, statisticsCommitment, statisticsOf, withRecord, withoutClass, type RidgeStatistics,
 } from "../src/methods/ridge/statistics.ts";
@@ -50,7 +50,7 @@ const solveRangeFailure = (component: "gramRange" | "momentRange"): RegExp => {
   return new RegExp(`Assert Failed[\\s\\S]*SignedRange[\\s\\S]*RidgeSolveCheck_\\d+ line: ${line + 1}\\b`);
 };
 
-describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () => {
+describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes; genesis: ridgeGenesis.test.ts)", () => {
   let fx: RidgeFixture;
   before(async () => {
     fx = await ridgeFixture();
@@ -73,91 +73,6 @@ describe("ridge circuits (tiny profiles: 16 slots, 2 features, 3 classes)", () =
     );
     return copy(input, { newState: newState.toString(), weights: model.weights.map((w) => w.map(str)), residual: residual.map((r) => r.map(str)) });
   };
-
-  describe("RidgeGenesisBatch", () => {
-    let tester: CircuitTester;
-    before(async () => {
-      tester = await CircuitTester.build(getProfile(RIDGE_TINY.batch));
-    });
-
-    it("accepts every batch (full, partly filled, empty) with the oracle's partial commitment", async () => {
-      for (const b of fx.batches) await tester.expectPass(b.input, [b.partialCommitment]);
-      assert.deepEqual(fx.batches.map((b) => b.input.live), [["1", "1", "1", "1"], ["1", "1", "1", "1"], ["1", "1", "1", "0"], ["0", "0", "0", "0"]]);
-      const slots = fx.dataset.liveSlots();
-      assert.deepEqual(fx.batches[1]!.stats, statisticsOf(slots.slice(4, 8), 2, 3), "batch 1 = the statistics of slots 4..7");
-    });
-
-    it("rejects a feature out of range at genesis (the record opening's range check)", async () => {
-      // Slot 0's feature 0 set to 2.5 (encodable, outside the ridge bound [−2, 2)), and to −2 − 2^−16.
-      const wild = fx.batches[0]!.input;
-      const input = copy(wild, { feature: [[str(5n << 15n), (wild.feature as string[][])[0]![1]], ...(wild.feature as string[][]).slice(1)] });
-      await tester.expectFail(input, /Assert Failed[\s\S]*RidgeRecordOpen/);
-      await tester.expectFail(copy(wild, { feature: [[str(-(1n << 17n) - 1n), "0"], ...(wild.feature as string[][]).slice(1)] }), /Assert Failed[\s\S]*RidgeRecordOpen/);
-    });
-
-    it("rejects statistics that do not match the data (a changed record, label or count)", async () => {
-      const b = fx.batches[1]!;
-      await tester.expectFail(copy(b.input, { label: ["0", "0", "0", "0"] }));
-      await tester.expectFail(copy(b.input, { live: ["1", "1", "1", "0"] }));
-      await tester.expectFail(copy(b.input, { batch: "2" }));
-      // A label that is not a class, and one whose indicator is forged in the witness.
-      await tester.expectFail(copy(b.input, { label: [str(3n << 16n), ...(b.input.label as string[]).slice(1)] }));
-      await tester.expectConstraintFail(b.input, flipOne(tester, await tester.expectPass(b.input), [0, 1, 2].map((c) => `open[0].onehot[${c}]`)));
-    });
-  });
-
-  describe("RidgeGenesis (aggregation of the batches)", () => {
-    let tester: CircuitTester;
-    before(async () => {
-      tester = await CircuitTester.build(getProfile(RIDGE_TINY.genesis));
-    });
-    const publics = (): bigint[] => {
-      const p = fx.genesis.publicSignals;
-      return [p.state, p.dataRoot, p.configHash, p.batchesDigest];
-    };
-    /** The genesis input with position k's batch replaced by (root, gram, moments, salt) of batch `from` (or empty statistics). */
-    const withBatchAt = (k: number, from: number | "empty"): Record<string, unknown> => {
-      const input = copy(fx.genesis.input, {});
-      const src = from === "empty" ? undefined : fx.batches[from]!;
-      const empty = statisticsOf([], 2, 3);
-      const stats = src?.stats ?? empty;
-      (input.subtreeRoot as string[])[k] = (src ?? fx.batches[k]!).subtreeRoot.toString();
-      (input.partialGram as string[][][])[k] = stats.blocks.map((b) => b.gram.map(str));
-      (input.partialMoments as string[][][])[k] = stats.blocks.map((b) => b.moments.map(str));
-      (input.partialSalt as string[])[k] = String((src ?? fx.batches[k]!).partialSalt);
-      return input;
-    };
-
-    it("accepts the four batches in order and proves the first state", async () => {
-      await tester.expectPass(fx.genesis.input, publics());
-      assert.equal(fx.genesis.publicSignals.dataRoot, fx.dataset.root);
-      assert.equal(fx.genesis.publicSignals.batchesDigest, batchesDigest(fx.batches.map((b) => b.partialCommitment), fx.poseidon));
-      assert.deepEqual(fx.genesis.state.stats, statisticsOf(fx.dataset.liveSlots(), 2, 3), "the statistics of every record");
-    });
-
-    it("rejects a batch counted twice", async () => {
-      await tester.expectFail(withBatchAt(1, 0));
-      // Even with public signals fitted to it, the result names another data root and another batch digest.
-      const p1 = fx.poseidon.hash([1n, fx.batches[0]!.subtreeRoot, statisticsCommitment(fx.batches[0]!.stats, fx.batches[0]!.partialSalt, fx.poseidon.hash)]);
-      assert.ok(fx.batches.every((b) => b.partialCommitment !== p1), "no batch proof outputs it");
-    });
-
-    it("rejects a batch skipped (its statistics left out, or its records dropped from the tree)", async () => {
-      await tester.expectFail(withBatchAt(2, "empty"));
-      const dropped = withBatchAt(2, "empty");
-      (dropped.subtreeRoot as string[])[2] = fx.batches[3]!.subtreeRoot.toString(); // the empty subtree
-      await tester.expectFail(dropped);
-    });
-
-    it("rejects statistics that do not match the batches, and a changed λ or test root", async () => {
-      const input = copy(fx.genesis.input, {});
-      (input.partialGram as string[][][])[1]![0]![0] = str(fx.batches[1]!.stats.blocks[0]!.gram[0]! + 1n);
-      await tester.expectFail(input);
-      await tester.expectFail(copy(fx.genesis.input, { lambda: str(fx.config.lambda + 1n) }));
-      await tester.expectFail(copy(fx.genesis.input, { testRoot: "0" }));
-      await tester.expectFail(copy(fx.genesis.input, { configHash: str(ridgeConfigHash({ ...fx.config, lambda: fx.config.lambda * 2n }, fx.poseidon.hash)) }));
-    });
-  });
 
   describe("RidgeDeletion", () => {
     let tester: CircuitTester;

@@ -1,9 +1,9 @@
 import { getPoseidon, type PoseidonHasher } from "../../src/crypto/poseidon.ts";
 import { CommittedDataset } from "../../src/dataset/commitment.ts";
 import { makeRidgeConfig, type RidgeConfig } from "../../src/methods/ridge/config.ts";
+import { buildBatchWitness, buildGenesisWitness, type BatchWitness, type GenesisWitness } from "../../src/methods/ridge/genesis.ts";
 import {
-  buildBatchWitness, buildClassForgetWitness, buildGenesisWitness, buildRidgeDeletionWitness,
-  type BatchWitness, type ClassForgetWitness, type GenesisWitness, type RidgeDeletionWitness,
+  buildClassForgetWitness, buildRidgeDeletionWitness, type ClassForgetWitness, type RidgeDeletionWitness,
 } from "../../src/methods/ridge/statements.ts";
 import { syntheticRidgeData } from "./ridgeData.ts";
 
@@ -58,8 +58,8 @@ async function build(): Promise<RidgeFixture> {
   const testSet = CommittedDataset.commit({ featureNames: ["f0", "f1"], records: tests }, RIDGE_TINY.testDepth, poseidon, () => salt++);
   const config = makeRidgeConfig({ depth: RIDGE_TINY.depth, features: RIDGE_TINY.features, classes: RIDGE_TINY.classes }, 0.5, testSet.root);
   const dataset = CommittedDataset.commit({ featureNames: ["f0", "f1"], records }, RIDGE_TINY.depth, poseidon, () => salt++);
-  const batches = [0, 1, 2, 3].map((k) => buildBatchWitness(config, dataset, RIDGE_TINY.batchDepth, k, 500n + BigInt(k), poseidon));
-  const genesis = buildGenesisWitness(config, dataset, RIDGE_TINY.batchDepth, batches, { statsSalt: 11n, modelSalt: 12n }, poseidon);
+  const genesis = buildGenesisWitness(config, dataset, RIDGE_TINY.batchDepth, { statsSalt: 11n, modelSalt: 12n, maskSeed: 13n }, poseidon);
+  const batches = [0, 1, 2, 3].map((k) => buildBatchWitness(config, dataset, RIDGE_TINY.batchDepth, k, genesis.challenge, poseidon));
   const deletion = buildRidgeDeletionWitness(genesis.state, ["r4", "r1"], RIDGE_TINY.K, { statsSalt: 21n, modelSalt: 22n }, poseidon);
   const forget = buildClassForgetWitness(deletion.state, 2, { statsSalt: 31n, modelSalt: 32n }, poseidon);
   const deletionAfterForget = buildRidgeDeletionWitness(forget.state, ["r3"], RIDGE_TINY.K, { statsSalt: 41n, modelSalt: 42n }, poseidon);

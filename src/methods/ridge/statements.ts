@@ -1,6 +1,6 @@
 /**
- * TypeScript models of the ridge statements (circuits/ridgeGenesisBatch.circom,
- * ridgeGenesis.circom, ridgeDeletion.circom, ridgeClassForget.circom): each builds the circuit
+ * TypeScript models of the ridge transition and accuracy statements (circuits/ridgeDeletion.circom,
+ * ridgeClassForget.circom, ridgeAccuracy.circom; the genesis statements are genesis.ts): each builds the circuit
  * input and the public signals the circuit must accept, and the state it leads to, and rejects
  * what the circuit would reject with an error naming the slot, class or value.
  */
@@ -13,17 +13,17 @@ import { predict } from "./model.ts";
 import { residualHash, solveRidge, type RidgeSolution } from "./solve.ts";
 import { ridgeCommitments, ridgeCommitmentsAt, type RidgeCommitments, type RidgeStateCore, type RidgeSystemState } from "./state.ts";
 import {
-  classOf, emptyStatistics, statisticsCommitment, statisticsOf, sumStatistics, withRecord, withoutClass, type RidgeStatistics,
+  classOf, emptyStatistics, withRecord, withoutClass, type RidgeStatistics,
 } from "./statistics.ts";
 
-/** Circuit input: signal name → decimal string, or nested arrays of them (up to three levels: partialGram[N][C][T]). */
+/** Circuit input: signal name → decimal string, or nested arrays of them (up to three levels). */
 export type CircuitInput = Record<string, string | string[] | string[][] | string[][][]>;
 
 const str = (v: bigint): string => toField(v).toString();
 const strs = (vs: readonly bigint[]): string[] => vs.map(str);
 
 /** The statistics as circuit inputs: forgotten[C], gram[C][T], moments[C][m]. */
-function statsInput(stats: RidgeStatistics): { forgotten: string[]; gram: string[][]; moments: string[][] } {
+export function statsInput(stats: RidgeStatistics): { forgotten: string[]; gram: string[][]; moments: string[][] } {
   return {
     forgotten: stats.forgotten.map((f) => (f ? "1" : "0")),
     gram: stats.blocks.map((b) => strs(b.gram)),
@@ -32,7 +32,7 @@ function statsInput(stats: RidgeStatistics): { forgotten: string[]; gram: string
 }
 
 /** The model part of a statement's input: weights, residual, modelSalt, lambda, testRoot. */
-function solveInput(solution: RidgeSolution, modelSalt: bigint, config: RidgeConfig): CircuitInput {
+export function solveInput(solution: RidgeSolution, modelSalt: bigint, config: RidgeConfig): CircuitInput {
   return {
     weights: solution.model.weights.map(strs),
     residual: solution.residual.map(strs),
@@ -42,121 +42,14 @@ function solveInput(solution: RidgeSolution, modelSalt: bigint, config: RidgeCon
   };
 }
 
-/** The slots of batch k: live slots with their records, `undefined` where empty. */
-function batchSlots(dataset: CommittedDataset, batchDepth: number, batch: number): (CommittedSlot | undefined)[] {
-  const n = 2 ** batchDepth;
-  const bySlot = new Map(dataset.liveSlots().map((s) => [s.index, s]));
-  return Array.from({ length: n }, (_, i) => bySlot.get(batch * n + i));
-}
-
-/** A genesis batch: its proof input and what the genesis statement opens of it. */
-export interface BatchWitness {
-  input: CircuitInput;
-  batch: number;
-  subtreeRoot: bigint;
-  stats: RidgeStatistics;
-  partialSalt: bigint;
-  /** The public input: Poseidon(k, subtreeRoot, StatsCommitment(partialSalt, 0, stats)). */
-  partialCommitment: bigint;
-}
-
-/**
- * The input of RidgeGenesisBatch(depth, batchDepth, d, C) for batch `batch`.
- * @throws RangeError for a batch outside the tree or a record outside the ridge bounds (naming it)
- */
-export function buildBatchWitness(
-  config: RidgeConfig, dataset: CommittedDataset, batchDepth: number, batch: number, partialSalt: bigint, poseidon: PoseidonHasher,
-): BatchWitness {
-  const batches = 2 ** (config.depth - batchDepth);
-  if (!Number.isInteger(batch) || batch < 0 || batch >= batches) throw new RangeError(`batch ${batch} is not one of 0..${batches - 1}`);
-  if (dataset.depth !== config.depth) throw new RangeError(`the dataset tree has depth ${dataset.depth}, the ridge config ${config.depth}`);
-  const slots = batchSlots(dataset, batchDepth, batch);
-  const stats = statisticsOf(slots.map((s) => s && withSlotContext(s, config)), config.features, config.classes);
-  const subtreeRoot = dataset.tree().subtreeRoot(batchDepth, batch);
-  const partialCommitment = poseidon.hash([BigInt(batch), subtreeRoot, statisticsCommitment(stats, partialSalt, poseidon.hash)]);
-  const zeros = (): string[] => new Array<string>(config.features).fill("0");
-  return {
-    input: {
-      partialCommitment: partialCommitment.toString(),
-      batch: String(batch),
-      live: slots.map((s) => (s ? "1" : "0")),
-      feature: slots.map((s) => (s ? strs(s.features) : zeros())),
-      label: slots.map((s) => (s ? str(s.label) : "0")),
-      salt: slots.map((s) => (s ? str(s.salt) : "0")),
-      partialSalt: str(partialSalt),
-    },
-    batch,
-    subtreeRoot,
-    stats,
-    partialSalt,
-    partialCommitment,
-  };
-}
-
 /** A record checked against the ridge bounds, with errors naming its slot. */
-function withSlotContext(slot: CommittedSlot, config: RidgeConfig): CommittedSlot {
+export function withSlotContext(slot: CommittedSlot, config: RidgeConfig): CommittedSlot {
   try {
     withRecord(emptyStatistics(config.features, config.classes), slot, 1);
   } catch (err) {
     throw new RangeError(`record ${JSON.stringify(slot.id)} (slot ${slot.index}): ${(err as Error).message}`);
   }
   return slot;
-}
-
-/** The public signals of the genesis statement. */
-export interface GenesisPublicSignals {
-  state: bigint;
-  dataRoot: bigint;
-  configHash: bigint;
-  batchesDigest: bigint;
-}
-
-/** The genesis statement: its input, public signals and the first state. */
-export interface GenesisWitness {
-  input: CircuitInput;
-  publicSignals: GenesisPublicSignals;
-  state: RidgeSystemState;
-}
-
-/** batchesDigest = PoseidonSponge(partialCommitment_0 … partialCommitment_{N−1}), what the verifier recomputes from the batch proofs. */
-export function batchesDigest(partialCommitments: readonly bigint[], poseidon: PoseidonHasher): bigint {
-  return poseidon.sponge(partialCommitments);
-}
-
-/**
- * The input of RidgeGenesis(depth, batchDepth, d, C) from the N batches in position order.
- * @throws RangeError when a batch is missing, repeated or out of place
- */
-export function buildGenesisWitness(
-  config: RidgeConfig, dataset: CommittedDataset, batchDepth: number, batches: readonly BatchWitness[],
-  salts: { statsSalt: bigint; modelSalt: bigint }, poseidon: PoseidonHasher,
-): GenesisWitness {
-  const N = 2 ** (config.depth - batchDepth);
-  if (batches.length !== N) throw new RangeError(`genesis needs all ${N} batches, got ${batches.length}`);
-  batches.forEach((b, k) => {
-    if (b.batch !== k) throw new RangeError(`batch at position ${k} is batch ${b.batch}: batches must be given once each, in order`);
-  });
-  const stats = sumStatistics(batches.map((b) => b.stats));
-  const solution = solveRidge(stats, config.lambda, config.depth);
-  const state: RidgeSystemState = { config, dataset, stats, statsSalt: salts.statsSalt, model: solution.model, modelSalt: salts.modelSalt, residual: solution.residual };
-  const c = ridgeCommitments(state, poseidon.hash);
-  const digest = batchesDigest(batches.map((b) => b.partialCommitment), poseidon);
-  return {
-    input: {
-      state: c.state.toString(),
-      dataRoot: c.dataRoot.toString(),
-      configHash: c.configHash.toString(),
-      batchesDigest: digest.toString(),
-      subtreeRoot: batches.map((b) => b.subtreeRoot.toString()),
-      partialGram: batches.map((b) => statsInput(b.stats).gram),
-      partialMoments: batches.map((b) => statsInput(b.stats).moments),
-      partialSalt: batches.map((b) => str(b.partialSalt)),
-      statsSalt: str(salts.statsSalt),
-      ...solveInput(solution, salts.modelSalt, config),
-    },
-    publicSignals: { state: c.state, dataRoot: c.dataRoot, configHash: c.configHash, batchesDigest: digest },
-    state,
-  };
 }
 
 /** Public signals of a transition (deletion: the digest; class forgetting: the class). */

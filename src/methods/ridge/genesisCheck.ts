@@ -1,0 +1,120 @@
+/**
+ * What a verifier checks ACROSS the bundles of a ridge genesis, outside the circuits (browser-safe:
+ * no prover, no circomlibjs; Poseidon is passed in).
+ *
+ * A genesis is one `RidgeGenesis` proof and N = 2^(D − B) `RidgeGenesisBatch` proofs, batch k
+ * covering the aligned subtree of depth B at position k. Each batch proof says: "subtreeRoot is
+ * the root of these committed records, and fingerprint = Σ of their contributions at ρ + τ_k"
+ * (genesis.ts). The genesis proof says: "fingerprintSum = F_ρ(S) + Poseidon(maskSeed, 0) −
+ * Poseidon(maskSeed, N) for the statistics S committed in the state, and ρ is the hash of those
+ * commitments". The proofs are independent, so only the verifier can tie them together:
+ *   1. exactly one batch per k in 0 … N − 1 (none counted twice, none skipped);
+ *   2. every batch names the genesis' ρ and maskCommitment (the same challenge and the same mask);
+ *   3. the N subtree roots, as the leaves of a Poseidon(2) Merkle tree of depth D − B, hash to the
+ *      genesis' dataRoot (each batch covers its own records, at its own position);
+ *   4. Σ_k fingerprint_k ≡ fingerprintSum (mod p): the masks telescope to the genesis' mask
+ *      terms, so the sum holds iff Σ_k F_ρ(batch k) = F_ρ(S), i.e. (Schwartz–Zippel, ρ fixed
+ *      after S) iff S is the statistics of exactly the committed records.
+ */
+import { SparseMerkleTree } from "../../crypto/merkle.ts";
+import { SNARK_FIELD } from "../../field.ts";
+import type { PoseidonFn } from "../../ml/weights.ts";
+
+/** Public signals of a `RidgeGenesis` proof, in proof order. */
+export interface GenesisSignals {
+  state: bigint;
+  dataRoot: bigint;
+  configHash: bigint;
+  rho: bigint;
+  maskCommitment: bigint;
+  fingerprintSum: bigint;
+}
+
+/** Public signals of a `RidgeGenesisBatch` proof, in proof order. */
+export interface BatchSignals {
+  batch: bigint;
+  subtreeRoot: bigint;
+  rho: bigint;
+  maskCommitment: bigint;
+  fingerprint: bigint;
+}
+
+/** The genesis' public signals as the proof's array: [state, dataRoot, configHash, rho, maskCommitment, fingerprintSum]. */
+export function genesisSignalArray(s: GenesisSignals): bigint[] {
+  return [s.state, s.dataRoot, s.configHash, s.rho, s.maskCommitment, s.fingerprintSum];
+}
+
+/** A batch's public signals as the proof's array: [batch, subtreeRoot, rho, maskCommitment, fingerprint]. */
+export function batchSignalArray(s: BatchSignals): bigint[] {
+  return [s.batch, s.subtreeRoot, s.rho, s.maskCommitment, s.fingerprint];
+}
+
+/** Reads a genesis proof's public signals. @throws RangeError when there are not exactly 6 */
+export function genesisSignalsOf(signals: readonly bigint[]): GenesisSignals {
+  if (signals.length !== 6) throw new RangeError(`a ridge genesis proof has 6 public signals, got ${signals.length}`);
+  const [state, dataRoot, configHash, rho, maskCommitment, fingerprintSum] = signals as [bigint, bigint, bigint, bigint, bigint, bigint];
+  return { state, dataRoot, configHash, rho, maskCommitment, fingerprintSum };
+}
+
+/** Reads a batch proof's public signals. @throws RangeError when there are not exactly 5 */
+export function batchSignalsOf(signals: readonly bigint[]): BatchSignals {
+  if (signals.length !== 5) throw new RangeError(`a ridge genesis batch proof has 5 public signals, got ${signals.length}`);
+  const [batch, subtreeRoot, rho, maskCommitment, fingerprint] = signals as [bigint, bigint, bigint, bigint, bigint];
+  return { batch, subtreeRoot, rho, maskCommitment, fingerprint };
+}
+
+/**
+ * N = 2^(depth − batchDepth), the number of batches of a genesis.
+ * @throws RangeError unless 1 ≤ batchDepth < depth ≤ 32
+ */
+export function genesisBatchCount(depth: number, batchDepth: number): number {
+  if (!Number.isInteger(depth) || !Number.isInteger(batchDepth) || batchDepth < 1 || batchDepth >= depth || depth > 32) {
+    throw new RangeError(`batch depth ${batchDepth} must be an integer from 1 to ${depth - 1} (data depth ${depth} ≤ 32)`);
+  }
+  return 2 ** (depth - batchDepth);
+}
+
+/**
+ * The cross-bundle check of a ridge genesis (see the module comment), on public signals whose
+ * proofs the caller has verified. Returns every problem found, each naming the batch; [] means
+ * the batches cover the data tree exactly once and their fingerprints add up to the genesis'.
+ * @param hash Poseidon over 1..16 inputs (the data tree's node hash is hash([left, right]))
+ * @throws RangeError for an impossible depth / batchDepth
+ */
+export function checkGenesisBatches(
+  genesis: GenesisSignals, batches: readonly BatchSignals[], depth: number, batchDepth: number, hash: PoseidonFn,
+): string[] {
+  const N = genesisBatchCount(depth, batchDepth);
+  const problems: string[] = [];
+  const byPosition = new Map<number, BatchSignals>();
+  batches.forEach((b, i) => {
+    const k = b.batch;
+    if (k < 0n || k >= BigInt(N)) {
+      problems.push(`batch bundle ${i} names batch ${k}, not one of 0..${N - 1}`);
+      return;
+    }
+    if (byPosition.has(Number(k))) {
+      problems.push(`batch ${k} is given more than once (bundle ${i}): its records would be counted twice`);
+      return;
+    }
+    byPosition.set(Number(k), b);
+    if (b.rho !== genesis.rho) problems.push(`batch ${k} was proved at challenge ρ = ${b.rho}, not the genesis' ${genesis.rho}`);
+    if (b.maskCommitment !== genesis.maskCommitment) {
+      problems.push(`batch ${k} names mask commitment ${b.maskCommitment}, not the genesis' ${genesis.maskCommitment}`);
+    }
+  });
+  const missing = Array.from({ length: N }, (_, k) => k).filter((k) => !byPosition.has(k));
+  if (missing.length > 0) problems.push(`batch${missing.length > 1 ? "es" : ""} ${missing.join(", ")} missing: their records would be skipped`);
+  if (missing.length > 0) return problems;
+
+  const tree = new SparseMerkleTree(depth - batchDepth, (left, right) => hash([left, right]));
+  tree.setMany([...byPosition].map(([index, b]) => ({ index, leaf: b.subtreeRoot })));
+  if (tree.root !== genesis.dataRoot) {
+    problems.push(`the ${N} batches' subtree roots make the data root ${tree.root}, not the genesis' ${genesis.dataRoot}`);
+  }
+  const sum = [...byPosition.values()].reduce((acc, b) => (acc + b.fingerprint) % SNARK_FIELD, 0n);
+  if (sum !== genesis.fingerprintSum % SNARK_FIELD) {
+    problems.push(`the batches' fingerprints add up to ${sum}, not the genesis' fingerprintSum ${genesis.fingerprintSum}: the committed statistics are not those of the committed records`);
+  }
+  return problems;
+}
