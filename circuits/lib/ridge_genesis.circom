@@ -2,28 +2,41 @@ pragma circom 2.1.0;
 
 // Templates of the ridge genesis by fingerprints (ridgeGenesisBatch.circom, ridgeGenesis.circom).
 // The TypeScript oracle, and the argument, are src/methods/ridge/genesis.ts; in short:
-//   word_{c,w} = sum_{l<4} v_{c,4w+l} 2^(63 l)   over class c's block [gram_c (T), moments_c (m)],
+//   word_{c,w}: class c's packed words, [PackLanes(gram_c), PackLanes(moments_c)] (StatsCommitment),
 //   F_rho(S)  = sum_c alpha_c sum_w eps_w word_{c,w},   eps_w = rho^(w+1), alpha_c = rho^(c W),
 // so each word has its own power rho^(cW + w + 1) and F is a function of the packed words that
 // statsCommitment binds; a record x~ of class c contributes alpha_c V(x~) with
-//   V(x~) = sum_{j<=k} q_tri(j,k) x~_j x~_k + sum_j q_(T+j) x~_j,   q_e = eps_(e\4) 2^(63 (e%4)).
+//   V(x~) = sum_{j<=k} q_tri(j,k) x~_j x~_k + sum_j q_(T+j) x~_j,   q_e = eps_word(e) 2^(63 lane(e)).
 
 include "circomlib/circuits/poseidon.circom";
 include "ridge.circom";
 
-// Lanes per packed statistics word and the shift between lanes (genesis.ts: STATS_LANES_PER_WORD,
-// STATS_LANE_SHIFT; the packing of statsCommitment).
-function STATS_LANES_PER_WORD() { return 4; }
-function STATS_LANE_SHIFT() { return 63; }
-
-// W: words per class block of T + m values (genesis.ts: statsWordsPerClass).
-function STATS_WORDS_PER_CLASS(d) {
-    var m = d + 1;
-    return (TRIANGLE_SIZE(m) + m + STATS_LANES_PER_WORD() - 1) \ STATS_LANES_PER_WORD();
+// Where entry e of a class block [gram (T values), moments (m values)] sits among the class's
+// packed words: gram and moments are packed separately (ridge.circom: StatsCommitment, PackLanes),
+// so gram entry e is lane e % 4 of word e \ 4 and moment j is lane j % 4 of word
+// STATS_WORDS(T) + j \ 4 (genesis.ts / statistics.ts: entryPosition).
+function STATS_ENTRY_WORD(m, e) {
+    var T = TRIANGLE_SIZE(m);
+    if (e < T) {
+        return e \ STATS_LANES();
+    }
+    return STATS_WORDS(T) + (e - T) \ STATS_LANES();
 }
 
-// 2^(63 l) for the lane of block index e.
-function STATS_LANE_WEIGHT(e) { return 2 ** (STATS_LANE_SHIFT() * (e % STATS_LANES_PER_WORD())); }
+// 2^(63 l) for the lane l of block entry e (see STATS_ENTRY_WORD).
+function STATS_ENTRY_WEIGHT(m, e) {
+    var T = TRIANGLE_SIZE(m);
+    if (e < T) {
+        return STATS_LANE_WEIGHT(e % STATS_LANES());
+    }
+    return STATS_LANE_WEIGHT((e - T) % STATS_LANES());
+}
+
+// W: words per class block (genesis.ts: statsWordsPerClass).
+function STATS_WORDS_PER_CLASS(d) {
+    var m = d + 1;
+    return STATS_WORDS(TRIANGLE_SIZE(m)) + STATS_WORDS(m);
+}
 
 // Number of (row j, word) groups among the feature-feature entries tri(j, k), j <= k < d, of one
 // row (RecordFingerprint multiplies each group's linear combination by its word's eps once).
@@ -33,7 +46,7 @@ function RECORD_FINGERPRINT_GROUPS(d) {
     for (var j = 0; j < d; j++) {
         var last = -1;
         for (var k = j; k < d; k++) {
-            var w = TRIANGLE_INDEX(m, j, k) \ STATS_LANES_PER_WORD();
+            var w = STATS_ENTRY_WORD(m, TRIANGLE_INDEX(m, j, k));
             if (w != last) {
                 groups++;
                 last = w;
@@ -77,20 +90,23 @@ template StatsFingerprint(d, C) {
 
     signal classWord[C][W];
     signal term[W];
+    var word[C][W];
+    for (var c = 0; c < C; c++) {
+        for (var w = 0; w < W; w++) {
+            word[c][w] = 0;
+        }
+        for (var e = 0; e < T; e++) {
+            word[c][STATS_ENTRY_WORD(m, e)] += gram[c][e] * STATS_ENTRY_WEIGHT(m, e);
+        }
+        for (var j = 0; j < m; j++) {
+            word[c][STATS_ENTRY_WORD(m, T + j)] += moments[c][j] * STATS_ENTRY_WEIGHT(m, T + j);
+        }
+    }
     var sum = 0;
     for (var w = 0; w < W; w++) {
         var across = 0;
         for (var c = 0; c < C; c++) {
-            var word = 0;
-            for (var l = 0; l < STATS_LANES_PER_WORD(); l++) {
-                var e = w * STATS_LANES_PER_WORD() + l;
-                if (e < T) {
-                    word += gram[c][e] * STATS_LANE_WEIGHT(e);
-                } else if (e < T + m) {
-                    word += moments[c][e - T] * STATS_LANE_WEIGHT(e);
-                }
-            }
-            classWord[c][w] <== alpha[c] * word;
+            classWord[c][w] <== alpha[c] * word[c][w];
             across += classWord[c][w];
         }
         term[w] <== eps[w] * across;
@@ -111,7 +127,6 @@ template RecordFingerprint(d, C) {
     var T = TRIANGLE_SIZE(m);
     var W = STATS_WORDS_PER_CLASS(d);
     var G = RECORD_FINGERPRINT_GROUPS(d);
-    var LANES = STATS_LANES_PER_WORD();
     signal input x[d];
     signal input onehot[C];
     signal input alpha[C];
@@ -125,19 +140,19 @@ template RecordFingerprint(d, C) {
     var v = 0;
     for (var j = 0; j < d; j++) {
         var eBias = TRIANGLE_INDEX(m, j, d);
-        var z = eps[eBias \ LANES] * (STATS_LANE_WEIGHT(eBias) * 65536) + eps[(T + j) \ LANES] * STATS_LANE_WEIGHT(T + j);
+        var z = eps[STATS_ENTRY_WORD(m, eBias)] * (STATS_ENTRY_WEIGHT(m, eBias) * 65536) + eps[STATS_ENTRY_WORD(m, T + j)] * STATS_ENTRY_WEIGHT(m, T + j);
         var last = -1;
         var acc = 0;
         for (var k = j; k < d; k++) {
             var e = TRIANGLE_INDEX(m, j, k);
-            if (e \ LANES != last && last != -1) {
+            if (STATS_ENTRY_WORD(m, e) != last && last != -1) {
                 group[g] <== eps[last] * acc;
                 z += group[g];
                 g++;
                 acc = 0;
             }
-            acc += STATS_LANE_WEIGHT(e) * x[k];
-            last = e \ LANES;
+            acc += STATS_ENTRY_WEIGHT(m, e) * x[k];
+            last = STATS_ENTRY_WORD(m, e);
         }
         group[g] <== eps[last] * acc;
         z += group[g];
@@ -146,7 +161,7 @@ template RecordFingerprint(d, C) {
         v += zx[j];
     }
     var eBB = TRIANGLE_INDEX(m, d, d);
-    v += eps[eBB \ LANES] * (STATS_LANE_WEIGHT(eBB) * 65536 * 65536) + eps[(T + d) \ LANES] * (STATS_LANE_WEIGHT(T + d) * 65536);
+    v += eps[STATS_ENTRY_WORD(m, eBB)] * (STATS_ENTRY_WEIGHT(m, eBB) * 65536 * 65536) + eps[STATS_ENTRY_WORD(m, T + d)] * (STATS_ENTRY_WEIGHT(m, T + d) * 65536);
 
     var a = 0;
     for (var c = 0; c < C; c++) {

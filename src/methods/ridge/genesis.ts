@@ -15,14 +15,15 @@
  *
  * THE FINGERPRINT (the one definition; the circuits mirror it).
  * Statistics are fingerprinted through their packed WORDS, not their individual values: class c's
- * block [gram_c (T values), moments_c (m values)] is cut into W = ⌈(T + m)/4⌉ words of 4 lanes,
- *   word_{c,w} = Σ_{l<4} v_{c, 4w+l} · 2^(63·l)   (signed lanes, the packing of statsCommitment),
+ * gram triangle (T values) and moments (m values) are each cut into words of 4 lanes, W = ⌈T/4⌉ + ⌈m/4⌉
+ * words per class (statistics.ts: classWords, exactly what statsCommitment hashes),
+ *   word = Σ_{l<4} v_l · 2^(63·l)   (signed lanes),
  * and
  *   F_ρ(S) = Σ_c α_c · Σ_w ε_w · word_{c,w}   with ε_w = ρ^(w+1) (w < W), α_c = ρ^(c·W) (c < C),
  * so F_ρ(S) = Σ_{c,w} ρ^(c·W + w + 1) · word_{c,w}: every word has its own power of ρ (exponents
  * 1 … C·W, all distinct), and for S ≠ S' (some word differs) F_ρ(S) − F_ρ(S') is a non-zero
  * polynomial of degree ≤ C·W in ρ: it vanishes at a random ρ with probability ≤ C·W / p
- * (Schwartz–Zippel; 1,490 / 2^253 at d = 32, C = 10).
+ * (Schwartz–Zippel; 1,500 / 2^253 at d = 32, C = 10).
  *
  * Why words and not values: statsCommitment binds only the words (the lanes are not each range-
  * checked). A fingerprint with independent coefficients per VALUE (e.g. rank-one γ_iγ_j) would not be
@@ -49,28 +50,27 @@ import { genesisBatchCount, type BatchSignals, type GenesisSignals } from "./gen
 import { solveRidge } from "./solve.ts";
 import { ridgeCommitments, type RidgeSystemState } from "./state.ts";
 import { solveInput, statsInput, withSlotContext, type CircuitInput } from "./statements.ts";
-import { augmentedInput, statisticsOf, triangleIndex, triangleSize, type RidgeRecord, type RidgeStatistics } from "./statistics.ts";
+import { STATS_LANE_BITS, STATS_LANES } from "./bounds.ts";
+import { augmentedInput, classWordCount, classWordsOfAnyLanes, entryPosition, statisticsOf, triangleIndex, triangleSize, type RidgeRecord, type RidgeStatistics } from "./statistics.ts";
 
-/** Lanes per packed statistics word. Must equal the packing of statisticsCommitment (statistics.ts). */
-export const STATS_LANES_PER_WORD = 4;
+/** Lanes per packed statistics word (the packing of statisticsCommitment, bounds.ts). */
+export const STATS_LANES_PER_WORD = STATS_LANES;
 
-/** Bits between two lanes of a packed statistics word (lane l has weight 2^(63·l)). Must equal statistics.ts' packing. */
-export const STATS_LANE_SHIFT = 63;
+/** Bits between two lanes of a packed statistics word (lane l has weight 2^(63·l)). */
+export const STATS_LANE_SHIFT = STATS_LANE_BITS;
 
-/** W: words per class block of (T + m) values, T = m(m+1)/2, m = d + 1. */
+/** W: words per class block, ⌈T/4⌉ + ⌈m/4⌉ with T = m(m+1)/2, m = d + 1 (gram and moments packed separately). */
 export function statsWordsPerClass(features: number): number {
-  const m = features + 1;
-  return Math.ceil((triangleSize(m) + m) / STATS_LANES_PER_WORD);
+  return classWordCount(features + 1);
 }
 
-/** The words of each class block (see the module comment), as field elements. */
+/**
+ * The words of each class block, as field elements: statistics.ts' classWords (what statsCommitment
+ * hashes) without its lane bound check, since the fingerprint is defined on words whatever lanes
+ * make them up.
+ */
 export function statisticsWords(stats: RidgeStatistics): bigint[][] {
-  const W = statsWordsPerClass(stats.features);
-  return stats.blocks.map((b) => {
-    const values = [...b.gram, ...b.moments];
-    return Array.from({ length: W }, (_, w) => toField(values.slice(STATS_LANES_PER_WORD * w, STATS_LANES_PER_WORD * (w + 1))
-      .reduce((acc, v, l) => acc + (v << BigInt(STATS_LANE_SHIFT * l)), 0n)));
-  });
+  return stats.blocks.map((b) => classWordsOfAnyLanes(b).map(toField));
 }
 
 /** The powers of ρ the fingerprint uses: ε_w = ρ^(w+1) for w < W and α_c = ρ^(c·W) for c < C (mod p). */
@@ -108,7 +108,10 @@ export function recordContribution(record: RidgeRecord, rho: bigint, features: n
   const { epsilon, alpha } = fingerprintPowers(rho, features, classes);
   const m = x.length;
   const T = triangleSize(m);
-  const q = (e: number): bigint => epsilon[Math.floor(e / STATS_LANES_PER_WORD)]! << BigInt(STATS_LANE_SHIFT * (e % STATS_LANES_PER_WORD));
+  const q = (e: number): bigint => {
+    const { word, lane } = entryPosition(m, e);
+    return epsilon[word]! << BigInt(STATS_LANE_SHIFT * lane);
+  };
   let v = 0n;
   for (let j = 0; j < m; j++) {
     v += q(T + j) * x[j]!;

@@ -55,9 +55,20 @@ export function packedHash(values: readonly bigint[], bits: number, hash: Poseid
  */
 export function packLanes(values: readonly bigint[], what = "value", laneBits = STATS_LANE_BITS, lanes = STATS_LANES): bigint[] {
   const bound = 1n << BigInt(laneBits - 1);
-  const words: bigint[] = [];
   values.forEach((v, i) => {
     if (v <= -bound || v >= bound) throw new RangeError(`${what} ${i} = ${v} is outside the lane bound (−2^${laneBits - 1}, 2^${laneBits - 1})`);
+  });
+  return laneWords(values, laneBits, lanes);
+}
+
+/**
+ * The linear map under {@link packLanes} without its range check: word_w = Σ_l v_{lanes·w + l} ·
+ * 2^(laneBits · l) for any integers. What a circuit's PackLanes computes whatever lanes a witness
+ * holds, so the fingerprint (genesis.ts) uses it: it must be a function of the words alone.
+ */
+export function laneWords(values: readonly bigint[], laneBits = STATS_LANE_BITS, lanes = STATS_LANES): bigint[] {
+  const words: bigint[] = [];
+  values.forEach((v, i) => {
     if (i % lanes === 0) words.push(0n);
     words[words.length - 1]! += v << BigInt(laneBits * (i % lanes));
   });

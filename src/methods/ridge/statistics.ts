@@ -28,8 +28,8 @@
 import { spongeWith } from "../../crypto/sponge.ts";
 import { toField } from "../../field.ts";
 import type { PoseidonFn } from "../../ml/weights.ts";
-import { BIAS_INPUT, FRACTION_BITS, RIDGE_FEATURE_LIMIT } from "./bounds.ts";
-import { packLanes } from "./packing.ts";
+import { BIAS_INPUT, FRACTION_BITS, RIDGE_FEATURE_LIMIT, STATS_LANES } from "./bounds.ts";
+import { laneWords, packLanes } from "./packing.ts";
 
 /** A record as the ridge method reads it: encoded features and the encoded label c · 2^16. */
 export interface RidgeRecord {
@@ -158,10 +158,34 @@ export function totalGram(stats: RidgeStatistics): bigint[][] {
 
 /** The values the statistics commitment hashes after the salt (see the module comment): the flags, then each class's packed words, as signed integers. */
 export function statisticsValues(stats: RidgeStatistics): bigint[] {
-  return [
-    ...stats.forgotten.map((f) => (f ? 1n : 0n)),
-    ...stats.blocks.flatMap((b, c) => [...packLanes(b.gram, `class ${c} gram entry`), ...packLanes(b.moments, `class ${c} moment`)]),
-  ];
+  return [...stats.forgotten.map((f) => (f ? 1n : 0n)), ...stats.blocks.flatMap((b, c) => classWords(b, c))];
+}
+
+/**
+ * Class `c`'s packed words as statsCommitment hashes them: [packLanes(gram)…, packLanes(moments)…]
+ * (signed). The genesis fingerprint weighs these same words (genesis.ts, through
+ * classWordsOfAnyLanes: the same map without the bound check).
+ * @throws RangeError when a statistic is outside the lane bound
+ */
+export function classWords(block: ClassBlock, c: number): bigint[] {
+  return [...packLanes(block.gram, `class ${c} gram entry`), ...packLanes(block.moments, `class ${c} moment`)];
+}
+
+/** {@link classWords} without the lane bound check: the same linear map for any lanes (laneWords). */
+export function classWordsOfAnyLanes(block: ClassBlock): bigint[] {
+  return [...laneWords(block.gram), ...laneWords(block.moments)];
+}
+
+/** Words per class of {@link classWords} for m = d + 1 augmented inputs. */
+export function classWordCount(m: number): number {
+  return Math.ceil(triangleSize(m) / STATS_LANES) + Math.ceil(m / STATS_LANES);
+}
+
+/** Where entry e of a class block [gram (T values), moments (m values)] sits among {@link classWords}. */
+export function entryPosition(m: number, e: number): { word: number; lane: number } {
+  const T = triangleSize(m);
+  if (e < T) return { word: Math.floor(e / STATS_LANES), lane: e % STATS_LANES };
+  return { word: Math.ceil(T / STATS_LANES) + Math.floor((e - T) / STATS_LANES), lane: (e - T) % STATS_LANES };
 }
 
 /**
