@@ -9,7 +9,7 @@ import { parseHex32, toHex32 } from "./fieldText.ts";
 import { requestCommitment } from "./requestCommitment.ts";
 import { isObject } from "./statements.ts";
 import type { KeyRing } from "./types.ts";
-import { statementKindOf } from "../methods/statementKinds.ts";
+import { statementKindOf, statementKindOfTemplate } from "../methods/statementKinds.ts";
 import type { ModelRules } from "../methods/statementKind.ts";
 import { verifyBundle } from "./verify.ts";
 
@@ -157,6 +157,8 @@ class ChainCheck {
   #label = "";
   /** Profile of the chain's state transitions: that of its first transition proof. */
   #transitionProfile?: string;
+  /** The statement-kind family of those transitions, when their method proves under several profiles. */
+  #transitionFamily?: string | undefined;
   /** Whether those transitions carry a trained model (from their statement kind). */
   #transitionCarriesModel?: boolean;
   /** Name of those transitions' template, for messages. */
@@ -184,7 +186,14 @@ class ChainCheck {
   }
 
   get profile(): string {
-    return this.#transitionProfile ?? this.#label;
+    return this.#labelInFamily() ? this.#label : this.#transitionProfile ?? this.#label;
+  }
+
+  /** Whether the package's profile label is a profile of the chain's transition family (ridge: its deletion profile). */
+  #labelInFamily(): boolean {
+    if (this.#transitionFamily === undefined || this.#label === "") return false;
+    const template = this.#options.keys.get(this.#label)?.manifest.template;
+    return template !== undefined && statementKindOfTemplate(template)?.family === this.#transitionFamily;
   }
 
   async run(input: unknown): Promise<void> {
@@ -346,11 +355,14 @@ class ChainCheck {
     const template = this.#options.keys.get(bundle.profile)?.manifest.template;
     if (moves.kind !== "accuracy") {
       // One kind of state transition per chain: its profile comes from the first proof, not from a label.
+      // A method that proves its transitions under several profiles names a family: then any kind of it may follow.
+      const family = statementKindOf(s)?.family;
       if (this.#transitionProfile === undefined) {
         this.#transitionProfile = bundle.profile;
         this.#transitionTemplate = template;
         this.#transitionCarriesModel = rules?.carriesModel === true;
-      } else if (bundle.profile !== this.#transitionProfile) {
+        this.#transitionFamily = family;
+      } else if (bundle.profile !== this.#transitionProfile && (family === undefined || family !== this.#transitionFamily)) {
         reasons.push(`the bundle is for profile ${bundle.profile}, but the chain's state transitions are proved under ${this.#transitionProfile}`);
       }
     }
@@ -415,7 +427,7 @@ class ChainCheck {
 
   /** Chain-level checks that follow from the statements: the label, the config, training coverage. */
   #modelChecks(): void {
-    if (this.#transitionProfile !== undefined && this.#label !== "" && this.#label !== this.#transitionProfile) {
+    if (this.#transitionProfile !== undefined && this.#label !== "" && this.#label !== this.#transitionProfile && !this.#labelInFamily()) {
       this.tail.push(packageProblem(`the package says profile ${this.#label}, but its state transitions are proved under ${this.#transitionProfile}`));
     }
     if (this.configHash === undefined) {

@@ -8,7 +8,7 @@ import { appendProof } from "./appendProof.ts";
 import { withWorkspaceLock } from "./lock.ts";
 import { deletionReceipt, recordDeletionReceipt, writeRequestAcknowledgement } from "./receipts.ts";
 import { randomSalt } from "../dataset/leaf.ts";
-import { provingKeyLoader, type TrainWorkspaceOptions } from "./train.ts";
+import { runKeys, type TrainWorkspaceOptions } from "./train.ts";
 import { datasetOf, openLedger, restoreState, workspacePaths } from "./workspace.ts";
 
 /** Options for {@link forgetInWorkspace}. */
@@ -67,15 +67,16 @@ export async function forgetInWorkspace(dir: string, recordIds: readonly string[
       log(`deletion request ${requestId}: ${recordIds.length} record(s)${resuming ? `, resuming with ${remaining.length} left` : ""}`);
       ledger.setRequestStatus(requestId, "proving");
       try {
-        const key = provingKeyLoader(ws.profile, options, log);
+        const keys = runKeys(ws.profile, options, log);
         const slotOf = new Map(dataset.slotsOf(remaining).map((slot) => [slot.id, slot]));
         const steps: ForgetStep[] = [];
         await method.forget(ws, remaining, {
-          key,
+          key: keys.key,
+          keyFor: keys.keyFor,
           log,
           record: async (step) => {
             const { entry, bundlePath } = await appendProof(ledger, dir, {
-              bundle: step.bundle, key: await key(), after: step.after, proveSeconds: step.proveSeconds, requestId, completesRequest: step.last,
+              bundle: step.bundle, ...(await keys.bundleKeys(step.bundle)), after: step.after, proveSeconds: step.proveSeconds, requestId, completesRequest: step.last,
             });
             const slots = step.recordIds.map((id) => slotOf.get(id)!);
             steps.push(await recordStep(dir, ledger, requestId, entry, bundlePath, slots, datasetOf(step.after), step, log));

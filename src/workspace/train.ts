@@ -1,6 +1,8 @@
-import type { CircuitProfile } from "../circuits/profiles.ts";
+import { getProfile, type CircuitProfile } from "../circuits/profiles.ts";
 import { ensureDevKey, type ProvingKey } from "../keys/devKeys.ts";
 import { methodOf } from "../methods/workspaceMethods.ts";
+import { statementKindOf } from "../methods/statementKinds.ts";
+import type { ProofBundle } from "../verifier/types.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
 import { appendProof } from "./appendProof.ts";
 import { withWorkspaceLock } from "./lock.ts";
@@ -29,8 +31,38 @@ export async function workspaceKey(profile: CircuitProfile, options: TrainWorksp
 
 /** A memoised loader of the workspace's proving key: loaded (or built) only when a proof needs it. */
 export function provingKeyLoader(profile: CircuitProfile, options: TrainWorkspaceOptions, log: (message: string) => void): () => Promise<ProvingKey> {
-  let loading: Promise<ProvingKey> | undefined;
-  return () => (loading ??= workspaceKey(profile, options, log));
+  return runKeys(profile, options, log).key;
+}
+
+/** The proving keys of a workspace run: its profile's and any other profile's, each loaded once (see ProvingRun). */
+export interface RunKeys {
+  key(): Promise<ProvingKey>;
+  keyFor(profile: CircuitProfile): Promise<ProvingKey>;
+  /** The key of a bundle's profile and those of the proofs its statement embeds, to verify it before it is appended. */
+  bundleKeys(bundle: ProofBundle): Promise<{ key: ProvingKey; embeddedKeys: ProvingKey[] }>;
+}
+
+/** Memoised key loaders of a run: `options.key` for the workspace's profile, dev keys for the others. */
+export function runKeys(profile: CircuitProfile, options: TrainWorkspaceOptions, log: (message: string) => void): RunKeys {
+  const loading = new Map<string, Promise<ProvingKey>>();
+  const keyFor = (p: CircuitProfile): Promise<ProvingKey> => {
+    let k = loading.get(p.name);
+    if (k === undefined) {
+      k = p.name === profile.name ? workspaceKey(p, options, log) : ensureDevKey(p, { onProgress: log, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+      loading.set(p.name, k);
+    }
+    return k;
+  };
+  return {
+    key: () => keyFor(profile),
+    keyFor,
+    async bundleKeys(bundle) {
+      const key = await keyFor(getProfile(bundle.profile));
+      const embedded = statementKindOf(bundle.statement)?.embeddedProofs?.(bundle.statement as unknown as Record<string, unknown>, key.manifest) ?? [];
+      const names = [...new Set(embedded.flatMap((e) => (typeof e === "object" && typeof e.profile === "string" ? [e.profile] : [])))];
+      return { key, embeddedKeys: await Promise.all(names.map((n) => keyFor(getProfile(n)))) };
+    },
+  };
 }
 
 /** One genesis training recorded by {@link trainWorkspace}. */
@@ -56,12 +88,13 @@ export async function trainWorkspace(dir: string, options: TrainWorkspaceOptions
       const method = methodOf(ws);
       if (!method.train) throw new Error(`${ledger.path}: profile ${ws.profile.name} proves ${method.description}, which train no model; only workspaces of a method that trains one (SISA) are trained`);
       const done: TrainedShard[] = [];
-      const key = provingKeyLoader(ws.profile, options, log);
+      const keys = runKeys(ws.profile, options, log);
       await method.train(ws, {
-        key,
+        key: keys.key,
+        keyFor: keys.keyFor,
         log,
         record: async (step) => {
-          const { entry, bundlePath } = await appendProof(ledger, dir, { bundle: step.bundle, key: await key(), after: step.after, proveSeconds: step.proveSeconds });
+          const { entry, bundlePath } = await appendProof(ledger, dir, { bundle: step.bundle, ...(await keys.bundleKeys(step.bundle)), after: step.after, proveSeconds: step.proveSeconds });
           // A training step names the unit it trained; guessing one would mislabel the result.
           if (step.unit === undefined) throw new Error(`internal error: a ${method.kind} training step names no training unit`);
           done.push({ shard: step.unit, entry, bundlePath });

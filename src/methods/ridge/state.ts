@@ -41,6 +41,14 @@ export function ridgeStateHash(dataRoot: bigint, stats: bigint, model: bigint, c
   return hash([dataRoot, stats, model, configHash]);
 }
 
+/**
+ * The state of a committed, untrained ridge workspace: Poseidon(dataRoot, 0, 0, configHash).
+ * Public values only, so the verifier recomputes it from a genesis proof's dataRoot and configHash.
+ */
+export function untrainedRidgeState(dataRoot: bigint, configHash: bigint, hash: PoseidonFn): bigint {
+  return ridgeStateHash(dataRoot, 0n, 0n, configHash, hash);
+}
+
 /** Every commitment of a state. */
 export function ridgeCommitments(s: RidgeSystemState, hash: PoseidonFn): RidgeCommitments {
   const dataRoot = s.dataset.root;
