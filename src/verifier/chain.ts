@@ -95,6 +95,8 @@ export interface ChainReport {
   shardsCovered?: number[];
   /** Model-bearing chains: number of shards, from the published (and proved) config. */
   shardCount?: number;
+  /** Model-bearing chains: what a training unit is called ("shard"; ridge: "ridge genesis"), from the statement kind. */
+  unitNoun?: string;
   keys: ChainKeyReport[];
   requests: ChainRequestReport[];
   /** Human-readable lines: verdict, counts, first break. */
@@ -540,7 +542,7 @@ class ChainCheck {
       problems,
       profile: this.profile,
       ...(this.configHash !== undefined ? { configHash: this.configHash } : {}),
-      ...(model ? { shardsCovered: [...this.covered].sort((a, b) => a - b), shardCount: this.shardCount } : {}),
+      ...(model ? { shardsCovered: [...this.covered].sort((a, b) => a - b), shardCount: this.shardCount, unitNoun: this.#unitNoun } : {}),
       keys: [...this.keyChecks.values()].map((c) => c.report),
       requests: this.requests,
       summary: [],
@@ -568,7 +570,7 @@ function summarize(r: ChainReport): string[] {
   const insecure = r.keys.filter((k) => k.security === "insecure-dev").map((k) => k.profile);
   lines.push(`profile ${r.profile}${insecure.includes(r.profile) ? " (INSECURE dev key)" : ""}`);
   if (r.configHash) lines.push(`config hash ${r.configHash}`);
-  if (r.shardsCovered && r.shardCount !== undefined) lines.push(`shards covered by training proofs: ${r.shardsCovered.length} of ${r.shardCount}`);
+  if (r.shardsCovered && r.shardCount !== undefined) lines.push(`${r.unitNoun ?? "shard"}s covered by training proofs: ${r.shardsCovered.length} of ${r.shardCount}`);
   const proved = r.requests.filter((q) => q.proved).length;
   lines.push(`deletion requests: ${r.requests.length}, ${proved} proved and verified`);
   const pending = r.requests.filter((q) => q.pending);

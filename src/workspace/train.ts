@@ -1,7 +1,7 @@
 import { getProfile, type CircuitProfile } from "../circuits/profiles.ts";
 import { ensureDevKey, type ProvingKey } from "../keys/devKeys.ts";
 import { methodOf } from "../methods/workspaceMethods.ts";
-import { statementKindOf } from "../methods/statementKinds.ts";
+import { embeddedProfiles } from "../verifier/statements.ts";
 import type { ProofBundle } from "../verifier/types.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
 import { appendProof } from "./appendProof.ts";
@@ -58,9 +58,7 @@ export function runKeys(profile: CircuitProfile, options: TrainWorkspaceOptions,
     keyFor,
     async bundleKeys(bundle) {
       const key = await keyFor(getProfile(bundle.profile));
-      const embedded = statementKindOf(bundle.statement)?.embeddedProofs?.(bundle.statement as unknown as Record<string, unknown>, key.manifest) ?? [];
-      const names = [...new Set(embedded.flatMap((e) => (typeof e === "object" && typeof e.profile === "string" ? [e.profile] : [])))];
-      return { key, embeddedKeys: await Promise.all(names.map((n) => keyFor(getProfile(n)))) };
+      return { key, embeddedKeys: await Promise.all(embeddedProfiles(bundle.statement, key.manifest).map((n) => keyFor(getProfile(n)))) };
     },
   };
 }

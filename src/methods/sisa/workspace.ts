@@ -35,7 +35,8 @@ export const sisaWorkspaceMethod: WorkspaceMethod<SisaWorkspace> = {
   description: "SISA shard trainings",
   profileFit: sisaProfileFit,
   jobKind: shardRetrainJob,
-  commit({ data: raw, profile, testSet: rawTestInput, hyper, scale, sources }, poseidon) {
+  commit({ data: raw, profile, testSet: rawTestInput, hyper, scale, sources, lambda }, poseidon) {
+    if (lambda !== undefined) throw new Error(`λ (--lambda) is the ridge method's; SISA's L2 coefficient is --l2 (profile ${profile.name})`);
     let data = raw;
     if (data.records.some((r) => r.text !== undefined)) throw new Error(`a text corpus is committed under a deletion profile (its training cannot be proved), not under ${profile.name}`);
     const params = shardProfileParams(profile.params);

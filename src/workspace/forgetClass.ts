@@ -1,0 +1,48 @@
+import { methodOf } from "../methods/workspaceMethods.ts";
+import type { AuditEntry } from "../verifier/auditTypes.ts";
+import { appendProof } from "./appendProof.ts";
+import { withWorkspaceLock } from "./lock.ts";
+import { runKeys, type TrainWorkspaceOptions } from "./train.ts";
+import { openLedger, restoreState, workspacePaths } from "./workspace.ts";
+
+/** One proof made by {@link forgetClassInWorkspace}. */
+export interface ForgetClassStep {
+  entry: AuditEntry;
+  bundlePath: string;
+}
+
+/**
+ * Forgets every record of class `cls` from the workspace's model with its method's
+ * `forgetClass` (ridge: one class-forgetting proof, whatever the class size), appending each
+ * proof to the ledger as it is made. Runs under the workspace lock.
+ * @throws Error for a method that cannot forget a class (naming it), or a class that is not the
+ *   model's or is already forgotten; LedgerAppendError when the ledger refuses the proof
+ */
+export async function forgetClassInWorkspace(dir: string, cls: number, options: TrainWorkspaceOptions = {}): Promise<ForgetClassStep[]> {
+  const log = options.log ?? (() => {});
+  return withWorkspaceLock(workspacePaths(dir).lock, async () => {
+    const ledger = await openLedger(dir);
+    try {
+      const ws = await restoreState(ledger);
+      const method = methodOf(ws);
+      if (!method.forgetClass) {
+        throw new Error(`${ledger.path}: profile ${ws.profile.name} proves ${method.description}, which cannot forget a class; class forgetting is for a method that keeps per-class statistics (ridge)`);
+      }
+      const keys = runKeys(ws.profile, options, log);
+      const steps: ForgetClassStep[] = [];
+      await method.forgetClass(ws, cls, {
+        key: keys.key,
+        keyFor: keys.keyFor,
+        log,
+        record: async (step) => {
+          const proved = await appendProof(ledger, dir, { bundle: step.bundle, ...(await keys.bundleKeys(step.bundle)), after: step.after, proveSeconds: step.proveSeconds });
+          steps.push(proved);
+          log(`${step.label}: proved in ${step.proveSeconds.toFixed(1)} s → ledger entry ${proved.entry.seq}, ${proved.bundlePath}`);
+        },
+      });
+      return steps;
+    } finally {
+      ledger.close();
+    }
+  }, options.onWait ? { onWait: options.onWait } : {});
+}
