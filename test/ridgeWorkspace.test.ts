@@ -107,10 +107,10 @@ describe("ridge workspace through the method seam (tiny profiles, real proofs)",
       const genesis = bundleOf("ridge-genesis");
       assert.deepEqual(await reasonsOf(genesis, keys), []);
       const leftOut = clone(genesis);
-      (leftOut.statement as { batches: unknown[] }).batches.pop();
+      (leftOut.statement as unknown as { batches: unknown[] }).batches.pop();
       assert.match((await reasonsOf(leftOut, keys)).join("\n"), /has 3 batch proofs; .* exactly 4/);
       const twice = clone(genesis);
-      const batches = (twice.statement as { batches: Record<string, unknown>[] }).batches;
+      const batches = (twice.statement as unknown as { batches: Record<string, unknown>[] }).batches;
       batches[2] = { ...batches[1]!, batch: 2 };
       assert.match((await reasonsOf(twice, keys)).join("\n"), /do not hash to the proved batchesDigest/);
 
@@ -119,16 +119,16 @@ describe("ridge workspace through the method seam (tiny profiles, real proofs)",
       await trainWorkspace(other);
       const foreign = (await auditPackageFromLedger(join(other, "ledger.sqlite"), keys)).entries.find((e) => e.kind === "genesis")!.bundle!;
       const mixed = clone(genesis);
-      (mixed.statement as { batches: unknown[] }).batches[0] = (foreign.statement as { batches: unknown[] }).batches[0];
+      (mixed.statement as unknown as { batches: unknown[] }).batches[0] = (foreign.statement as unknown as { batches: unknown[] }).batches[0];
       assert.match((await reasonsOf(mixed, keys)).join("\n"), /do not hash to the proved batchesDigest/);
 
       const swappedProof = clone(genesis);
-      const b = (swappedProof.statement as { batches: { proof: unknown }[] }).batches;
+      const b = (swappedProof.statement as unknown as { batches: { proof: unknown }[] }).batches;
       b[0]!.proof = b[1]!.proof;
       assert.match((await reasonsOf(swappedProof, keys)).join("\n"), /batches\[0\]: the Groth16 proof does not verify/);
 
       const forgedStart = clone(genesis);
-      (forgedStart.statement as { oldState: string }).oldState = toHex32(12345n);
+      (forgedStart.statement as unknown as { oldState: string }).oldState = toHex32(12345n);
       assert.match((await reasonsOf(forgedStart, keys)).join("\n"), /not the untrained ridge state/);
     });
 
@@ -154,20 +154,20 @@ describe("ridge workspace through the method seam (tiny profiles, real proofs)",
 
     it("a class-forget bundle whose class differs from the statement", async function () {
       const forget = clone(bundleOf("ridge-class-forget"));
-      (forget.statement as { forgottenClass: number }).forgottenClass = 1;
+      (forget.statement as unknown as { forgottenClass: number }).forgottenClass = 1;
       assert.match((await reasonsOf(forget, keys)).join("\n"), /does not match public signal forgottenClass/);
     });
 
     it("a changed λ in the published config", async function () {
       for (const type of ["ridge-genesis", "ridge-deletion", "ridge-class-forget"]) {
         const changed = clone(bundleOf(type));
-        const config = (changed.statement as { config: { lambda: string } }).config;
+        const config = (changed.statement as unknown as { config: { lambda: string } }).config;
         config.lambda = String(BigInt(config.lambda) * 2n);
         assert.match((await reasonsOf(changed, keys)).join("\n"), /does not hash to bundle\.statement\.configHash/, type);
       }
       // λ and configHash changed together: the parts no longer hash to the proved states.
       const both = clone(bundleOf("ridge-deletion"));
-      const s = both.statement as { config: { lambda: string; depth: number; features: number; classes: number; testRoot: string }; configHash: string };
+      const s = both.statement as unknown as { config: { lambda: string; depth: number; features: number; classes: number; testRoot: string }; configHash: string };
       s.config.lambda = "65536";
       const h = (await getPoseidon()).hash;
       s.configHash = toHex32(ridgeConfigHash({ depth: s.config.depth, features: s.config.features, classes: s.config.classes, lambda: 65536n, testRoot: BigInt(s.config.testRoot) }, h));

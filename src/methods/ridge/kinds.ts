@@ -22,7 +22,7 @@ import { fieldTransition, type ModelRules, type StatementKind } from "../stateme
 import { weightErrorBound } from "./bounds.ts";
 import { RIDGE_METHOD_NAME, ridgeConfigHash, validateRidgeConfig, type RidgeConfig } from "./config.ts";
 import { genesisBatchProblems, genesisEmbeddedProofs } from "./genesisCheck.ts";
-import { ridgeStateHash, untrainedRidgeState } from "./state.ts";
+import { ridgeStateHash, untrainedRidgeState } from "./stateHash.ts";
 
 /** The family name of the ridge statements (StatementKind.family): one chain mixes their profiles. */
 export const RIDGE_FAMILY = "ridge";

@@ -14,6 +14,9 @@ import type { PoseidonFn } from "../../ml/weights.ts";
 import { ridgeConfigHash, type RidgeConfig } from "./config.ts";
 import { modelCommitment, type RidgeModel } from "./model.ts";
 import { statisticsCommitment, type RidgeStatistics } from "./statistics.ts";
+import { ridgeStateHash } from "./stateHash.ts";
+
+export { ridgeStateHash, untrainedRidgeState } from "./stateHash.ts";
 
 /** The controller's private view of one ridge state. */
 export interface RidgeSystemState {
@@ -36,18 +39,6 @@ export interface RidgeCommitments {
   state: bigint;
 }
 
-/** state = Poseidon(dataRoot, statsCommitment, modelCommitment, configHash). */
-export function ridgeStateHash(dataRoot: bigint, stats: bigint, model: bigint, configHash: bigint, hash: PoseidonFn): bigint {
-  return hash([dataRoot, stats, model, configHash]);
-}
-
-/**
- * The state of a committed, untrained ridge workspace: Poseidon(dataRoot, 0, 0, configHash).
- * Public values only, so the verifier recomputes it from a genesis proof's dataRoot and configHash.
- */
-export function untrainedRidgeState(dataRoot: bigint, configHash: bigint, hash: PoseidonFn): bigint {
-  return ridgeStateHash(dataRoot, 0n, 0n, configHash, hash);
-}
 
 /** Every commitment of a state. */
 export function ridgeCommitments(s: RidgeSystemState, hash: PoseidonFn): RidgeCommitments {
