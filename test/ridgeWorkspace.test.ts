@@ -19,6 +19,7 @@ import { appendProof } from "../src/workspace/appendProof.ts";
 import { commitWorkspace } from "../src/workspace/commit.ts";
 import { forgetInWorkspace } from "../src/workspace/forget.ts";
 import { forgetClassInWorkspace } from "../src/workspace/forgetClass.ts";
+import { proveWorkspaceAccuracy } from "../src/workspace/proveAccuracy.ts";
 import { runKeys, trainWorkspace } from "../src/workspace/train.ts";
 import { openLedger, restoreState } from "../src/workspace/workspace.ts";
 import { runCli } from "./helpers/runCli.ts";
@@ -79,12 +80,17 @@ describe("ridge workspace through the method seam (tiny profiles, real proofs)",
     assert.deepEqual(ws.trained!.forgotten, [false, false, true]);
     assert.ok(ws.trained!.weights[2]!.every((w) => w === 0n), "the forgotten class's weights are 0");
 
+    const accuracy = await proveWorkspaceAccuracy(dir);
+    assert.equal(accuracy.total, 7, "the 7 committed test records");
+    assert.ok(accuracy.correct >= 0 && accuracy.correct <= 7);
+    assert.equal(accuracy.bundle.profile, RIDGE_TINY.accuracy, "the profile's accuracy companion");
+
     pkg = await auditPackageFromLedger(join(dir, "ledger.sqlite"), keys);
     assert.ok(pkg.keys[RIDGE_TINY.batch], "the package carries the key of the embedded batch proofs");
     const report = await verifyAuditPackage(pkg, { keys, allowDev: true });
     assert.equal(report.valid, true, report.summary.join("\n") + report.problems.map((p) => p.reason).join("\n"));
     assert.equal(report.profile, RIDGE_TINY.deletion, "the chain is reported under the workspace's profile");
-    assert.deepEqual(pkg.entries.map((e) => e.kind), ["commit", "genesis", "request", "retrain", "retrain", "retrain"]);
+    assert.deepEqual(pkg.entries.map((e) => e.kind), ["commit", "genesis", "request", "retrain", "retrain", "retrain", "accuracy"]);
     assert.equal(report.requests[0]!.proved, true);
 
     // The existing receipt flow: the subject's deletion receipt is confirmed against the published chain.
@@ -94,12 +100,16 @@ describe("ridge workspace through the method seam (tiny profiles, real proofs)",
     assert.match(checked.verdict, /within ‖W'−W\*‖ ≤ .* of the exact ridge solution/);
   });
 
-  it("forget-class refuses an unknown class, a forgotten one, and a method without classes", async function () {
+  it("forget-class refuses an unknown class, a forgotten one, and a method without classes; prove-accuracy refuses a ridge workspace without a test set", async function () {
     await assert.rejects(forgetClassInWorkspace(dir, 7), /class 7 is not one of 0\.\.2/);
     await assert.rejects(forgetClassInWorkspace(dir, 2), /class 2 is already forgotten/);
     const sisa = join(root, "sisa");
     await commitWorkspace(sisa, tinyDataset(), { profile: getProfile(SISA_TEST_PROFILE), hyper: SISA_DEMO_HYPERPARAMETERS });
     await assert.rejects(forgetClassInWorkspace(sisa, 0), /proves SISA shard trainings, which cannot forget a class/);
+    const noTest = join(root, "no-test");
+    await commitWorkspace(noTest, ridgeData(3).train, { profile: getProfile(RIDGE_TINY.deletion) });
+    await assert.rejects(proveWorkspaceAccuracy(noTest), /has no committed test set/);
+    await assert.rejects(forgetClassInWorkspace(noTest, 0), /not trained yet: run `zkforget train` before forgetting a class/);
   });
 
   describe("attacks, each refused", function () {

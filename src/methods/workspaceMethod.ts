@@ -53,6 +53,21 @@ export interface WorkspaceMethod<W extends MethodWorkspace> {
    * @throws Error naming the class when it is not one of the model's, or already forgotten
    */
   forgetClass?(ws: W, cls: number, run: ProvingRun<W>): Promise<void>;
+  /**
+   * Proves the accuracy of the current model on the committed test set (`zkforget
+   * prove-accuracy`), under `profile` or the method's default accuracy profile; the workspace
+   * appends the bundle as an `accuracy` entry. Absent for a method without a model.
+   * @throws Error when no test set is committed or the model is not trained
+   */
+  proveAccuracy?(ws: W, run: ProvingRun<W>, profile?: CircuitProfile): Promise<AccuracyResult>;
+}
+
+/** What a method's accuracy proof gives back. */
+export interface AccuracyResult {
+  bundle: ProofBundle;
+  correct: number;
+  total: number;
+  proveSeconds: number;
 }
 
 /** What every method's workspace state holds. */

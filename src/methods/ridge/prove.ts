@@ -14,8 +14,9 @@ import { toHex32 } from "../../verifier/fieldText.ts";
 import type { ProofBundle } from "../../verifier/types.ts";
 import { ridgePublicConfig } from "./kinds.ts";
 import { ridgeCommitments, type RidgeSystemState } from "./state.ts";
-import type { RidgeClassForgetStatement, RidgeDeletionStatement } from "./statementTypes.ts";
-import { buildClassForgetWitness, buildRidgeDeletionWitness } from "./statements.ts";
+import type { RidgeAccuracyStatement, RidgeClassForgetStatement, RidgeDeletionStatement } from "./statementTypes.ts";
+import { buildClassForgetWitness, buildRidgeAccuracyWitness, buildRidgeDeletionWitness } from "./statements.ts";
+import type { CommittedDataset } from "../../dataset/commitment.ts";
 
 /** Salts of the new statistics and model commitments. */
 export interface RidgeSalts {
@@ -91,4 +92,27 @@ export async function proveRidgeClassForget(
   };
   const { bundle, seconds } = await proveBundle(key, w.input, signalsInOrder(profile, { ...w.publicSignals }), statement, options);
   return { bundle, statement, state: w.state, proveSeconds: seconds };
+}
+
+/**
+ * Proves the accuracy of the model of `system` on the committed `testSet` under `key` (a
+ * RidgeAccuracy(depth, d, C, testDepth) key).
+ * @throws RangeError when the test set is not the committed one, or the profile does not fit it
+ */
+export async function proveRidgeAccuracy(
+  system: RidgeSystemState, testSet: CommittedDataset, profile: CircuitProfile, key: ProvingKey, options: ProveOptions = {},
+): Promise<{ bundle: ProofBundle; correct: number; total: number; proveSeconds: number }> {
+  const { config } = system;
+  const want = [config.depth, config.features, config.classes, testSet.depth];
+  if (profile.params.join() !== want.join()) throw new RangeError(`profile ${profile.name} (${profile.params.join(", ")}) does not prove the accuracy of this model on its test set (${want.join(", ")})`);
+  const poseidon = await getPoseidon();
+  const w = buildRidgeAccuracyWitness(system, testSet, poseidon);
+  const c = ridgeCommitments(system, poseidon.hash);
+  const statement: RidgeAccuracyStatement = {
+    type: "ridge-accuracy", state: toHex32(c.state), testRoot: toHex32(testSet.root), correct: Number(w.publicSignals.correct), total: Number(w.publicSignals.total),
+    dataRoot: toHex32(c.dataRoot), statsCommitment: toHex32(c.statsCommitment), modelCommitment: toHex32(c.modelCommitment),
+    configHash: toHex32(c.configHash), config: ridgePublicConfig(config),
+  };
+  const { bundle, seconds } = await proveBundle(key, w.input, signalsInOrder(profile, { ...w.publicSignals }), statement, options);
+  return { bundle, correct: statement.correct, total: statement.total, proveSeconds: seconds };
 }

@@ -8,7 +8,7 @@ import { proveRidgeGenesis } from "./genesisProving.ts";
 import { ridgeDeletionJob } from "./jobKind.ts";
 import { parseRidgePublicConfig, ridgePublicConfig } from "./kinds.ts";
 import { ridgeProfileFit } from "./profileFit.ts";
-import { proveRidgeClassForget, proveRidgeDeletion } from "./prove.ts";
+import { proveRidgeAccuracy, proveRidgeClassForget, proveRidgeDeletion } from "./prove.ts";
 import { residualOf } from "./solve.ts";
 import { ridgeCommitments, untrainedRidgeState } from "./state.ts";
 import { emptyStatistics, withRecord } from "./statistics.ts";
@@ -123,6 +123,13 @@ export const ridgeWorkspaceMethod: WorkspaceMethod<RidgeWorkspace> = {
     if (ws.trained) return;
     const proved = await proveRidgeGenesis(ws.config, ws.dataset, ws.profile, run.keyFor, run.log);
     await run.record({ bundle: proved.bundle, after: withSystem(ws, proved.state), proveSeconds: proved.proveSeconds, recordIds: [], last: true, label: "ridge genesis", unit: 0 });
+  },
+  async proveAccuracy(ws, run, profile) {
+    if (ws.testSet === undefined) throw new Error("the workspace has no committed test set: commit the dataset with --test FILE (its root is pinned in the ridge config) to prove accuracy");
+    const system = ridgeSystem(ws, "proving its accuracy");
+    const chosen = profile ?? companionProfile(ws.profile, "accuracy");
+    run.log(`proving the ridge model's accuracy on ${ws.testSet.size} committed test records under ${chosen.name}…`);
+    return proveRidgeAccuracy(system, ws.testSet, chosen, await run.keyFor(chosen));
   },
   async forgetClass(ws, cls, run) {
     const system = ridgeSystem(ws, "forgetting a class");

@@ -6,6 +6,7 @@ import { parsePublicTrainingConfig, publicTrainingConfig } from "../../ml/public
 import { checkTrainingSlots } from "../../ml/trainingInput.ts";
 import { proveShardRetrain, type SisaSystem } from "../../prover/shardRetrain.ts";
 import { planUnlearning, proveUnlearning } from "../../prover/unlearn.ts";
+import { accuracyProfileFor, proveAccuracy } from "../../prover/accuracy.ts";
 import { ModelCommitment, stateHash } from "../../sisa/model.ts";
 import { shardCount } from "../../sisa/shards.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
@@ -143,6 +144,12 @@ export const sisaWorkspaceMethod: WorkspaceMethod<SisaWorkspace> = {
         });
       },
     });
+  },
+  async proveAccuracy(ws, run, profile) {
+    if (ws.testSet === undefined) throw new Error("the workspace has no committed test set: commit the dataset with --test FILE or --test-split N (before training) to prove accuracy");
+    run.log(`proving accuracy on ${ws.testSet.size} committed test records…`);
+    const chosen = profile ?? accuracyProfileFor(ws.system, ws.testSet);
+    return proveAccuracy(ws.system, ws.testSet, { profile: chosen, key: await run.keyFor(chosen) });
   },
   async train(start, run) {
     let ws = start;
