@@ -2,6 +2,8 @@ import { strict as assert } from "node:assert";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { buildWeb } from "../scripts/build-web.ts";
 import { getProfile } from "../src/circuits/profiles.ts";
 import { getPoseidon } from "../src/crypto/poseidon.ts";
 import { SISA_DEMO_HYPERPARAMETERS } from "../src/demo/sisaDemo.ts";
@@ -98,6 +100,20 @@ describe("ridge workspace through the method seam (tiny profiles, real proofs)",
     const checked = await checkReceipt(receipt, { keys, allowDev: true, audit: pkg });
     assert.equal(checked.ok, true, checked.reasons.join("; "));
     assert.match(checked.verdict, /within ‖W'−W\*‖ ≤ .* of the exact ridge solution/);
+  });
+
+  it("the browser build of the verifier (web/dist/zkforget-verifier.js) verifies the ridge bundles and the chain", async function () {
+    const built = await buildWeb({ outDir: join(root, "web") });
+    const lib = await import(pathToFileURL(built.library).href) as typeof import("../src/verifier/browser.ts");
+    const ring = lib.keyRingOf([...keys.values()]);
+    for (const type of ["ridge-genesis", "ridge-deletion", "ridge-class-forget", "ridge-accuracy"]) {
+      const r = await lib.verifyBundle(bundleOf(type), { keys: ring, allowDev: true });
+      assert.equal(r.valid, true, `${type}: ${r.reasons.join("; ")}`);
+    }
+    const tampered = clone(bundleOf("ridge-genesis"));
+    (tampered.statement as unknown as { batches: unknown[] }).batches.pop();
+    assert.equal((await lib.verifyBundle(tampered, { keys: ring, allowDev: true })).valid, false);
+    assert.equal((await lib.verifyAuditPackage(pkg, { keys: ring, allowDev: true })).valid, true);
   });
 
   it("forget-class refuses an unknown class, a forgotten one, and a method without classes; prove-accuracy refuses a ridge workspace without a test set", async function () {

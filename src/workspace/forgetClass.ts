@@ -1,9 +1,6 @@
 import { methodOf } from "../methods/workspaceMethods.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
-import { appendProof } from "./appendProof.ts";
-import { withWorkspaceLock } from "./lock.ts";
-import { runKeys, type TrainWorkspaceOptions } from "./train.ts";
-import { openLedger, restoreState, workspacePaths } from "./workspace.ts";
+import { ledgerRun, runKeys, withRestoredWorkspace, type TrainWorkspaceOptions } from "./train.ts";
 
 /** One proof made by {@link forgetClassInWorkspace}. */
 export interface ForgetClassStep {
@@ -20,29 +17,16 @@ export interface ForgetClassStep {
  */
 export async function forgetClassInWorkspace(dir: string, cls: number, options: TrainWorkspaceOptions = {}): Promise<ForgetClassStep[]> {
   const log = options.log ?? (() => {});
-  return withWorkspaceLock(workspacePaths(dir).lock, async () => {
-    const ledger = await openLedger(dir);
-    try {
-      const ws = await restoreState(ledger);
-      const method = methodOf(ws);
-      if (!method.forgetClass) {
-        throw new Error(`${ledger.path}: profile ${ws.profile.name} proves ${method.description}, which cannot forget a class; class forgetting is for a method that keeps per-class statistics (ridge)`);
-      }
-      const keys = runKeys(ws.profile, options, log);
-      const steps: ForgetClassStep[] = [];
-      await method.forgetClass(ws, cls, {
-        key: keys.key,
-        keyFor: keys.keyFor,
-        log,
-        record: async (step) => {
-          const proved = await appendProof(ledger, dir, { bundle: step.bundle, ...(await keys.bundleKeys(step.bundle)), after: step.after, proveSeconds: step.proveSeconds });
-          steps.push(proved);
-          log(`${step.label}: proved in ${step.proveSeconds.toFixed(1)} s → ledger entry ${proved.entry.seq}, ${proved.bundlePath}`);
-        },
-      });
-      return steps;
-    } finally {
-      ledger.close();
+  return withRestoredWorkspace(dir, options, async (ledger, ws) => {
+    const method = methodOf(ws);
+    if (!method.forgetClass) {
+      throw new Error(`${ledger.path}: profile ${ws.profile.name} proves ${method.description}, which cannot forget a class; class forgetting is for a method that keeps per-class statistics (ridge)`);
     }
-  }, options.onWait ? { onWait: options.onWait } : {});
+    const steps: ForgetClassStep[] = [];
+    await method.forgetClass(ws, cls, ledgerRun(ledger, dir, runKeys(ws.profile, options, log), log, (step, entry, bundlePath) => {
+      steps.push({ entry, bundlePath });
+      log(`${step.label}: proved in ${step.proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
+    }));
+    return steps;
+  });
 }

@@ -4,9 +4,7 @@ import type { AccuracyResult } from "../methods/workspaceMethod.ts";
 import { methodOf } from "../methods/workspaceMethods.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
 import { appendProof } from "./appendProof.ts";
-import { withWorkspaceLock } from "./lock.ts";
-import { runKeys } from "./train.ts";
-import { openLedger, restoreState, workspacePaths } from "./workspace.ts";
+import { ledgerRun, runKeys, withRestoredWorkspace } from "./train.ts";
 
 /** Options for {@link proveWorkspaceAccuracy}. */
 export interface ProveWorkspaceAccuracyOptions extends DevKeyOptions {
@@ -30,24 +28,18 @@ export async function proveWorkspaceAccuracy(
 ): Promise<AccuracyResult & { key: ProvingKey; entry: AuditEntry; bundlePath: string }> {
   const { onWait, onProgress, profile, ...keyOptions } = options;
   const log = onProgress ?? (() => {});
-  return withWorkspaceLock(workspacePaths(dir).lock, async () => {
-    const ledger = await openLedger(dir);
+  return withRestoredWorkspace(dir, { ...(onWait ? { onWait } : {}) }, async (ledger, ws) => {
+    const method = methodOf(ws);
+    if (!method.proveAccuracy) throw new Error(`${ledger.path}: profile ${ws.profile.name} proves ${method.description}; accuracy is proved for workspaces of a method with a model (SISA, ridge)`);
+    const keys = runKeys(ws.profile, { ...keyOptions, log }, log);
+    let result: AccuracyResult;
     try {
-      const ws = await restoreState(ledger);
-      const method = methodOf(ws);
-      if (!method.proveAccuracy) throw new Error(`${ledger.path}: profile ${ws.profile.name} proves ${method.description}; accuracy is proved for workspaces of a method with a model (SISA, ridge)`);
-      const keys = runKeys(ws.profile, { ...keyOptions, log }, log);
-      let result: AccuracyResult;
-      try {
-        result = await method.proveAccuracy(ws, { key: keys.key, keyFor: keys.keyFor, log, record: async () => {} }, profile === undefined ? undefined : getProfile(profile));
-      } catch (error) {
-        throw new Error(`${dir}: ${(error as Error).message}`);
-      }
-      const proved = await keys.bundleKeys(result.bundle);
-      const { entry, bundlePath } = await appendProof(ledger, dir, { bundle: result.bundle, ...proved, after: ws, proveSeconds: result.proveSeconds });
-      return { ...result, key: proved.key, entry, bundlePath };
-    } finally {
-      ledger.close();
+      result = await method.proveAccuracy(ws, ledgerRun(ledger, dir, keys, log, () => {}), profile === undefined ? undefined : getProfile(profile));
+    } catch (error) {
+      throw new Error(`${dir}: ${(error as Error).message}`);
     }
-  }, onWait ? { onWait } : {});
+    const proved = await keys.bundleKeys(result.bundle);
+    const { entry, bundlePath } = await appendProof(ledger, dir, { bundle: result.bundle, ...proved, after: ws, proveSeconds: result.proveSeconds });
+    return { ...result, key: proved.key, entry, bundlePath };
+  });
 }

@@ -4,9 +4,11 @@ import { methodOf } from "../methods/workspaceMethods.ts";
 import { embeddedProfiles } from "../verifier/statements.ts";
 import type { ProofBundle } from "../verifier/types.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
-import { appendProof } from "./appendProof.ts";
+import type { Ledger } from "../ledger/ledger.ts";
+import type { ProvedStep, ProvingRun } from "../methods/workspaceMethod.ts";
+import { appendProof, type ProvedTransition } from "./appendProof.ts";
 import { withWorkspaceLock } from "./lock.ts";
-import { openLedger, restoreState, workspacePaths } from "./workspace.ts";
+import { openLedger, restoreState, workspacePaths, type WorkspaceState } from "./workspace.ts";
 
 /** Options of a proving run in a workspace ({@link trainWorkspace}, forgetInWorkspace). */
 export interface TrainWorkspaceOptions {
@@ -63,6 +65,46 @@ export function runKeys(profile: CircuitProfile, options: TrainWorkspaceOptions,
   };
 }
 
+/**
+ * Runs `body` under the workspace lock with the ledger open and the state restored from it
+ * (train, forget-class, prove-accuracy); the ledger is closed afterwards.
+ */
+export async function withRestoredWorkspace<T>(
+  dir: string, options: Pick<TrainWorkspaceOptions, "onWait">, body: (ledger: Ledger, ws: WorkspaceState) => Promise<T>,
+): Promise<T> {
+  return withWorkspaceLock(workspacePaths(dir).lock, async () => {
+    const ledger = await openLedger(dir);
+    try {
+      return await body(ledger, await restoreState(ledger));
+    } finally {
+      ledger.close();
+    }
+  }, options.onWait ? { onWait: options.onWait } : {});
+}
+
+/**
+ * The ProvingRun a method proves with in a workspace: keys from `keys`, and `record` appending
+ * each step to the ledger (verified under its bundle's keys; `extra` adds the request fields),
+ * then handing the appended entry to `appended`.
+ */
+export function ledgerRun<W extends WorkspaceState>(
+  ledger: Ledger, dir: string, keys: RunKeys, log: (message: string) => void,
+  appended: (step: ProvedStep<W>, entry: AuditEntry, bundlePath: string) => Promise<void> | void,
+  extra: (step: ProvedStep<W>) => Pick<ProvedTransition, "requestId" | "completesRequest"> = () => ({}),
+): ProvingRun<W> {
+  return {
+    key: keys.key,
+    keyFor: keys.keyFor,
+    log,
+    record: async (step) => {
+      const { entry, bundlePath } = await appendProof(ledger, dir, {
+        bundle: step.bundle, ...(await keys.bundleKeys(step.bundle)), after: step.after, proveSeconds: step.proveSeconds, ...extra(step),
+      });
+      await appended(step, entry, bundlePath);
+    },
+  };
+}
+
 /** One genesis training recorded by {@link trainWorkspace}. */
 export interface TrainedShard {
   shard: number;
@@ -79,29 +121,16 @@ export interface TrainedShard {
  */
 export async function trainWorkspace(dir: string, options: TrainWorkspaceOptions = {}): Promise<TrainedShard[]> {
   const log = options.log ?? (() => {});
-  return withWorkspaceLock(workspacePaths(dir).lock, async () => {
-    const ledger = await openLedger(dir);
-    try {
-      const ws = await restoreState(ledger);
-      const method = methodOf(ws);
-      if (!method.train) throw new Error(`${ledger.path}: profile ${ws.profile.name} proves ${method.description}, which train no model; only workspaces of a method that trains one (SISA) are trained`);
-      const done: TrainedShard[] = [];
-      const keys = runKeys(ws.profile, options, log);
-      await method.train(ws, {
-        key: keys.key,
-        keyFor: keys.keyFor,
-        log,
-        record: async (step) => {
-          const { entry, bundlePath } = await appendProof(ledger, dir, { bundle: step.bundle, ...(await keys.bundleKeys(step.bundle)), after: step.after, proveSeconds: step.proveSeconds });
-          // A training step names the unit it trained; guessing one would mislabel the result.
-          if (step.unit === undefined) throw new Error(`internal error: a ${method.kind} training step names no training unit`);
-          done.push({ shard: step.unit, entry, bundlePath });
-          log(`${step.label} proved in ${step.proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
-        },
-      });
-      return done;
-    } finally {
-      ledger.close();
-    }
-  }, options.onWait ? { onWait: options.onWait } : {});
+  return withRestoredWorkspace(dir, options, async (ledger, ws) => {
+    const method = methodOf(ws);
+    if (!method.train) throw new Error(`${ledger.path}: profile ${ws.profile.name} proves ${method.description}, which train no model; only workspaces of a method that trains one (SISA, ridge) are trained`);
+    const done: TrainedShard[] = [];
+    await method.train(ws, ledgerRun(ledger, dir, runKeys(ws.profile, options, log), log, (step, entry, bundlePath) => {
+      // A training step names the unit it trained; guessing one would mislabel the result.
+      if (step.unit === undefined) throw new Error(`internal error: a ${method.kind} training step names no training unit`);
+      done.push({ shard: step.unit, entry, bundlePath });
+      log(`${step.label} proved in ${step.proveSeconds.toFixed(1)} s → ledger entry ${entry.seq}, ${bundlePath}`);
+    }));
+    return done;
+  });
 }

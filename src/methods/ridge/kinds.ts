@@ -98,6 +98,18 @@ function stateParts(s: Record<string, unknown>, parts: Record<string, bigint | u
     : [`bundle.statement.${names.join("/")}/configHash do not hash to the proved ${signal}`];
 }
 
+/** A transition's old and new parts against its proved states, and its published config against its configHash. */
+function transitionProblems(
+  s: Record<string, unknown>, parts: Record<string, bigint | undefined>, [oldNames, newNames]: [[string, string, string], [string, string, string]],
+  signals: readonly string[], manifest: KeyManifest, shape: { depth: number; features: number; classes: number },
+): string[] {
+  return [
+    ...stateParts(s, parts, oldNames, "oldState", signals, manifest),
+    ...stateParts(s, parts, newNames, "newState", signals, manifest),
+    ...ridgeConfigProblems(s.config, parts.configHash, shape, manifest),
+  ];
+}
+
 /** The ‖W'−W*‖ bound of a published config, in words. */
 function boundWords(config: unknown): string {
   const parsed = parseRidgePublicConfig(config);
@@ -163,10 +175,7 @@ export const ridgeDeletionStatement: StatementKind = {
     if (slots && slots.length === 0) problems.push("bundle.statement.deleted is empty: a deletion proof deletes at least one slot");
     if (problems.length > 0) return problems;
     if (deletionDigestOf(slots!, maxDeletions) !== namedSignal("deletionDigest", signals, manifest)) problems.push("bundle.statement.deleted does not hash to the proved deletionDigest");
-    problems.push(...stateParts(s, parts, ["oldDataRoot", "oldStatsCommitment", "oldModelCommitment"], "oldState", signals, manifest));
-    problems.push(...stateParts(s, parts, ["newDataRoot", "newStatsCommitment", "newModelCommitment"], "newState", signals, manifest));
-    problems.push(...ridgeConfigProblems(s.config, parts.configHash, { depth, features, classes }, manifest));
-    return problems;
+    return [...problems, ...transitionProblems(s, parts, [["oldDataRoot", "oldStatsCommitment", "oldModelCommitment"], ["newDataRoot", "newStatsCommitment", "newModelCommitment"]], signals, manifest, { depth, features, classes })];
   },
   transition: (s) => fieldTransition(s, "retrain", "oldState", "newState"),
   dataRootAfter: (s) => textField(s, "newDataRoot"),
@@ -190,10 +199,7 @@ export const ridgeClassForgetStatement: StatementKind = {
     if (typeof cls !== "number" || !Number.isInteger(cls) || cls < 0 || cls >= classes) problems.push(`bundle.statement.forgottenClass must be a class 0..${classes - 1}`);
     else if (BigInt(cls) !== namedSignal("forgottenClass", signals, manifest)) problems.push("bundle.statement.forgottenClass does not match public signal forgottenClass: the proof forgot another class");
     if (problems.length > 0) return problems;
-    problems.push(...stateParts(s, parts, ["dataRoot", "oldStatsCommitment", "oldModelCommitment"], "oldState", signals, manifest));
-    problems.push(...stateParts(s, parts, ["dataRoot", "newStatsCommitment", "newModelCommitment"], "newState", signals, manifest));
-    problems.push(...ridgeConfigProblems(s.config, parts.configHash, { depth, features, classes }, manifest));
-    return problems;
+    return transitionProblems(s, parts, [["dataRoot", "oldStatsCommitment", "oldModelCommitment"], ["dataRoot", "newStatsCommitment", "newModelCommitment"]], signals, manifest, { depth, features, classes });
   },
   transition: (s) => fieldTransition(s, "retrain", "oldState", "newState"),
   dataRootAfter: (s) => textField(s, "dataRoot"),
