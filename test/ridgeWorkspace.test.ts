@@ -153,6 +153,10 @@ describe("ridge workspace through the method seam (tiny profiles, real proofs)",
       b[0]!.proof = b[1]!.proof;
       assert.match((await reasonsOf(swappedProof, keys)).join("\n"), /batches\[0\]: the Groth16 proof does not verify/);
 
+      const forgedDigest = clone(genesis);
+      (forgedDigest.statement as unknown as { batchesDigest: string }).batchesDigest = toHex32(7n);
+      assert.match((await reasonsOf(forgedDigest, keys)).join("\n"), /batchesDigest does not match public signal batchesDigest/);
+
       const forgedStart = clone(genesis);
       (forgedStart.statement as unknown as { oldState: string }).oldState = toHex32(12345n);
       assert.match((await reasonsOf(forgedStart, keys)).join("\n"), /not the untrained ridge state/);

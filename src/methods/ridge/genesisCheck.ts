@@ -12,7 +12,8 @@
  * salted partial statistics) and the genesis proves batchesDigest = PoseidonSponge(partial
  * commitments in position order), opening partial k at position k (k is a constant per
  * position). So the check is: exactly N batch proofs, listed by position, and the sponge of
- * their partialCommitment signals is the proved batchesDigest. A batch left out (N − 1 proofs),
+ * their partialCommitment signals is the proved batchesDigest (which the statement's
+ * `batchesDigest` must repeat). A batch left out (N − 1 proofs),
  * given twice or taken from another dataset (another partial commitment) changes the sponge.
  *
  * TO SWAP at the merge of the fingerprint genesis (ridge-spec.md B): batch signals become
@@ -25,7 +26,7 @@
 import type { KeyManifest } from "../../keys/manifest.ts";
 import { spongeWith } from "../../crypto/sponge.ts";
 import { parseDecimal } from "../../verifier/fieldText.ts";
-import { isObject, namedSignal, poseidonLite } from "../../verifier/statementFields.ts";
+import { isObject, namedSignal, poseidonLite, signalFields } from "../../verifier/statementFields.ts";
 import type { EmbeddedProof } from "../statementKind.ts";
 
 /** The template every embedded batch proof must be proved under. */
@@ -56,7 +57,7 @@ export function genesisBatchProblems(s: Record<string, unknown>, signals: readon
   const [depth, batchDepth] = manifest.params as [number, number];
   const count = 2 ** (depth - batchDepth);
   if (!Array.isArray(s.batches)) return ["bundle.statement.batches must list the genesis' batch proofs"];
-  const problems: string[] = [];
+  const problems = signalFields(s, ["batchesDigest"], signals, manifest);
   if (s.batches.length !== count) {
     problems.push(`bundle.statement.batches has ${s.batches.length} batch proofs; profile ${manifest.profile} covers the data in exactly ${count} (one per batch, none left out or given twice)`);
   }
