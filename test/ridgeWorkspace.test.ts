@@ -105,6 +105,15 @@ describe("ridge workspace through the method seam (tiny profiles, real proofs)",
     const checked = await checkReceipt(receipt, { keys, allowDev: true, audit: pkg });
     assert.equal(checked.ok, true, checked.reasons.join("; "));
     assert.match(checked.verdict, /within ‖W'−W\*‖ ≤ .* of the exact ridge solution/);
+    // An inclusion receipt names the untrained state, which the checker recomputes (the ridge kind's committedState) and finds at the chain's start.
+    const inclusion = JSON.parse(await readFile(join(dir, "receipts", "r0.json"), "utf8"));
+    assert.equal(inclusion.state, committed.state);
+    const included = await checkReceipt(inclusion, { keys, allowDev: true, audit: pkg });
+    assert.equal(included.ok, true, included.reasons.join("; "));
+    assert.match(included.verdict, /The published audit chain starts at this state/);
+    const otherConfig = await checkReceipt({ ...inclusion, configHash: toHex32(5n) }, { keys, allowDev: true, audit: pkg });
+    assert.equal(otherConfig.ok, false);
+    assert.match(otherConfig.reasons.join("; "), /dataRoot and configHash give state .*, not the receipt's state/);
   });
 
   it("the browser build of the verifier (web/dist/zkforget-verifier.js) verifies the ridge bundles and the chain", async function () {

@@ -51,6 +51,14 @@ export interface StatementKind {
    * proofs, or the problems that keep them from being read. Absent: none.
    */
   embeddedProofs?(statement: Record<string, unknown>, manifest: KeyManifest): EmbeddedProof[] | string[];
+  /**
+   * For the kind whose template a workspace is committed under: the state that workspace starts
+   * at, recomputed from the public fields of an inclusion receipt (ridge: Poseidon(dataRoot, 0,
+   * 0, configHash)), or a sentence naming what is missing. The receipt checker compares it with
+   * the receipt's state and the published chain's first state. Absent: SISA's rule
+   * (Poseidon(dataRoot, modelRoot, configHash)) or, without a model, the data root.
+   */
+  committedState?(dataRoot: bigint, receipt: Record<string, unknown>): bigint | string;
 }
 
 /** A proof inside a statement, with the key it must verify under (see {@link StatementKind.embeddedProofs}). */

@@ -184,6 +184,10 @@ export const ridgeDeletionStatement: StatementKind = {
   deletedWording: (s) => `deleted, and the ridge model was shifted to the solution without it, ${boundWords(s.config)}`,
   fileTag: () => "-ridge",
   model: ridgeModelRules(true),
+  committedState(dataRoot, receipt) {
+    const configHash = parseHex32(receipt.configHash);
+    return configHash === undefined ? "the receipt names no configHash, which a ridge workspace's state is pinned to" : untrainedRidgeState(dataRoot, configHash, poseidonLite);
+  },
 };
 
 /** The ridge class forgetting: class c's statistics zeroed, the others unchanged, c never predicted again. */
