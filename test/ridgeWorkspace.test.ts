@@ -24,7 +24,7 @@ import { forgetInWorkspace } from "../src/workspace/forget.ts";
 import { forgetClassInWorkspace } from "../src/workspace/forgetClass.ts";
 import { proveWorkspaceAccuracy } from "../src/workspace/proveAccuracy.ts";
 import { runKeys, trainWorkspace } from "../src/workspace/train.ts";
-import { openLedger, restoreState } from "../src/workspace/workspace.ts";
+import { openLedger, restoreSnapshot, restoreState } from "../src/workspace/workspace.ts";
 import { runCli } from "./helpers/runCli.ts";
 import { RIDGE_TINY } from "./helpers/ridgeFixture.ts";
 import { syntheticRidgeData } from "./helpers/ridgeData.ts";
@@ -128,6 +128,27 @@ describe("ridge workspace through the method seam (tiny profiles, real proofs)",
     (tampered.statement as unknown as { batches: unknown[] }).batches.pop();
     assert.equal((await lib.verifyBundle(tampered, { keys: ring, allowDev: true })).valid, false);
     assert.equal((await lib.verifyAuditPackage(pkg, { keys: ring, allowDev: true })).valid, true);
+  });
+
+  it("a snapshot whose model does not solve its data, or with a malformed ridge field, is refused naming it", async function () {
+    const ledger = await openLedger(dir, { readonly: true });
+    try {
+      const snapshot = ledger.snapshot();
+      const info = { profile: ledger.info.profile, workspace: ledger.info.workspace };
+      const body = JSON.parse(snapshot.body);
+      const restoreWith = (change: (b: typeof body) => void) => {
+        const copy = clone(body);
+        change(copy);
+        return restoreSnapshot({ state: snapshot.state, body: JSON.stringify(copy) }, info, "snap");
+      };
+      await assert.rejects(restoreWith((b) => { b.trained.weights[0][0] = String(BigInt(b.trained.weights[0][0]) + 1n); }), /snap: \$\.trained: the weights do not give the recorded residual/);
+      await assert.rejects(restoreWith((b) => { b.trained.forgotten = [false, false]; }), /\$\.trained\.forgotten must have one flag per class \(3\)/);
+      await assert.rejects(restoreWith((b) => { b.config.lambda = "65536"; }), /the weights do not give the recorded residual/, "another λ: the model does not solve it");
+      await assert.rejects(restoreWith((b) => { b.config.testRoot = `0x${"0".repeat(63)}1`; }), /the test set hashes to root .*, not the config's testRoot/);
+      await assert.rejects(restoreWith((b) => { b.config.depth = 5; }), /\$\.config \(depth, features, classes 5, 2, 3\) does not match profile/);
+    } finally {
+      ledger.close();
+    }
   });
 
   it("forget-class refuses an unknown class, a forgotten one, and a method without classes; prove-accuracy refuses a ridge workspace without a test set", async function () {

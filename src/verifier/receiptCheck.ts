@@ -466,8 +466,9 @@ function receiptShapeProblems(r: unknown): string[] {
     path(r.siblings, "receipt.siblings");
     // A model-bearing commit's receipt names configHash and state (ridge); SISA's adds modelRoot and config.
     const pinned = ["configHash", "state"].filter((name) => r[name] !== undefined);
-    if (pinned.length === 1) problems.push("receipt.configHash and state come together or not at all");
-    if (r.modelRoot !== undefined && pinned.length < 2) problems.push("receipt.modelRoot, configHash and state come together or not at all");
+    if (pinned.length === 1 || (r.modelRoot !== undefined && pinned.length < 2)) {
+      problems.push("receipt.modelRoot, configHash and state come together or not at all (a ridge receipt has configHash and state without modelRoot)");
+    }
     if (r.config !== undefined && r.modelRoot === undefined) problems.push("receipt.config belongs to a SISA receipt (with modelRoot, configHash and state)");
     [...pinned, ...(r.modelRoot !== undefined ? ["modelRoot"] : [])].forEach((name) => field(r, name));
   } else if (r.kind === "deletion") {
