@@ -1,6 +1,7 @@
 import type { KeyManifest } from "../keys/manifest.ts";
 import type { PublicTrainingConfig } from "../ml/publicConfig.ts";
 import type { AmnesiacTrainStatement, AmnesiacUnlearnStatement } from "../methods/amnesiac/statements.ts";
+import type { RidgeStatement } from "../methods/ridge/statementTypes.ts";
 
 export type { PublicTrainingConfig };
 
@@ -105,7 +106,7 @@ export interface AccuracyStatement {
 }
 
 /** Every statement a bundle can carry. */
-export type Statement = DeletionStatement | ShardRetrainStatement | AccuracyStatement | AmnesiacTrainStatement | AmnesiacUnlearnStatement;
+export type Statement = DeletionStatement | ShardRetrainStatement | AccuracyStatement | AmnesiacTrainStatement | AmnesiacUnlearnStatement | RidgeStatement;
 
 /** Format tag and version of a bundle. */
 export const BUNDLE_FORMAT = "zkforget-bundle";

@@ -1,6 +1,13 @@
 /**
- * What a verifier checks ACROSS the bundles of a ridge genesis, outside the circuits (browser-safe:
- * no prover, no circomlibjs; Poseidon is passed in).
+ * What a verifier checks ACROSS the proofs of a ridge genesis, outside the circuits (browser-safe:
+ * no prover, no circomlibjs), in ONE place: with genesisProving.ts on the prover side, the only
+ * genesis-specific code of the ridge method.
+ *
+ * The genesis bundle embeds its N batch proofs, `statement.batches[k]` = { batch: k, profile,
+ * vkeyHash, publicSignals, proof }. The generic verifier checks each under its own trusted key
+ * (StatementKind.embeddedProofs: a RidgeGenesisBatch key with the genesis' parameters;
+ * {@link genesisEmbeddedProofs} lists them), and the genesis kind's check calls
+ * {@link genesisBatchProblems}, which runs {@link checkGenesisBatches} on their public signals.
  *
  * A genesis is one `RidgeGenesis` proof and N = 2^(D − B) `RidgeGenesisBatch` proofs, batch k
  * covering the aligned subtree of depth B at position k. Each batch proof says: "subtreeRoot is
@@ -18,7 +25,11 @@
  */
 import { SparseMerkleTree } from "../../crypto/merkle.ts";
 import { SNARK_FIELD } from "../../field.ts";
+import type { KeyManifest } from "../../keys/manifest.ts";
 import type { PoseidonFn } from "../../ml/weights.ts";
+import { parseDecimal } from "../../verifier/fieldText.ts";
+import { isObject, namedSignal, poseidonLite, signalFields } from "../../verifier/statementFields.ts";
+import type { EmbeddedProof } from "../statementKind.ts";
 
 /** Public signals of a `RidgeGenesis` proof, in proof order. */
 export interface GenesisSignals {
@@ -117,4 +128,56 @@ export function checkGenesisBatches(
     problems.push(`the batches' fingerprints add up to ${sum}, not the genesis' fingerprintSum ${genesis.fingerprintSum}: the committed statistics are not those of the committed records`);
   }
   return problems;
+}
+
+/** The template every embedded batch proof must be proved under. */
+export const RIDGE_BATCH_TEMPLATE = "RidgeGenesisBatch";
+
+/** The genesis' embedded batch proofs, for the generic verifier (each must be a RidgeGenesisBatch proof with the genesis' parameters). */
+export function genesisEmbeddedProofs(s: Record<string, unknown>, manifest: KeyManifest): EmbeddedProof[] | string[] {
+  if (!Array.isArray(s.batches)) return ["bundle.statement.batches must list the genesis' batch proofs"];
+  const problems: string[] = [];
+  const proofs = s.batches.flatMap((b: unknown, i: number): EmbeddedProof[] => {
+    if (!isObject(b)) {
+      problems.push(`bundle.statement.batches[${i}] is not an object`);
+      return [];
+    }
+    return [{
+      at: `bundle.statement.batches[${i}]`, profile: b.profile, vkeyHash: b.vkeyHash, publicSignals: b.publicSignals, proof: b.proof,
+      template: RIDGE_BATCH_TEMPLATE, params: manifest.params,
+    }];
+  });
+  return problems.length > 0 ? problems : proofs;
+}
+
+/** The genesis statement's fields that repeat its proof's challenge and fingerprint signals. */
+const GENESIS_CHALLENGE_FIELDS = ["rho", "maskCommitment", "fingerprintSum"] as const;
+
+/**
+ * The cross-proof check of a genesis bundle (module comment) on the genesis' proved signals and
+ * its embedded batches' signals (their proofs are verified by the generic verifier): the
+ * statement repeats the proved challenge fields, each batch entry names the batch its proof is
+ * of, and {@link checkGenesisBatches} holds.
+ */
+export function genesisBatchProblems(s: Record<string, unknown>, signals: readonly string[], manifest: KeyManifest): string[] {
+  const [depth, batchDepth] = manifest.params as [number, number];
+  if (!Array.isArray(s.batches)) return ["bundle.statement.batches must list the genesis' batch proofs"];
+  const problems = signalFields(s, GENESIS_CHALLENGE_FIELDS, signals, manifest);
+  const batches: BatchSignals[] = [];
+  s.batches.forEach((b: unknown, i: number) => {
+    const at = `bundle.statement.batches[${i}]`;
+    if (!isObject(b)) return;
+    const values = Array.isArray(b.publicSignals) && b.publicSignals.length === 5 ? b.publicSignals.map((v) => parseDecimal(v)) : [];
+    if (values.length !== 5 || values.some((v) => v === undefined)) {
+      problems.push(`${at}.publicSignals must be the batch's five public signals [batch, subtreeRoot, rho, maskCommitment, fingerprint]`);
+      return;
+    }
+    const batch = batchSignalsOf(values as bigint[]);
+    if (typeof b.batch !== "number" || BigInt(b.batch) !== batch.batch) problems.push(`${at}.batch says ${JSON.stringify(b.batch)}, but its proof is of batch ${batch.batch}`);
+    batches.push(batch);
+  });
+  const named = ["state", "dataRoot", "configHash", "rho", "maskCommitment", "fingerprintSum"].map((n) => namedSignal(n, signals, manifest));
+  if (named.some((v) => v === undefined)) problems.push(`the genesis proof lacks one of its six public signals (profile ${manifest.profile})`);
+  if (problems.length > 0) return problems;
+  return checkGenesisBatches(genesisSignalsOf(named as bigint[]), batches, depth, batchDepth, poseidonLite);
 }
