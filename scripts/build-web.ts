@@ -1,11 +1,11 @@
 // Builds the static verification page and the browser build of the verifier.
 // Usage: npm run build:web [-- --out DIR] [-- --keys DIR]   (default web/dist, keys/)
 // Then open DIR/index.html in a browser, or serve DIR with any static file server.
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { build, type Metafile, type Plugin } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { packageRoot } from "../src/circuits/paths.ts";
 import { loadKeyRing } from "../src/verifier/keyRing.ts";
 import type { KeyManifest } from "../src/keys/manifest.ts";
@@ -27,7 +27,9 @@ export interface BuiltWeb {
   page: string;
   /** The ES-module browser build of the verifier, for other web apps: `<outDir>/zkforget-verifier.js`. */
   library: string;
-  /** The keys embedded in the page. */
+  /** The page's trusted keys, as a script of data it loads before app.js: `<outDir>/trusted-keys.js`. */
+  keysScript: string;
+  /** The keys the page trusts. */
   keys: Pick<KeyManifest, "profile" | "security" | "vkeyHash">[];
   /** Per script (`app.js`, `zkforget-verifier.js`): its minified size and the files bundled into it. */
   scripts: BuiltScript[];
@@ -41,17 +43,17 @@ export interface BuiltScript {
   inputs: string[];
 }
 
-/** The virtual module web/app.ts imports its trusted keys from (see web/trusted-keys.d.ts). */
-const TRUSTED_KEYS_MODULE = "zkforget:trusted-keys";
+/** Global the trusted-keys script defines and web/trusted-keys.ts reads (see web/trusted-keys.d.ts). */
+const TRUSTED_KEYS_GLOBAL = "zkforgetTrustedKeys";
 
-function trustedKeysPlugin(pairs: readonly unknown[]): Plugin {
-  return {
-    name: "zkforget-trusted-keys",
-    setup(b) {
-      b.onResolve({ filter: new RegExp(`^${TRUSTED_KEYS_MODULE}$`) }, (args) => ({ path: args.path, namespace: "zkforget-keys" }));
-      b.onLoad({ filter: /.*/, namespace: "zkforget-keys" }, () => ({ contents: JSON.stringify(pairs), loader: "json" }));
-    },
-  };
+/**
+ * The page's trusted keys as a classic script of data, loaded before app.js: the keys are data
+ * and grow with every shipped profile, so they stay out of the page's code budget, and a
+ * <script src> (unlike fetch) also works from file://. JSON is a JavaScript expression; "<" is
+ * escaped so no key text can close the script element.
+ */
+function trustedKeysScript(pairs: readonly unknown[]): string {
+  return `globalThis.${TRUSTED_KEYS_GLOBAL} = Object.freeze(${JSON.stringify(pairs).replace(/</g, "\\u003c")});\n`;
 }
 
 function scriptsOf(metafile: Metafile, root: string): BuiltScript[] {
@@ -61,8 +63,9 @@ function scriptsOf(metafile: Metafile, root: string): BuiltScript[] {
 }
 
 /**
- * Bundles web/app.ts (the page script, with the trusted keys embedded) and
- * web/verifier-entry.ts (the verifier as an ES module) for browsers, and copies index.html.
+ * Bundles web/app.ts (the page script) and web/verifier-entry.ts (the verifier as an ES module)
+ * for browsers, writes the trusted keys as trusted-keys.js (data the page loads before app.js),
+ * and copies index.html.
  * The keys are loaded with `loadKeyRing`, so a missing or corrupted key file fails the build
  * with its name instead of producing a page that trusts nothing.
  * @throws Error for an unreadable or invalid key directory, an empty one, or a bundling error.
@@ -95,8 +98,9 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuiltWeb>
     entryPoints: [join(web, "app.ts")],
     format: "iife",
     outfile: join(outDir, "app.js"),
-    plugins: [trustedKeysPlugin(pairs)],
   });
+  const keysScript = join(outDir, "trusted-keys.js");
+  await writeFile(keysScript, trustedKeysScript(pairs));
   const library = join(outDir, "zkforget-verifier.js");
   const lib = await build({
     ...common,
@@ -110,6 +114,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuiltWeb>
     outDir,
     page,
     library,
+    keysScript,
     keys: pairs.map(({ manifest: { profile, security, vkeyHash } }) => ({ profile, security, vkeyHash })),
     scripts: [...scriptsOf(app.metafile, root), ...scriptsOf(lib.metafile, root)],
   };
@@ -124,7 +129,7 @@ async function main(): Promise<void> {
     `Built ${built.page}`,
     `  and ${built.library} (the verifier as an ES module for other pages; it embeds no keys)`,
     ...sizes,
-    "Trusted keys embedded in the page:",
+    `Trusted keys of the page (${built.keysScript}):`,
     ...keys,
     `Open ${built.page} in a browser, or serve ${built.outDir} with any static file server.`,
   ].join("\n"));

@@ -17,7 +17,7 @@ describe("browser bundle of the verifier (size, licences, Poseidon)", function (
 
   before(async function () {
     outDir = await mkdtemp(join(tmpdir(), "zkf-webbundle-"));
-    built = await buildWeb({ outDir }); // the shipped keys/, all of them embedded
+    built = await buildWeb({ outDir }); // the shipped keys/, all of them trusted
   });
   after(() => rm(outDir, { recursive: true, force: true }));
 
@@ -27,6 +27,17 @@ describe("browser bundle of the verifier (size, licences, Poseidon)", function (
       assert.ok(script.bytes <= MAX_BYTES, `${script.file} is ${script.bytes} bytes minified, over the ${MAX_BYTES}-byte budget`);
       assert.equal((await readFile(script.file)).length, script.bytes);
     }
+  });
+
+  it("writes the trusted keys as data (trusted-keys.js, loaded before app.js), every shipped key in it, outside the code budget", async function () {
+    const script = await readFile(built.keysScript, "utf8");
+    const defined: { manifest: { profile: string; vkeyHash: string } }[] = [];
+    new Function("globalThis", script)({ set zkforgetTrustedKeys(v: typeof defined) { defined.push(...v); } });
+    assert.deepEqual(defined.map((k) => k.manifest.profile).sort(), built.keys.map((k) => k.profile).sort());
+    assert.deepEqual(defined.map((k) => k.manifest.vkeyHash).sort(), built.keys.map((k) => k.vkeyHash).sort());
+    assert.ok(!script.includes("<"), "no key text can close the script element");
+    const page = await readFile(built.page, "utf8");
+    assert.ok(page.indexOf('<script src="trusted-keys.js">') >= 0 && page.indexOf('<script src="trusted-keys.js">') < page.indexOf('<script src="app.js">'), "index.html loads the keys before app.js");
   });
 
   it("bundles no snarkjs or ffjavascript (the metafile's inputs), and no poseidon-lite constants", function () {

@@ -4,7 +4,7 @@
  * in) against the keys embedded at build time, and shows the verdict with its reasons. Everything shown from the file is untrusted, so it is only
  * ever written with textContent, never parsed as HTML.
  */
-import trustedKeys from "zkforget:trusted-keys";
+import { trustedKeys } from "./trusted-keys.ts";
 import {
   AUDIT_FORMAT, RECEIPT_FORMAT, checkReceipt, describeProblem, describeStatement, keyRingOf, parseSubjectRecord,
   verifyAuditPackage, verifyBundle, type ChainReport, type KeyManifest, type Statement, type SubjectRecord,
