@@ -21,7 +21,8 @@ include "lib/ridge.circom";
 // Public inputs, in this order: oldState, newState, forgottenClass. Private: dataRoot,
 // forgotten[C], gram[C][T], moments[C][m] (old), oldStatsSalt, newStatsSalt, oldModelCommitment,
 // weights[C][m], residual[C][m], modelSalt, lambda, testRoot.
-// Cost: C x (T + m) products (the zeroing), two statistics sponges, RidgeSolveCheck, the config
+// Cost: C x (T + m) products (the zeroing, lane by lane: the new G is formed from the lanes and
+// range-checked in RidgeSolveCheck), two packed statistics sponges, RidgeSolveCheck, the config
 // sponge and 2 Poseidon(4): independent of the class size and of the dataset.
 template RidgeClassForget(depth, d, C) {
     var m = d + 1;

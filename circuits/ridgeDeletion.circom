@@ -29,9 +29,11 @@ include "lib/ridge.circom";
 // feature[K][d], label[K], recordSalt[K], forgotten[C], gram[C][T], moments[C][m] (old),
 // oldStatsSalt, newStatsSalt, oldModelCommitment, weights[C][m], residual[C][m], modelSalt,
 // lambda, testRoot.
-// Cost: DatasetDeletion (about 480 x depth x K), K x (RidgeRecordOpen + C + C(d + d(d+1)/2)),
-// two statistics sponges over 1 + C + C(T + m) values each, RidgeSolveCheck, the config sponge
-// and 2 Poseidon(4): it grows with depth, K, d and C, never with the number of records.
+// Cost: DatasetDeletion (about 480 x depth x K), K x (RidgeRecordOpen + C + d(d+1)/2 +
+// C(ceil(T/4) + ceil(m/4))) (ClassContributions: packed words routed to the class), two packed
+// statistics sponges over 1 + C + C(ceil(T/4) + ceil(m/4)) values each, RidgeSolveCheck (with the
+// range checks on G and B that make the packed commitment binding), the config sponge and 2
+// Poseidon(4): it grows with depth, K, d and C, never with the number of records.
 template RidgeDeletion(depth, d, C, K) {
     var m = d + 1;
     var T = TRIANGLE_SIZE(m);
