@@ -66,6 +66,7 @@ export type { WorkspaceMethod, MethodWorkspace, CommitInput, CommitFacts, Provin
 export { commitWorkspace, type CommitWorkspaceOptions, type CommitResult } from "./workspace/commit.ts";
 export { trainWorkspace, type TrainWorkspaceOptions, type TrainedShard } from "./workspace/train.ts";
 export { forgetInWorkspace, newRequestId, type ForgetOptions, type ForgetResult, type ForgetStep } from "./workspace/forget.ts";
+export { forgetClassInWorkspace, type ForgetClassStep } from "./workspace/forgetClass.ts";
 export { proveWorkspaceAccuracy, type ProveWorkspaceAccuracyOptions } from "./workspace/proveAccuracy.ts";
 export { withWorkspaceLock, type LockOptions } from "./workspace/lock.ts";
 export { StateFileError } from "./workspace/stateFile.ts";

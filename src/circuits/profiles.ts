@@ -23,6 +23,13 @@ export interface CircuitProfile {
    * compiled order matches this list.
    */
   publicSignals: string[];
+  /**
+   * The other profiles a workspace of this profile proves with, by role (e.g. a ridge deletion
+   * profile names its `batch`, `genesis`, `classForget` and `accuracy` profiles). A workspace is
+   * committed under one profile, its ledger is labelled with it, and its method finds the keys of
+   * its other statements here; the ledger accepts transitions proved under any of them.
+   */
+  companions?: Record<string, string>;
 }
 
 const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -54,6 +61,15 @@ export function validateProfile(value: unknown): CircuitProfile {
     publicSignals: [...(p.publicSignals as string[])],
   };
   if (p.description !== undefined) profile.description = p.description as string;
+  if (p.companions !== undefined) {
+    const c = p.companions;
+    if (typeof c !== "object" || c === null || Array.isArray(c)) throw new Error(where("companions must be an object of role → profile name"));
+    for (const [role, name] of Object.entries(c)) {
+      if (!IDENT.test(role)) throw new Error(where(`companions: role ${JSON.stringify(role)} must be an identifier`));
+      if (typeof name !== "string" || !NAME.test(name)) throw new Error(where(`companions.${role} must be a profile name matching ${NAME}`));
+    }
+    profile.companions = { ...(c as Record<string, string>) };
+  }
   return profile;
 }
 
@@ -125,7 +141,25 @@ export function getProfile(name: string): CircuitProfile {
 }
 
 function copyProfile(p: CircuitProfile): CircuitProfile {
-  return { ...p, params: [...p.params], publicSignals: [...p.publicSignals] };
+  return { ...p, params: [...p.params], publicSignals: [...p.publicSignals], ...(p.companions ? { companions: { ...p.companions } } : {}) };
+}
+
+/**
+ * The companion profile of `profile` for `role` (see {@link CircuitProfile.companions}).
+ * @throws Error naming the profile and the role when it names none, or an unknown profile
+ */
+export function companionProfile(profile: CircuitProfile, role: string): CircuitProfile {
+  const name = profile.companions?.[role];
+  if (name === undefined) {
+    throw new Error(`profile ${profile.name} names no ${role} profile (its "companions" in profiles.json: ${JSON.stringify(profile.companions ?? {})})`);
+  }
+  return getProfile(name);
+}
+
+/** The profiles a workspace committed under `name` proves with: that profile and its companions. */
+export function profileFamily(name: string): string[] {
+  const profile = listProfiles().find((p) => p.name === name);
+  return [name, ...Object.values(profile?.companions ?? {})];
 }
 
 function describeName(value: unknown): string {

@@ -3,6 +3,7 @@ import { commitCommand } from "./commands/commit.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { exportSolidityCommand } from "./commands/exportSolidity.ts";
 import { forgetCommand } from "./commands/forget.ts";
+import { forgetClassCommand } from "./commands/forgetClass.ts";
 import { trainCommand } from "./commands/train.ts";
 import { requestsCommand } from "./commands/requests.ts";
 import { receiptCommand } from "./commands/receipt.ts";
@@ -21,7 +22,7 @@ import { ledgerCommand } from "./commands/ledger.ts";
 import { UsageError, type Command } from "./command.ts";
 import { useProjectConfig } from "../circuits/projectProfiles.ts";
 
-const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, headCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand, serveCommand, workerCommand, tokenCommand, ledgerCommand];
+const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, forgetClassCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, headCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand, serveCommand, workerCommand, tokenCommand, ledgerCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,3 +1,4 @@
+import { profileFamily } from "../circuits/profiles.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 import { requestCommitment } from "../verifier/requestCommitment.ts";
@@ -46,8 +47,10 @@ export async function checkBundleForAppend(bundle: unknown, snapshotState: strin
   const verified: ProofBundle = result.bundle;
   const transition = statementTransition(verified.statement);
   if (typeof transition === "string") throw new LedgerAppendError(`refused: ${transition}`);
-  if (transition.kind !== "accuracy" && verified.profile !== ledgerProfile) {
-    throw new LedgerAppendError(`refused: the bundle is for profile ${verified.profile}, but this ledger records ${ledgerProfile} transitions`);
+  // A profile's companions (ridge: genesis, class forgetting) prove the same workspace's transitions.
+  const family = profileFamily(ledgerProfile);
+  if (transition.kind !== "accuracy" && !family.includes(verified.profile)) {
+    throw new LedgerAppendError(`refused: the bundle is for profile ${verified.profile}, but this ledger records ${family.join(", ")} transitions`);
   }
   if (snapshotState !== transition.newState) {
     throw new LedgerAppendError(`refused: the snapshot is at state ${snapshotState}, not at the bundle's new state ${transition.newState}`);

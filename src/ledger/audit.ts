@@ -1,3 +1,4 @@
+import { embeddedProfiles } from "../verifier/statements.ts";
 import { pathExists, readJsonFile } from "../fsAtomic.ts";
 import { dirname, join } from "node:path";
 import { AUDIT_FORMAT, AUDIT_VERSION, type AuditEntry, type AuditKey, type AuditPackage } from "../verifier/auditTypes.ts";
@@ -42,7 +43,10 @@ export async function auditPackageFromStore(
   const all = await store.readAll();
   const entries = all.entries;
   const requests = all.requests.map(publicRequest);
-  const profiles = new Set([store.info.profile, ...entries.flatMap((e) => (e.bundle ? [e.bundle.profile] : []))]);
+  // With the keys of the proofs a bundle embeds (a ridge genesis' batches), so the package is complete.
+  const profiles = new Set([store.info.profile, ...entries.flatMap((e) => (e.bundle
+    ? [e.bundle.profile, ...(keys.get(e.bundle.profile) ? embeddedProfiles(e.bundle.statement, keys.get(e.bundle.profile)!.manifest) : [])]
+    : []))]);
   const packageKeys: Record<string, AuditKey> = {};
   for (const profile of [...profiles].sort()) {
     const key = keys.get(profile);

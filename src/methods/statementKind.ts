@@ -36,6 +36,45 @@ export interface StatementKind {
   fileTag(statement: Record<string, unknown>): string;
   /** Present when the statement is about a committed, trained model (see {@link ModelRules}). */
   readonly model?: ModelRules;
+  /**
+   * The method whose statements may share one chain, when a method proves its transitions under
+   * several profiles (ridge: genesis, deletion, class forgetting). A chain's transitions are all
+   * of the first transition's profile, or, when its kind names a family, all of kinds of that
+   * family. Absent: one profile per chain.
+   */
+  readonly family?: string;
+  /**
+   * Proofs embedded in the statement (ridge genesis: its batch proofs) that the verifier checks
+   * with their own trusted keys, exactly as it checks a bundle's own proof (key trust, template
+   * and parameters, signal count and range, canonical points, the pairing check), before the
+   * bundle is valid. `check` cross-checks their public signals against the bundle's. Returns the
+   * proofs, or the problems that keep them from being read. Absent: none.
+   */
+  embeddedProofs?(statement: Record<string, unknown>, manifest: KeyManifest): EmbeddedProof[] | string[];
+  /**
+   * For the kind whose template a workspace is committed under: the state that workspace starts
+   * at, recomputed from the public fields of an inclusion receipt (ridge: Poseidon(dataRoot, 0,
+   * 0, configHash)), or a sentence naming what is missing. The receipt checker compares it with
+   * the receipt's state and the published chain's first state. Absent: SISA's rule
+   * (Poseidon(dataRoot, modelRoot, configHash)) or, without a model, the data root.
+   */
+  committedState?(dataRoot: bigint, receipt: Record<string, unknown>): bigint | string;
+}
+
+/** A proof inside a statement, with the key it must verify under (see {@link StatementKind.embeddedProofs}). */
+export interface EmbeddedProof {
+  /** Where it is, for reasons ("bundle.statement.batches[2]"). */
+  at: string;
+  /** The profile whose trusted key it verifies under (untrusted: looked up in the verifier's key ring). */
+  profile: unknown;
+  /** The verification-key hash the controller says it was made with (must be the trusted key's). */
+  vkeyHash: unknown;
+  publicSignals: unknown;
+  proof: unknown;
+  /** The template the trusted key must prove (so a proof under another circuit's key is refused). */
+  template: string;
+  /** The template parameters the trusted key must have. */
+  params: readonly number[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { datasetDeletionStatement } from "./deletion/statement.ts";
 import { modelAccuracyStatement, shardRetrainStatement } from "./sisa/statements.ts";
 import type { StatementKind } from "./statementKind.ts";
+import { ridgeAccuracyStatement, ridgeClassForgetStatement, ridgeDeletionStatement, ridgeGenesisStatement } from "./ridge/kinds.ts";
 
 /**
  * The registry of statement kinds, verifier side: one line per statement an unlearning method
@@ -12,6 +13,10 @@ export const STATEMENT_KINDS: readonly StatementKind[] = [
   datasetDeletionStatement,
   shardRetrainStatement,
   modelAccuracyStatement,
+  ridgeGenesisStatement,
+  ridgeDeletionStatement,
+  ridgeClassForgetStatement,
+  ridgeAccuracyStatement,
 ];
 
 const BY_TYPE = new Map(STATEMENT_KINDS.map((k) => [k.type, k]));

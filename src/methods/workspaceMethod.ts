@@ -47,6 +47,27 @@ export interface WorkspaceMethod<W extends MethodWorkspace> {
   forget(ws: W, recordIds: readonly string[], run: ProvingRun<W>): Promise<void>;
   /** Proves what remains of the genesis training, step by step; absent for a method without one. */
   train?(ws: W, run: ProvingRun<W>): Promise<void>;
+  /**
+   * Forgets every record of class `cls` from the model in one or more steps (`zkforget
+   * forget-class`); absent for a method that cannot (the workspace refuses the command then).
+   * @throws Error naming the class when it is not one of the model's, or already forgotten
+   */
+  forgetClass?(ws: W, cls: number, run: ProvingRun<W>): Promise<void>;
+  /**
+   * Proves the accuracy of the current model on the committed test set (`zkforget
+   * prove-accuracy`), under `profile` or the method's default accuracy profile; the workspace
+   * appends the bundle as an `accuracy` entry. Absent for a method without a model.
+   * @throws Error when no test set is committed or the model is not trained
+   */
+  proveAccuracy?(ws: W, run: ProvingRun<W>, profile?: CircuitProfile): Promise<AccuracyResult>;
+}
+
+/** What a method's accuracy proof gives back. */
+export interface AccuracyResult {
+  bundle: ProofBundle;
+  correct: number;
+  total: number;
+  proveSeconds: number;
 }
 
 /** What every method's workspace state holds. */
@@ -64,6 +85,8 @@ export interface CommitInput {
   testSet?: Dataset;
   /** Training hyperparameters, for methods that train. */
   hyper?: TrainingHyperparameters;
+  /** The L2 coefficient λ of a method whose model is a closed-form solution (ridge), pinned in its config. */
+  lambda?: number;
   /** Feature scaling fitted on `data` and pinned in the config, for methods that train. */
   scale?: ScalingMethod;
   /** How to name the training and test data in errors. */
@@ -113,6 +136,13 @@ export interface ProvedStep<W> {
 export interface ProvingRun<W> {
   /** The proving key of the workspace's profile, loaded (or built) on first use. */
   key(): Promise<ProvingKey>;
+  /**
+   * The proving key of any profile the method proves with (its companions, see
+   * CircuitProfile.companions; the workspace's own profile gives `key()`), loaded on first use.
+   * The workspace verifies each step under the keys of its bundle's profile and of the proofs
+   * its statement embeds, loaded the same way.
+   */
+  keyFor(profile: CircuitProfile): Promise<ProvingKey>;
   log: (message: string) => void;
   /** Appends the step to the ledger (verifying it first); resolves once it is recorded. */
   record(step: ProvedStep<W>): Promise<void>;

@@ -46,7 +46,7 @@ export function renderHtmlReport(pkg: AuditPackage, chain: ChainReport, options:
 </head>
 <body>
 <h1>zkforget audit report</h1>
-<p>Profile <code>${m.profile}</code>, exported ${m.exportedAt}. Config hash <code>${m.configHash}</code>. Shards: ${m.shards}.</p>
+<p>Profile <code>${m.profile}</code>, exported ${m.exportedAt}. Config hash <code>${m.configHash}</code>. Training coverage: ${m.shards}.</p>
 ${verdict(m)}
 ${timeline(m)}
 ${requests(m)}
@@ -81,7 +81,9 @@ function timeline(m: ReportModel): Markup {
 <tr data-seq="${r.seq}"${r.ok ? "" : html` class="bad"`}><td>${r.seq}</td><td>${r.kind}</td><td>${r.time}</td><td class="mono"><span title="${r.oldState}">${shortState(r.oldState)}</span> → <span title="${r.newState}">${shortState(r.newState)}</span></td><td>${r.shard}</td><td>${r.deleted}</td><td>${r.requestId}</td><td>${r.proveSeconds}</td><td>${status(r.ok, r.status)}${reasonList(r.reasons)}</td></tr>`)}
 </tbody>
 </table>
-<p class="note">Recorded times and proving times are the controller's measurements (not proved).</p>`;
+<p class="note">Recorded times and proving times are the controller's measurements (not proved).</p>
+<p>What each proof claims (in its statement's words; a claim holds only where the proof column says verified):</p>
+<ul class="claims">${m.timeline.filter((r) => r.claim !== "—").map((r) => html`<li data-claim="${r.seq}">${r.seq}: ${r.claim}</li>`)}</ul>`;
 }
 
 function requests(m: ReportModel): Markup {

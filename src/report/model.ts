@@ -1,6 +1,7 @@
 import type { AuditPackage } from "../verifier/auditTypes.ts";
 import { describeProblem, type ChainReport } from "../verifier/chain.ts";
 import { isObject } from "../verifier/statements.ts";
+import { statementKindOf } from "../methods/statementKinds.ts";
 import { evaluationView, type EvaluationView } from "./evaluationView.ts";
 
 /**
@@ -20,6 +21,8 @@ export interface TimelineRow {
   deleted: string;
   requestId: string;
   proveSeconds: string;
+  /** What the entry's proof claims, in its statement kind's words (describe()), or "—" without a proof. */
+  claim: string;
   /** "verified", "recorded (no proof)" or "BROKEN". */
   status: string;
   ok: boolean;
@@ -134,7 +137,7 @@ export function buildReportModel(pkg: AuditPackage, chain: ChainReport): ReportM
     profile: text(pkg.profile),
     exportedAt: text(pkg.exportedAt),
     configHash: text(pkg.configHash),
-    shards: chain.shardCount === undefined ? "—" : `${chain.shardsCovered?.length ?? 0} of ${chain.shardCount} covered by training proofs`,
+    shards: chain.shardCount === undefined ? "—" : `${chain.shardsCovered?.length ?? 0} of ${chain.shardCount} ${chain.unitNoun ?? "shard"}${chain.shardCount === 1 ? "" : "s"} covered by training proofs`,
     timeline,
     requests: requests.map((r) => requestRow(r, requestChecks.get(String(r.id))?.proved === true, requestChecks.get(String(r.id))?.reasons ?? [], proveSecondsBySeq)),
     latency: requests.flatMap((r) => latencyPoint(r, requestChecks.get(String(r.id))?.proved === true)),
@@ -160,6 +163,7 @@ function timelineRow(raw: unknown, position: number, verdict: ChainReport["entri
     deleted: Array.isArray(s.deleted) ? String(s.deleted.length) : "—",
     requestId: e.requestId === undefined ? "—" : text(e.requestId),
     proveSeconds: typeof e.proveSeconds === "number" ? `${e.proveSeconds.toFixed(2)} s` : "—",
+    claim: e.bundle === undefined ? "—" : claimOf(s),
     status: !ok ? "BROKEN" : e.bundle === undefined ? "recorded (no proof)" : "verified",
     ok,
     reasons: verdict?.reasons ?? [],
@@ -276,4 +280,15 @@ export function formatDuration(seconds: number): string {
 /** A state for a table cell: 0x1234abcd…ef01, or the text as is when it is not a full hex state. */
 export function shortState(state: string): string {
   return /^0x[0-9a-f]{64}$/.test(state) ? `${state.slice(0, 10)}…${state.slice(-4)}` : state;
+}
+
+/** A statement's claim in its kind's words; never throws on a malformed statement. */
+function claimOf(s: Record<string, unknown>): string {
+  const kind = statementKindOf(s);
+  if (!kind) return `a ${JSON.stringify(s.type)} statement, which this verifier does not know`;
+  try {
+    return kind.describe(s);
+  } catch {
+    return `a malformed ${String(s.type)} statement`;
+  }
 }

@@ -9,7 +9,7 @@ import { parseHex32, toHex32 } from "./fieldText.ts";
 import { requestCommitment } from "./requestCommitment.ts";
 import { isObject } from "./statements.ts";
 import type { KeyRing } from "./types.ts";
-import { statementKindOf } from "../methods/statementKinds.ts";
+import { statementKindOf, statementKindOfTemplate } from "../methods/statementKinds.ts";
 import type { ModelRules } from "../methods/statementKind.ts";
 import { verifyBundle } from "./verify.ts";
 
@@ -95,6 +95,8 @@ export interface ChainReport {
   shardsCovered?: number[];
   /** Model-bearing chains: number of shards, from the published (and proved) config. */
   shardCount?: number;
+  /** Model-bearing chains: what a training unit is called ("shard"; ridge: "ridge genesis"), from the statement kind. */
+  unitNoun?: string;
   keys: ChainKeyReport[];
   requests: ChainRequestReport[];
   /** Human-readable lines: verdict, counts, first break. */
@@ -157,6 +159,8 @@ class ChainCheck {
   #label = "";
   /** Profile of the chain's state transitions: that of its first transition proof. */
   #transitionProfile?: string;
+  /** The statement-kind family of those transitions, when their method proves under several profiles. */
+  #transitionFamily?: string | undefined;
   /** Whether those transitions carry a trained model (from their statement kind). */
   #transitionCarriesModel?: boolean;
   /** Name of those transitions' template, for messages. */
@@ -184,7 +188,14 @@ class ChainCheck {
   }
 
   get profile(): string {
-    return this.#transitionProfile ?? this.#label;
+    return this.#labelInFamily() ? this.#label : this.#transitionProfile ?? this.#label;
+  }
+
+  /** Whether the package's profile label is a profile of the chain's transition family (ridge: its deletion profile). */
+  #labelInFamily(): boolean {
+    if (this.#transitionFamily === undefined || this.#label === "") return false;
+    const template = this.#options.keys.get(this.#label)?.manifest.template;
+    return template !== undefined && statementKindOfTemplate(template)?.family === this.#transitionFamily;
   }
 
   async run(input: unknown): Promise<void> {
@@ -346,11 +357,14 @@ class ChainCheck {
     const template = this.#options.keys.get(bundle.profile)?.manifest.template;
     if (moves.kind !== "accuracy") {
       // One kind of state transition per chain: its profile comes from the first proof, not from a label.
+      // A method that proves its transitions under several profiles names a family: then any kind of it may follow.
+      const family = statementKindOf(s)?.family;
       if (this.#transitionProfile === undefined) {
         this.#transitionProfile = bundle.profile;
         this.#transitionTemplate = template;
         this.#transitionCarriesModel = rules?.carriesModel === true;
-      } else if (bundle.profile !== this.#transitionProfile) {
+        this.#transitionFamily = family;
+      } else if (bundle.profile !== this.#transitionProfile && (family === undefined || family !== this.#transitionFamily)) {
         reasons.push(`the bundle is for profile ${bundle.profile}, but the chain's state transitions are proved under ${this.#transitionProfile}`);
       }
     }
@@ -415,7 +429,7 @@ class ChainCheck {
 
   /** Chain-level checks that follow from the statements: the label, the config, training coverage. */
   #modelChecks(): void {
-    if (this.#transitionProfile !== undefined && this.#label !== "" && this.#label !== this.#transitionProfile) {
+    if (this.#transitionProfile !== undefined && this.#label !== "" && this.#label !== this.#transitionProfile && !this.#labelInFamily()) {
       this.tail.push(packageProblem(`the package says profile ${this.#label}, but its state transitions are proved under ${this.#transitionProfile}`));
     }
     if (this.configHash === undefined) {
@@ -528,7 +542,7 @@ class ChainCheck {
       problems,
       profile: this.profile,
       ...(this.configHash !== undefined ? { configHash: this.configHash } : {}),
-      ...(model ? { shardsCovered: [...this.covered].sort((a, b) => a - b), shardCount: this.shardCount } : {}),
+      ...(model ? { shardsCovered: [...this.covered].sort((a, b) => a - b), shardCount: this.shardCount, unitNoun: this.#unitNoun } : {}),
       keys: [...this.keyChecks.values()].map((c) => c.report),
       requests: this.requests,
       summary: [],
@@ -556,7 +570,7 @@ function summarize(r: ChainReport): string[] {
   const insecure = r.keys.filter((k) => k.security === "insecure-dev").map((k) => k.profile);
   lines.push(`profile ${r.profile}${insecure.includes(r.profile) ? " (INSECURE dev key)" : ""}`);
   if (r.configHash) lines.push(`config hash ${r.configHash}`);
-  if (r.shardsCovered && r.shardCount !== undefined) lines.push(`shards covered by training proofs: ${r.shardsCovered.length} of ${r.shardCount}`);
+  if (r.shardsCovered && r.shardCount !== undefined) lines.push(`${r.unitNoun ?? "shard"}s covered by training proofs: ${r.shardsCovered.length} of ${r.shardCount}`);
   const proved = r.requests.filter((q) => q.proved).length;
   lines.push(`deletion requests: ${r.requests.length}, ${proved} proved and verified`);
   const pending = r.requests.filter((q) => q.pending);

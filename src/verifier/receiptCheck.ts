@@ -15,7 +15,7 @@ import { bundleIdentity } from "./bundleIdentity.ts";
 import { describeProblem, verifyAuditPackage, type ChainReport } from "./chain.ts";
 import { requestCommitment } from "./requestCommitment.ts";
 import { dataRootAfter } from "./transition.ts";
-import { statementKindOf } from "../methods/statementKinds.ts";
+import { statementKindOf, statementKindOfTemplate } from "../methods/statementKinds.ts";
 import { headMatchesChain, verifyHeadLog } from "./headLog.ts";
 
 /**
@@ -242,7 +242,15 @@ async function checkInclusion(r: InclusionReceipt, options: ReceiptCheckOptions)
   }
   const root = merkleRootFromPath(leaf, r.index, r.siblings.map((s) => BigInt(s)));
   if (root !== BigInt(r.dataRoot)) reasons.push(`the Merkle path from slot ${r.index} gives root ${toHex32(root)}, not the receipt's dataRoot ${r.dataRoot}`);
-  if (r.state !== undefined && stateHash(BigInt(r.dataRoot), BigInt(r.modelRoot!), BigInt(r.configHash!), poseidonLite) !== BigInt(r.state)) {
+  // The committed state follows the method's rule (its statement kind's committedState), else SISA's.
+  const committedState = key ? statementKindOfTemplate(key.manifest.template)?.committedState : undefined;
+  if (committedState) {
+    const state = committedState(BigInt(r.dataRoot), r as unknown as Record<string, unknown>);
+    if (typeof state === "string") reasons.push(state);
+    else if (r.state === undefined || BigInt(r.state) !== state) reasons.push(`the receipt's dataRoot and configHash give state ${toHex32(state)}, not the receipt's state ${r.state ?? "(none)"}`);
+  } else if (r.state !== undefined && r.modelRoot === undefined) {
+    reasons.push(`the receipt's state can only be checked with the trusted key of profile ${r.profile}, whose method says how its state is formed`);
+  } else if (r.state !== undefined && stateHash(BigInt(r.dataRoot), BigInt(r.modelRoot!), BigInt(r.configHash!), poseidonLite) !== BigInt(r.state)) {
     reasons.push("the receipt's dataRoot, modelRoot and configHash do not hash to its state");
   }
   const genesis = r.state ?? r.dataRoot;
@@ -456,10 +464,12 @@ function receiptShapeProblems(r: unknown): string[] {
   if (r.kind === "inclusion") {
     for (const name of ["salt", "dataRoot"]) field(r, name);
     path(r.siblings, "receipt.siblings");
-    const sisa = ["modelRoot", "configHash", "state"].filter((name) => r[name] !== undefined);
-    if (sisa.length > 0 && sisa.length < 3) problems.push("receipt.modelRoot, configHash and state come together or not at all");
-    if (r.config !== undefined && sisa.length === 0) problems.push("receipt.config belongs to a SISA receipt (with modelRoot, configHash and state)");
-    sisa.forEach((name) => field(r, name));
+    // A model-bearing commit's receipt names configHash and state (ridge); SISA's adds modelRoot and config.
+    const pinned = ["configHash", "state"].filter((name) => r[name] !== undefined);
+    if (pinned.length === 1) problems.push("receipt.configHash and state come together or not at all");
+    if (r.modelRoot !== undefined && pinned.length < 2) problems.push("receipt.modelRoot, configHash and state come together or not at all");
+    if (r.config !== undefined && r.modelRoot === undefined) problems.push("receipt.config belongs to a SISA receipt (with modelRoot, configHash and state)");
+    [...pinned, ...(r.modelRoot !== undefined ? ["modelRoot"] : [])].forEach((name) => field(r, name));
   } else if (r.kind === "deletion") {
     if (!isObject(r.bundle)) problems.push("receipt.bundle must be a proof bundle");
     if (!(typeof r.seq === "number" && Number.isInteger(r.seq) && r.seq > 0)) problems.push("receipt.seq must be a positive integer");

@@ -132,3 +132,27 @@ export function short(hex: string): string {
 export function textField(statement: Record<string, unknown>, field: string): string | undefined {
   return typeof statement[field] === "string" ? (statement[field] as string) : undefined;
 }
+
+/**
+ * An accuracy statement's `correct` and `total`: public signals too, so readable integers that
+ * must equal them, with correct ≤ total ≤ the profile's test slots (the circuit counts each slot
+ * at most once). Returns the problems.
+ */
+export function accuracyCountProblems(s: Record<string, unknown>, signals: readonly string[], manifest: KeyManifest, slots: number): string[] {
+  const problems: string[] = [];
+  const counts: Partial<Record<"correct" | "total", number>> = {};
+  for (const field of ["correct", "total"] as const) {
+    const value = s[field];
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > slots) {
+      problems.push(`bundle.statement.${field} must be an integer in [0, ${slots}] (profile ${manifest.profile} has ${slots} test slots)`);
+    } else if (BigInt(value) !== namedSignal(field, signals, manifest)) {
+      problems.push(`bundle.statement.${field} does not match public signal ${field}`);
+    } else {
+      counts[field] = value;
+    }
+  }
+  if (counts.correct !== undefined && counts.total !== undefined && counts.correct > counts.total) {
+    problems.push(`bundle.statement.correct (${counts.correct}) exceeds bundle.statement.total (${counts.total})`);
+  }
+  return problems;
+}

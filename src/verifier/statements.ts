@@ -42,3 +42,11 @@ export function describeStatement(s: Statement): string {
   const kind = statementKindOf(s);
   return kind ? kind.describe(s as unknown as Record<string, unknown>) : `a ${JSON.stringify((s as { type?: unknown }).type)} statement, which this verifier does not know`;
 }
+
+/** The profiles of the proofs a statement embeds (StatementKind.embeddedProofs), distinct, in order; [] when none. */
+export function embeddedProfiles(statement: unknown, manifest: KeyManifest): string[] {
+  const kind = statementKindOfTemplate(manifest.template);
+  if (!kind?.embeddedProofs || !isObject(statement)) return [];
+  const listed = kind.embeddedProofs(statement, manifest);
+  return [...new Set(listed.flatMap((e) => (typeof e === "object" && typeof e.profile === "string" ? [e.profile] : [])))];
+}

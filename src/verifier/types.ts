@@ -1,5 +1,6 @@
 import type { KeyManifest } from "../keys/manifest.ts";
 import type { PublicTrainingConfig } from "../ml/publicConfig.ts";
+import type { RidgeStatement } from "../methods/ridge/statementTypes.ts";
 
 export type { PublicTrainingConfig };
 
@@ -104,7 +105,7 @@ export interface AccuracyStatement {
 }
 
 /** Every statement a bundle can carry. */
-export type Statement = DeletionStatement | ShardRetrainStatement | AccuracyStatement;
+export type Statement = DeletionStatement | ShardRetrainStatement | AccuracyStatement | RidgeStatement;
 
 /** Format tag and version of a bundle. */
 export const BUNDLE_FORMAT = "zkforget-bundle";

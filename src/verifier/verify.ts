@@ -4,6 +4,8 @@ import { scalarProblem } from "./fieldText.ts";
 import { groth16Check } from "./groth16.ts";
 import { decodeProof } from "./proofPoints.ts";
 import { checkStatement, isObject } from "./statements.ts";
+import { statementKindOfTemplate } from "../methods/statementKinds.ts";
+import type { EmbeddedProof } from "../methods/statementKind.ts";
 import { DEFAULT_TRAINING_POLICY, type TrainingPolicy } from "../ml/publicConfig.ts";
 import {
   BUNDLE_FORMAT, BUNDLE_VERSION,
@@ -76,7 +78,47 @@ export async function verifyBundle(input: unknown, options: VerifyOptions): Prom
     return reject([`the proof could not be checked: ${(error as Error).message}`], bundle, key);
   }
   if (!ok) return reject(["the Groth16 proof does not verify for these public signals under the trusted key"], bundle, key);
+  const embedded = embeddedProblems(bundle, key, options);
+  if (embedded.length > 0) return reject(embedded, bundle, key);
   return { valid: true, reasons: [], bundle, security: key.manifest.security };
+}
+
+/**
+ * The proofs a statement embeds (StatementKind.embeddedProofs, e.g. a ridge genesis' batch
+ * proofs), each checked like a bundle's own proof under the verifier's trusted key for its
+ * profile: the key proves the template and parameters the statement kind requires, the
+ * controller's vkeyHash is that key's, its trust level is allowed, the signals are field
+ * elements of the right count, the points are canonical, and the pairing check passes.
+ */
+function embeddedProblems(bundle: ProofBundle, key: TrustedKey, options: VerifyOptions): string[] {
+  const kind = statementKindOfTemplate(key.manifest.template);
+  if (!kind?.embeddedProofs) return [];
+  const listed = kind.embeddedProofs(bundle.statement as unknown as Record<string, unknown>, key.manifest);
+  if (listed.length > 0 && typeof listed[0] === "string") return listed as string[];
+  return (listed as EmbeddedProof[]).flatMap((e) => embeddedProofProblems(e, options).map((r) => `${e.at}: ${r}`));
+}
+
+function embeddedProofProblems(e: EmbeddedProof, options: VerifyOptions): string[] {
+  if (typeof e.profile !== "string") return ["profile is missing"];
+  const key = options.keys.get(e.profile);
+  if (!key) return [`unknown profile ${JSON.stringify(e.profile)}: no trusted verification key for it`];
+  if (key.manifest.template !== e.template || key.manifest.params.join() !== e.params.join()) {
+    return [`profile ${e.profile} proves ${key.manifest.template}(${key.manifest.params.join(", ")}), not the ${e.template}(${e.params.join(", ")}) this statement embeds`];
+  }
+  const problems = trustedKeyProblems({ profile: e.profile, vkeyHash: e.vkeyHash } as ProofBundle, key, options.allowDev === true);
+  if (!Array.isArray(e.publicSignals)) problems.push("publicSignals must be a list");
+  if (problems.length > 0) return problems;
+  const signals = e.publicSignals as unknown[];
+  const proof = decodeProof(e.proof, "proof");
+  problems.push(...signalProblems(signals, key), ...(proof.ok ? [] : proof.problems));
+  if (problems.length > 0 || !proof.ok) return problems;
+  try {
+    return groth16Check(key.vkey, signals.map((s) => BigInt(s as string)), proof.value)
+      ? []
+      : [`the Groth16 proof does not verify for these public signals under the trusted key of ${e.profile}`];
+  } catch (error) {
+    return [`the proof could not be checked: ${(error as Error).message}`];
+  }
 }
 
 function reject(reasons: string[], bundle?: ProofBundle, key?: TrustedKey): VerificationResult {

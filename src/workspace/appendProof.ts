@@ -13,6 +13,8 @@ export interface ProvedTransition {
   bundle: ProofBundle;
   /** The key it was proved with: the ledger verifies the bundle under it before appending. */
   key: ProvingKey;
+  /** The keys of the proofs its statement embeds (a ridge genesis' batches), verified with it. */
+  embeddedKeys?: readonly ProvingKey[];
   /** The workspace state after the transition. */
   after: WorkspaceState;
   proveSeconds: number;
@@ -29,7 +31,7 @@ export interface ProvedTransition {
 export async function appendProof(ledger: Ledger, dir: string, proved: ProvedTransition): Promise<{ entry: AuditEntry; bundlePath: string }> {
   const snapshot = snapshotOf(proved.after, await getPoseidon());
   // The controller checks its own proof under the key it proved with (a dev key included).
-  const keys = new Map([[proved.key.manifest.profile, { vkey: proved.key.vkey, manifest: proved.key.manifest }]]);
+  const keys = new Map([proved.key, ...(proved.embeddedKeys ?? [])].map((k) => [k.manifest.profile, { vkey: k.vkey, manifest: k.manifest }]));
   const entry = await ledger.append({
     bundle: proved.bundle,
     proveSeconds: proved.proveSeconds,

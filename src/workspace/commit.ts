@@ -55,9 +55,10 @@ export async function commitWorkspace(dir: string, data: Dataset, options: Commi
     const facts = method.facts(ws, poseidon);
     const state = method.state(ws, poseidon);
     // An inclusion receipt names the genesis commitments a model-bearing state binds.
-    const sisa: SisaCommitment | undefined = facts.configHash !== undefined && facts.modelRoot !== undefined && facts.config !== undefined
-      ? { modelRoot: facts.modelRoot, configHash: facts.configHash, state, config: facts.config }
-      : undefined;
+    const sisa: SisaCommitment | undefined = facts.configHash === undefined ? undefined : {
+      configHash: facts.configHash, state,
+      ...(facts.modelRoot !== undefined && facts.config !== undefined ? { modelRoot: facts.modelRoot, config: facts.config } : {}),
+    };
     if (options.force) {
       await rm(paths.receipts, { recursive: true, force: true });
       await rm(paths.bundles, { recursive: true, force: true });

@@ -4,11 +4,10 @@ import type { ProvedStep } from "../methods/workspaceMethod.ts";
 import { methodOf } from "../methods/workspaceMethods.ts";
 import type { AuditEntry } from "../verifier/auditTypes.ts";
 import type { CommittedDataset } from "../dataset/commitment.ts";
-import { appendProof } from "./appendProof.ts";
 import { withWorkspaceLock } from "./lock.ts";
 import { deletionReceipt, recordDeletionReceipt, writeRequestAcknowledgement } from "./receipts.ts";
 import { randomSalt } from "../dataset/leaf.ts";
-import { provingKeyLoader, type TrainWorkspaceOptions } from "./train.ts";
+import { ledgerRun, runKeys, type TrainWorkspaceOptions } from "./train.ts";
 import { datasetOf, openLedger, restoreState, workspacePaths } from "./workspace.ts";
 
 /** Options for {@link forgetInWorkspace}. */
@@ -67,20 +66,13 @@ export async function forgetInWorkspace(dir: string, recordIds: readonly string[
       log(`deletion request ${requestId}: ${recordIds.length} record(s)${resuming ? `, resuming with ${remaining.length} left` : ""}`);
       ledger.setRequestStatus(requestId, "proving");
       try {
-        const key = provingKeyLoader(ws.profile, options, log);
+        const keys = runKeys(ws.profile, options, log);
         const slotOf = new Map(dataset.slotsOf(remaining).map((slot) => [slot.id, slot]));
         const steps: ForgetStep[] = [];
-        await method.forget(ws, remaining, {
-          key,
-          log,
-          record: async (step) => {
-            const { entry, bundlePath } = await appendProof(ledger, dir, {
-              bundle: step.bundle, key: await key(), after: step.after, proveSeconds: step.proveSeconds, requestId, completesRequest: step.last,
-            });
-            const slots = step.recordIds.map((id) => slotOf.get(id)!);
-            steps.push(await recordStep(dir, ledger, requestId, entry, bundlePath, slots, datasetOf(step.after), step, log));
-          },
-        });
+        await method.forget(ws, remaining, ledgerRun(ledger, dir, keys, log, async (step, entry, bundlePath) => {
+          const slots = step.recordIds.map((id) => slotOf.get(id)!);
+          steps.push(await recordStep(dir, ledger, requestId, entry, bundlePath, slots, datasetOf(step.after), step, log));
+        }, (step) => ({ requestId, completesRequest: step.last })));
         return { request: ledger.request(requestId)!, steps };
       } catch (error) {
         ledger.setRequestStatus(requestId, "failed", (error as Error).message);

@@ -16,11 +16,12 @@ export type { InclusionReceipt, DeletionReceipt, Receipt, RequestReceipt };
 
 /** The SISA parts of a commit an inclusion receipt also names (the genesis state). */
 export interface SisaCommitment {
-  modelRoot: bigint;
+  /** SISA: the (empty) model root; absent for a method whose state rule is its statement kind's (ridge). */
+  modelRoot?: bigint;
   configHash: bigint;
   state: bigint;
-  /** The training config that hashes to configHash, published in the receipt (its feature scaling scales the subject's raw record). */
-  config: TrainingConfig;
+  /** SISA: the training config that hashes to configHash, published in the receipt (its feature scaling scales the subject's raw record). */
+  config?: TrainingConfig;
 }
 
 /** Builds the inclusion receipt of `recordId`. @throws UnknownRecordError */
@@ -38,7 +39,11 @@ export function inclusionReceipt(dataset: CommittedDataset, recordId: string, pr
     leaf: toHex32(slot.leaf),
     siblings: proof.siblings.map(toHex32),
     dataRoot: toHex32(dataset.root),
-    ...(sisa ? { modelRoot: toHex32(sisa.modelRoot), configHash: toHex32(sisa.configHash), state: toHex32(sisa.state), config: publicTrainingConfig(sisa.config) } : {}),
+    ...(sisa ? {
+      ...(sisa.modelRoot !== undefined ? { modelRoot: toHex32(sisa.modelRoot) } : {}),
+      configHash: toHex32(sisa.configHash), state: toHex32(sisa.state),
+      ...(sisa.config !== undefined ? { config: publicTrainingConfig(sisa.config) } : {}),
+    } : {}),
   };
 }
 

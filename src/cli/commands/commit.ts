@@ -21,7 +21,7 @@ export const commitCommand: Command = {
   summary: "commit a CSV/JSONL dataset (and a SISA test set): the ledger plus per-record inclusion receipts",
   help: `Usage: zkforget commit DATA [--workspace DIR] [--profile NAME] [--label-column C] [--id-column C]
                        [--test FILE | --test-split N] [--shards N] [--scale standard|minmax]
-                       [--lr X] [--l2 Y] [--init-seed S] [--text-field F] [--force]
+                       [--lr X] [--l2 Y] [--init-seed S] [--lambda L] [--text-field F] [--force]
 
 Reads DATA (.csv with a header row, or .jsonl), encodes every value in fixed point, salts
 and hashes each record into a leaf, and commits the leaves to a Poseidon Merkle tree.
@@ -61,6 +61,8 @@ Options:
   --lr X              SISA: learning rate, 0 ≤ X < 16 (default ${SISA_DEMO_HYPERPARAMETERS.learningRate})
   --l2 Y              SISA: L2 coefficient, 0 ≤ Y < 1 (default ${SISA_DEMO_HYPERPARAMETERS.l2})
   --init-seed S       SISA: initial weights derived from public seed S (default: all zero)
+  --lambda L          ridge (ridge-deletion-… profiles): the L2 coefficient λ, 2^-16 ≤ L < 256
+                      (default 1), public and pinned in the config hash with the test set's root
   --force             replace an existing workspace (the old ledger is kept beside it as
                       ledger.<time>.replaced.sqlite; old receipts and bundles are removed)`,
   async run(argv) {
@@ -74,6 +76,7 @@ Options:
       lr: { type: "string" },
       l2: { type: "string" },
       "init-seed": { type: "string" },
+      lambda: { type: "string" },
       shards: { type: "string" },
       scale: { type: "string" },
       "text-field": { type: "string" },
@@ -122,6 +125,8 @@ Options:
     // Training options apply to a method that trains a model (one with a genesis training).
     const trains = method.train !== undefined;
     if (!trains && sisaOptions.length > 0) throw new UsageError(`--${sisaOptions[0]} applies to profiles that train a model (SISA), not to ${profile.name}, which proves ${method.description}`);
+    const lambda = realOption(values.lambda, "lambda");
+    if (!trains && lambda !== undefined) throw new UsageError(`--lambda applies to profiles that train a model (ridge), not to ${profile.name}, which proves ${method.description}`);
     const misfit = profileMisfit(profile, shape);
     if (misfit !== undefined) throw new UsageError(`${misfit}; omit --profile to have one suggested`);
 
@@ -133,6 +138,7 @@ Options:
     const result = await commitWorkspace(dir, data, {
       profile,
       ...(trains ? { hyper } : {}),
+      ...(lambda !== undefined ? { lambda } : {}),
       ...(testSet ? { testSet } : {}),
       ...(scale !== undefined ? { scale: scale as ScalingMethod } : {}),
       sources: { data: positionals[0]!, test: values.test ?? `the test split of ${positionals[0]!}` },

@@ -8,7 +8,7 @@ import { waitingForLock } from "./lockMessage.ts";
 
 export const proveAccuracyCommand: Command = {
   name: "prove-accuracy",
-  summary: "SISA: prove the current ensemble's accuracy on the committed held-out test set",
+  summary: "SISA, ridge: prove the current model's accuracy on the committed held-out test set",
   help: `Usage: zkforget prove-accuracy [--workspace DIR] [--profile P] [--out FILE] [--seed SEED] [--json]
 
 For a SISA workspace committed with a test set (zkforget commit --test / --test-split):
@@ -18,6 +18,10 @@ state. The state's config hash pins the test set, so the proof cannot be made on
 The proof is appended to the ledger as an "accuracy" entry (it attests the current state
 and does not move it), so export, verify-chain and report carry it; the bundle is written to
 <workspace>/bundles/NNNN-accuracy.json and its path printed; \`zkforget verify FILE\` checks it.
+
+For a ridge workspace (committed with --test): proves how many test records the ridge model
+classifies correctly (argmax over the classes not forgotten), under the profile's accuracy
+companion (e.g. ridge-accuracy-d4-f2-c3-t3).
 
 Limits: test features in [-2, 2) and the ensemble's mean weights in [-2, 2) (the circuit's
 bounds); anything else is refused with the record or weight named.

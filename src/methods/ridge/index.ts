@@ -1,7 +1,8 @@
 /**
  * The ridge (model-shifting) method: per-class sufficient statistics of a multi-class ridge
  * classifier, committed; genesis by batches, deletion by subtraction, class forgetting, each a
- * circuit with its TypeScript model here. Not yet registered in the method table (issue 10 §1).
+ * circuit with its TypeScript model here. Registered in the method tables: kinds.ts (verifier
+ * side, src/methods/statementKinds.ts) and workspace.ts (src/methods/workspaceMethods.ts).
  */
 export * from "./bounds.ts";
 export * from "./config.ts";

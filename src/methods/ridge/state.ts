@@ -14,6 +14,9 @@ import type { PoseidonFn } from "../../ml/weights.ts";
 import { ridgeConfigHash, type RidgeConfig } from "./config.ts";
 import { modelCommitment, type RidgeModel } from "./model.ts";
 import { statisticsCommitment, type RidgeStatistics } from "./statistics.ts";
+import { ridgeStateHash } from "./stateHash.ts";
+
+export { ridgeStateHash, untrainedRidgeState } from "./stateHash.ts";
 
 /** The controller's private view of one ridge state. */
 export interface RidgeSystemState {
@@ -36,10 +39,6 @@ export interface RidgeCommitments {
   state: bigint;
 }
 
-/** state = Poseidon(dataRoot, statsCommitment, modelCommitment, configHash). */
-export function ridgeStateHash(dataRoot: bigint, stats: bigint, model: bigint, configHash: bigint, hash: PoseidonFn): bigint {
-  return hash([dataRoot, stats, model, configHash]);
-}
 
 /** Every commitment of a state. */
 export function ridgeCommitments(s: RidgeSystemState, hash: PoseidonFn): RidgeCommitments {

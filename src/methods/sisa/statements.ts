@@ -4,7 +4,7 @@ import { shardDeletionDigest } from "../../sisa/digest.ts";
 import { ModelCommitment, stateHash } from "../../sisa/model.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
 import {
-  deletedSlots, hexFields, isObject, namedSignal, poseidonLite, short, signalFields, textField, trainingConfigProblems,
+  accuracyCountProblems, deletedSlots, hexFields, isObject, namedSignal, poseidonLite, short, signalFields, textField, trainingConfigProblems,
 } from "../../verifier/statementFields.ts";
 import type { AccuracyStatement, ShardRetrainStatement } from "../../verifier/types.ts";
 import { slotList } from "../deletion/statement.ts";
@@ -95,22 +95,7 @@ export const modelAccuracyStatement: StatementKind = {
     const slots = 2 ** testDepth;
     const problems = signalFields(s, ["state", "testRoot"], signals, manifest);
     const parts = hexFields(s, ["dataRoot", "modelRoot", "configHash"], problems);
-    // correct and total are public signals too: readable integers that must equal them, with
-    // correct ≤ total ≤ the profile's test slots (the circuit counts each slot at most once).
-    const counts: Partial<Record<"correct" | "total", number>> = {};
-    for (const field of ["correct", "total"] as const) {
-      const value = s[field];
-      if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > slots) {
-        problems.push(`bundle.statement.${field} must be an integer in [0, ${slots}] (profile ${manifest.profile} has ${slots} test slots)`);
-      } else if (BigInt(value) !== namedSignal(field, signals, manifest)) {
-        problems.push(`bundle.statement.${field} does not match public signal ${field}`);
-      } else {
-        counts[field] = value;
-      }
-    }
-    if (counts.correct !== undefined && counts.total !== undefined && counts.correct > counts.total) {
-      problems.push(`bundle.statement.correct (${counts.correct}) exceeds bundle.statement.total (${counts.total})`);
-    }
+    problems.push(...accuracyCountProblems(s, signals, manifest, slots));
     if (problems.length > 0) return problems;
     // state = Poseidon(dataRoot, modelRoot, configHash): the readable parts must be the proved state.
     if (stateHash(parts.dataRoot!, parts.modelRoot!, parts.configHash!, poseidonLite) !== namedSignal("state", signals, manifest)) {

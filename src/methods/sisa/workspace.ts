@@ -6,6 +6,7 @@ import { parsePublicTrainingConfig, publicTrainingConfig } from "../../ml/public
 import { checkTrainingSlots } from "../../ml/trainingInput.ts";
 import { proveShardRetrain, type SisaSystem } from "../../prover/shardRetrain.ts";
 import { planUnlearning, proveUnlearning } from "../../prover/unlearn.ts";
+import { accuracyProfileFor, proveAccuracy } from "../../prover/accuracy.ts";
 import { ModelCommitment, stateHash } from "../../sisa/model.ts";
 import { shardCount } from "../../sisa/shards.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
@@ -35,7 +36,8 @@ export const sisaWorkspaceMethod: WorkspaceMethod<SisaWorkspace> = {
   description: "SISA shard trainings",
   profileFit: sisaProfileFit,
   jobKind: shardRetrainJob,
-  commit({ data: raw, profile, testSet: rawTestInput, hyper, scale, sources }, poseidon) {
+  commit({ data: raw, profile, testSet: rawTestInput, hyper, scale, sources, lambda }, poseidon) {
+    if (lambda !== undefined) throw new Error(`λ (--lambda) is the ridge method's; SISA's L2 coefficient is --l2 (profile ${profile.name})`);
     let data = raw;
     if (data.records.some((r) => r.text !== undefined)) throw new Error(`a text corpus is committed under a deletion profile (its training cannot be proved), not under ${profile.name}`);
     const params = shardProfileParams(profile.params);
@@ -142,6 +144,12 @@ export const sisaWorkspaceMethod: WorkspaceMethod<SisaWorkspace> = {
         });
       },
     });
+  },
+  async proveAccuracy(ws, run, profile) {
+    if (ws.testSet === undefined) throw new Error("the workspace has no committed test set: commit the dataset with --test FILE or --test-split N (before training) to prove accuracy");
+    run.log(`proving accuracy on ${ws.testSet.size} committed test records…`);
+    const chosen = profile ?? accuracyProfileFor(ws.system, ws.testSet);
+    return proveAccuracy(ws.system, ws.testSet, { profile: chosen, key: await run.keyFor(chosen) });
   },
   async train(start, run) {
     let ws = start;
