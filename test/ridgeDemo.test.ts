@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatRidgeReport, runRidgeDemo, type RidgeDemoReport } from "../src/demo/ridgeDemo.ts";
 import type { Dataset } from "../src/encoding/dataset.ts";
+import type { RidgeEvaluationReport } from "../src/methods/ridge/evaluation.ts";
 import { runCli } from "./helpers/runCli.ts";
 import { RIDGE_TINY } from "./helpers/ridgeFixture.ts";
 import { syntheticRidgeData } from "./helpers/ridgeData.ts";
@@ -57,6 +58,38 @@ describe("zkforget demo --method ridge (tiny profiles, real proofs)", function (
   it("the follow-up verify-chain on the demo's workspace agrees", function () {
     const r = runCli(["verify-chain", report.workspace, "--allow-dev", "--keys", report.keysDir]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
+  it("evaluate on the ridge workspace: the unlearned model equals retraining from scratch, with utility, attacks and cost; the workspace is unchanged", function () {
+    const before = runCli(["requests", "--workspace", report.workspace]);
+    const r = runCli(["evaluate", "--workspace", report.workspace, "--forget", "r0", "--forget", "r2", "--forget", "r3", "--json", "--out", join(root, "evaluation.json")]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as RidgeEvaluationReport;
+    assert.equal(doc.format, "zkforget-ridge-evaluation");
+    assert.equal(doc.provenance, "measured by the controller, not proved");
+    assert.deepEqual(doc.records.forget, 3);
+    assert.equal(doc.records.retain, 5, "8 live records after the demo's deletion, 3 forgotten");
+    assert.equal(doc.forget.proofs, 2, "K = 2: two ridge deletion proofs");
+    assert.equal(doc.exact.identical, true, "the proved shift gives the weights solveRidge gives on the remaining records");
+    assert.equal(doc.exact.maxWeightDistance, 0);
+    assert.ok(doc.exact.statedBound > 0 && doc.exact.withinBound);
+    for (const m of ["original", "unlearned", "reference"] as const) {
+      for (const set of ["retain", "forget", "test"] as const) assert.ok(doc.utility[m][set] >= 0 && doc.utility[m][set] <= 1);
+      for (const a of ["loss", "confidence"] as const) assert.ok(doc.membershipInference.attacks[a][m].auc >= 0 && doc.membershipInference.attacks[a][m].auc <= 1);
+    }
+    assert.deepEqual(doc.utility.unlearned, doc.utility.reference);
+    assert.equal(doc.efficiency.fullRetrain.proved, true);
+    assert.equal(doc.efficiency.fullRetrain.proofs, 5, "4 batch proofs and the genesis");
+    assert.equal(doc.efficiency.unlearning.proofs, 2);
+    assert.notEqual(doc.states.original, doc.states.unlearned);
+    assert.equal(runCli(["requests", "--workspace", report.workspace]).stdout, before.stdout, "the ledger is not changed");
+    const text = runCli(["evaluate", "--workspace", report.workspace, "--forget", "r0", "--no-baseline-proofs"]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /ridge unlearning by model shift of 1 record/);
+    assert.match(text.stdout, /identical, max ‖ΔW‖₂ 0\.00e\+0.*within the bound/);
+    const unknown = runCli(["evaluate", "--workspace", report.workspace, "--forget", "r4"]);
+    assert.equal(unknown.code, 2, "r4 was deleted by the demo");
+    assert.match(unknown.stderr, /r4/);
   });
 
   it("demo --method bogus is refused, naming the known methods", function () {
