@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatRidgeReport, runRidgeDemo, type RidgeDemoReport } from "../src/demo/ridgeDemo.ts";
@@ -50,7 +50,7 @@ describe("zkforget demo --method ridge (tiny profiles, real proofs)", function (
     assert.equal(after.forgottenClass, 0);
     const text = formatRidgeReport(report);
     assert.match(text, /after genesis \d+\.\d %/);
-    assert.match(text, /after forgetting 2 \d+\.\d % \(class 2: 0\.0 %, predicted 0×\)/);
+    assert.match(text, /after forgetting class 2 \d+\.\d % \(class 2: 0\.0 %, predicted 0×\)/);
     assert.match(text, /NOT proved/);
     assert.match(text, /--keys /, "the follow-ups name the published ridge keys");
   });
@@ -90,6 +90,15 @@ describe("zkforget demo --method ridge (tiny profiles, real proofs)", function (
     const unknown = runCli(["evaluate", "--workspace", report.workspace, "--forget", "r4"]);
     assert.equal(unknown.code, 2, "r4 was deleted by the demo");
     assert.match(unknown.stderr, /r4/);
+  });
+
+  it("runs again in the same workspace: the old ledger and its signed heads are kept aside, the new chain is VALID", async function () {
+    const { train, test } = tinyRidgeData();
+    const again = await runRidgeDemo(report.workspace, () => {}, { profile: RIDGE_TINY.deletion, data: train, testSet: test, forgetClass: 0, subjectIds: ["r2"] });
+    assert.equal(again.allValid, true, again.chain.summary.join("\n"));
+    const names = await readdir(report.workspace);
+    assert.equal(names.filter((n) => /^heads\..*\.replaced\.jsonl$/.test(n)).length, 1, names.join(", "));
+    assert.equal(names.filter((n) => /^ledger\..*\.replaced\.sqlite$/.test(n)).length, 1, names.join(", "));
   });
 
   it("demo --method bogus is refused, naming the known methods", function () {

@@ -64,8 +64,12 @@ export interface RidgeDemoReport {
   classForgetProveSeconds: number;
   /** ‖W' − W*‖₂ bound per class stated by every proof of this profile (real units). */
   weightErrorBound: number;
-  /** Controller-measured, NOT proved: the demo's profile has no accuracy proof. */
+  /** Controller-measured, NOT proved (the demo makes no accuracy proof). */
   accuracy: RidgeDemoAccuracy[];
+  /** The profile's accuracy companion, when it has one (`zkforget prove-accuracy` would prove the accuracy under it). */
+  accuracyProfile?: string;
+  /** What the data is, for the report's title. */
+  dataName: string;
   /** Test records of the forgotten class. */
   testRecordsOfClass: number;
   receiptPaths: string[];
@@ -168,7 +172,9 @@ export async function runRidgeDemo(dir: string, log: (message: string) => void, 
     deletionProveSeconds: forget.steps.reduce((a, s) => a + (s.entry.proveSeconds ?? 0), 0),
     forgottenClass: cls, classForgetProveSeconds: classSteps.reduce((a, s) => a + (s.entry.proveSeconds ?? 0), 0),
     weightErrorBound: weightErrorBound(depth, ws.config.features, ws.config.lambda),
-    accuracy, testRecordsOfClass: test.records.filter((r) => r.label === cls).length,
+    accuracy, ...(profile.companions?.accuracy !== undefined ? { accuracyProfile: profile.companions.accuracy } : {}),
+    dataName: options.data === undefined ? `MNIST, ${classes} digits` : `${classes} classes`,
+    testRecordsOfClass: test.records.filter((r) => r.label === cls).length,
     receiptPaths: forget.steps.flatMap((s) => s.receiptPaths),
     bundlePaths: [genesis[0]!.bundlePath, ...forget.steps.map((s) => s.bundlePath), ...classSteps.map((s) => s.bundlePath)],
     verifyMilliseconds: verification.verifyMilliseconds, allValid: verification.allValid && after.predictedAsClass === 0, chain: verification.chain,
@@ -189,20 +195,22 @@ export function formatRidgeReport(r: RidgeDemoReport): string {
   const line = (a: RidgeDemoAccuracy | undefined) => (a ? `${percent(a.test)} (class ${r.forgottenClass}: ${percent(a.forgottenClass)}, predicted ${a.predictedAsClass}×)` : "—");
   return [
     "",
-    `zkforget demo — ridge unlearning by model shift on MNIST (10 digits, ${Object.values(r.constraints).length} circuits)`,
+    `zkforget demo — ridge unlearning by model shift (${r.dataName}), ${Object.values(r.constraints).length} circuits`,
     `  profile          ${r.profile}, INSECURE dev keys:`,
     ...Object.entries(r.constraints).map(([name, n]) => `                   ${name}: ${n.toLocaleString("en-US")} constraints`),
     `  workspace        ${r.workspace} (ledger ${r.ledgerPath}, receipts, bundles, keys ${r.keysDir})`,
     `  data             ${r.records} committed records; ${r.testRecords} committed test records; λ = ${r.lambda}`,
     `  genesis          ${r.batches} batch proofs + the genesis over them, proved in ${r.genesisProveSeconds.toFixed(1)} s`,
     `  deletion         request ${r.requestId}: ${r.deletedIds.join(", ")} (one data subject) → model shifted, proved in ${r.deletionProveSeconds.toFixed(1)} s`,
-    `  class forgotten  digit ${r.forgottenClass} (every record of it) in one proof, ${r.classForgetProveSeconds.toFixed(1)} s`,
+    `  class forgotten  class ${r.forgottenClass} (every record of it) in one proof, ${r.classForgetProveSeconds.toFixed(1)} s`,
     `  exactness        each proved model is within ‖W'−W*‖₂ ≤ ${r.weightErrorBound.toExponential(2)} per class of the exact ridge solution of the remaining data`,
     ...verificationLines(r),
     `  accuracy (test)  after genesis ${line(genesis)}`,
     `                   after deletion ${line(deletion)}`,
-    `                   after forgetting ${r.forgottenClass} ${line(forgotten)} of ${r.testRecordsOfClass} test records of class ${r.forgottenClass}`,
-    "                   measured by the controller with the fixed-point model, NOT proved (no accuracy proof in this profile)",
+    `                   after forgetting class ${r.forgottenClass} ${line(forgotten)}; ${r.testRecordsOfClass} test records are of class ${r.forgottenClass}`,
+    r.accuracyProfile !== undefined
+      ? `                   measured by the controller with the fixed-point model, NOT proved (\`zkforget prove-accuracy\` would prove it under ${r.accuracyProfile})`
+      : "                   measured by the controller with the fixed-point model, NOT proved (the profile has no accuracy proof)",
     `  total            ${r.totalSeconds.toFixed(0)} s`,
     "",
     "next, on the demo's workspace:",
