@@ -8,22 +8,22 @@ import { buildEvaluationReport } from "../evaluation/buildReport.ts";
 import { formatEvaluation, type EvaluationReport } from "../evaluation/report.ts";
 import { trainAllShards } from "../evaluation/retrainAll.ts";
 import { startClock } from "../evaluation/timing.ts";
-import { pathExists, writeFileAtomically } from "../fsAtomic.ts";
+import { writeFileAtomically } from "../fsAtomic.ts";
 import { ensureDevKey, publishKey } from "../keys/devKeys.ts";
-import { auditPackageFromLedger } from "../ledger/audit.ts";
 import { shardProfileParams } from "../ml/config.ts";
 import { accuracyProfileFor } from "../prover/accuracy.ts";
 import { shardOfSlot } from "../sisa/shards.ts";
 import {
-  describeProblem, loadKeyRing, releaseVerifierThreads, trustedKey, verifyAuditPackage, verifyBundle,
-  type AuditEntry, type ChainReport, type KeyRing, type ProofBundle, type ShardRetrainStatement,
+  loadKeyRing, trustedKey, type AuditEntry, type ChainReport, type KeyRing, type ProofBundle, type ShardRetrainStatement,
 } from "../verifier/index.ts";
 import { commitWorkspace } from "../workspace/commit.ts";
 import { forgetInWorkspace } from "../workspace/forget.ts";
 import { proveWorkspaceAccuracy } from "../workspace/proveAccuracy.ts";
 import { trainWorkspace } from "../workspace/train.ts";
 import { openSisaWorkspace, workspacePaths } from "../workspace/workspace.ts";
-import { publishHead } from "../ledger/heads.ts";
+import { announceReplacement, demoFollowUps, percent, verificationLines, verifyDemoLedger } from "./common.ts";
+
+export { demoFollowUps } from "./common.ts";
 
 /** Profile the demo proves under: 256 slots in 8 shards of 32, 16 features, 10 epochs, K = 3. */
 export const SISA_DEMO_PROFILE = "sisa-d8-s3-f16-e10-k3";
@@ -115,7 +115,7 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
   const data = options.data ?? (await loadDataset(join(packageRoot(), "data", "demo.csv")));
   const train = { ...data, records: data.records.slice(0, capacity) };
   const paths = workspacePaths(dir);
-  if (await pathExists(paths.ledger)) log(`replacing the workspace in ${dir}: its ledger is kept as ledger.<time>.replaced.sqlite, its receipts and bundles are deleted`);
+  await announceReplacement(dir, log);
   // The held-out test set is committed before anything is trained and its root pinned in the
   // config hash: an accuracy claim cannot move to another test set.
   const committed = await commitWorkspace(dir, train, {
@@ -177,29 +177,7 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
     for (const k of [key, accuracy.key]) await publishKey(k, keysDir);
     log(`+ keys/ has no key for ${accuracy.bundle.profile}: checking against the dev keys built here, published in ${keysDir}`);
   }
-  const pkg = await auditPackageFromLedger(paths.ledger, keys);
-  const verifyMilliseconds: number[] = [];
-  let bundlesValid = true;
-  let chain: ChainReport;
-  try {
-    chain = await verifyAuditPackage(pkg, { keys, allowDev: true });
-    // Each proof again on its own, warm, as a platform checking one bundle would.
-    for (const entry of pkg.entries) {
-      if (!entry.bundle) continue;
-      const started = performance.now();
-      const result = await verifyBundle(JSON.stringify(entry.bundle), { keys, allowDev: true });
-      verifyMilliseconds.push(performance.now() - started);
-      if (!result.valid) {
-        bundlesValid = false;
-        log(`INVALID bundle of ledger entry ${entry.seq} (${entry.kind}): ${result.reasons.join("; ")}`);
-      }
-    }
-  } finally {
-    await releaseVerifierThreads();
-  }
-  log(`5/5 standalone verifier: audit chain of ${pkg.entries.length} ledger entries ${chain.valid ? "VALID" : `BROKEN, first break ${describeProblem(chain.firstBreak!)}`}`);
-  const head = await publishHead(dir, paths.ledger);
-  log(`    signed chain head ${head.head.seq} published in ${head.path} (controller key ${head.controllerKey.slice(0, 16)}…)`);
+  const { chain, verifyMilliseconds, allValid } = await verifyDemoLedger(dir, keys, "5/5", log);
 
   const accuracyProof: SisaDemoReport["accuracyProof"] = accuracy && {
     correct: accuracy.correct, total: accuracy.total, proveSeconds: accuracy.proveSeconds, bundlePath: accuracy.bundlePath,
@@ -213,7 +191,7 @@ export async function runSisaDemo(dir: string, log: (message: string) => void, o
     verifyMilliseconds, accuracyBefore, accuracyAfter,
     states: [committed.state, ...[...genesis, ...forget.steps].map((s) => s.entry.newState)],
     bundlePaths: [...genesis, ...forget.steps].map((s) => s.bundlePath),
-    allValid: chain.valid && bundlesValid, chain, ...(keysDir !== undefined ? { keysDir } : {}),
+    allValid, chain, ...(keysDir !== undefined ? { keysDir } : {}),
     evaluation, evaluationPath: paths.evaluation,
     ...(accuracyProof ? { accuracyProof } : {}),
   };
@@ -228,31 +206,10 @@ function retrainProof(entry: AuditEntry): { shard: number; proveSeconds: number;
   return { shard: bundle.statement.shard, proveSeconds: entry.proveSeconds, bundle: bundle as ProofBundle<ShardRetrainStatement> };
 }
 
-/** `path` as one shell word (quoted only when it needs to be). */
-function shellWord(path: string): string {
-  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The commands a user runs next on the demo's workspace. */
-export function demoFollowUps(r: SisaDemoReport): string[] {
-  const ws = shellWord(r.workspace);
-  const keys = r.keysDir !== undefined ? ` --keys ${shellWord(r.keysDir)}` : "";
-  return [
-    `npx zkforget verify-chain ${ws} --allow-dev${keys}`,
-    `npx zkforget report --workspace ${ws} --out report.html --allow-dev${keys}`,
-    `npx zkforget export --workspace ${ws} --out audit${keys}`,
-    `npx zkforget requests --workspace ${ws}`,
-    `npx zkforget head verify audit/heads.jsonl audit`,
-    `npx zkforget receipt check ${shellWord(r.receiptPaths[0]!)} --audit audit --allow-dev${keys}`,
-    `npx zkforget verify ${shellWord(r.bundlePaths.at(-1)!)} --allow-dev`,
-  ];
-}
-
 /** The report the CLI prints; it ends with the commands to run next. */
 export function formatSisaReport(r: SisaDemoReport): string {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-  const [verdict, ...details] = r.chain.summary;
+  const pct = percent;
   return [
     "",
     "zkforget demo — SISA exact unlearning on MNIST (0 vs 1, 16 features)",
@@ -261,9 +218,7 @@ export function formatSisaReport(r: SisaDemoReport): string {
     `  data             ${r.records} committed records in ${r.shards} shards; ${r.testRecords} held-out test records`,
     `  genesis          ${r.shards} shard trainings proved, ${mean(r.genesisProveSeconds).toFixed(1)} s each on average`,
     `  deletion         request ${r.requestId}: ${r.deletedIds.join(", ")} (one data subject) → shard ${r.retrainedShard} retrained, proved in ${r.retrainProveSeconds.toFixed(1)} s`,
-    `  verify           ${r.verifyMilliseconds.length} bundles, ${mean(r.verifyMilliseconds).toFixed(0)} ms each warm; ${r.allValid ? "all VALID" : "NOT ALL VALID"}`,
-    `  audit chain      ${verdict}`,
-    ...details.map((line) => `                   ${line}`),
+    ...verificationLines(r),
     `  accuracy (test)  before ${pct(r.accuracyBefore)}, after ${pct(r.accuracyAfter)}`,
     r.accuracyProof
       ? `  accuracy proof   ≥ ${r.accuracyProof.correct}/${r.accuracyProof.total} on the committed test set, proved for the final state in ${r.accuracyProof.proveSeconds.toFixed(1)} s: ${r.accuracyProof.valid ? "VALID" : "NOT VALID"} (${r.accuracyProof.bundlePath})`

@@ -138,10 +138,11 @@ export function checkEvaluationRequest(system: SisaSystem, forgetIds: readonly s
   return { plan, test, calibration, heldOut, forget, retain };
 }
 
-type SetScores = Record<"retain" | "forget" | "calibration" | "heldOut", AttackScores>;
+/** One model's attack scores on each evaluated record set. */
+export type SetScores = Record<"retain" | "forget" | "calibration" | "heldOut", AttackScores>;
 
 /** One attack against one model: the forget set vs held-out non-members, with a threshold tuned on the known sets. */
-function attackResult(attack: AttackName, s: SetScores): AttackResult {
+export function attackResult(attack: AttackName, s: SetScores): AttackResult {
   const tuned = maxAdvantage(s.retain[attack], s.calibration[attack]);
   return {
     auc: auc(s.forget[attack], s.heldOut[attack]),

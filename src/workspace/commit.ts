@@ -1,7 +1,9 @@
-import { rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { getPoseidon } from "../crypto/poseidon.ts";
 import type { Dataset } from "../encoding/dataset.ts";
 import { pathExists } from "../fsAtomic.ts";
+import { HEADS_FILE } from "../ledger/heads.ts";
 import { Ledger } from "../ledger/ledger.ts";
 import type { FeatureScaling } from "../ml/featureScaling.ts";
 import type { CommitInput } from "../methods/workspaceMethod.ts";
@@ -62,6 +64,10 @@ export async function commitWorkspace(dir: string, data: Dataset, options: Commi
     if (options.force) {
       await rm(paths.receipts, { recursive: true, force: true });
       await rm(paths.bundles, { recursive: true, force: true });
+      // The heads signed for the replaced chain are kept beside it, as its ledger is: left in
+      // place, they would refuse every head of the new chain as a fork.
+      const heads = join(dir, HEADS_FILE);
+      if (await pathExists(heads)) await rename(heads, join(dir, `heads.${new Date().toISOString().replace(/[:.]/g, "-")}.replaced.jsonl`));
     }
     for (const slot of dataset.liveSlots()) await writeReceipt(paths.receipts, inclusionReceipt(dataset, slot.id, options.profile.name, sisa));
     const snapshot = snapshotOf(ws, poseidon);

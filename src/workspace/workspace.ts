@@ -136,11 +136,19 @@ export interface OpenSisaWorkspace {
  * checked against the ledger. @throws LedgerError, StateFileError; Error for a deletion workspace
  */
 export async function openSisaWorkspace(dir: string): Promise<OpenSisaWorkspace> {
+  const { state: ws, ledgerPath } = await openWorkspaceState(dir);
+  if (ws.kind !== "sisa") throw new Error(`${ledgerPath}: a ${ws.kind} workspace (profile ${ws.profile.name}), not a SISA workspace`);
+  return { system: ws.system, testSet: ws.testSet, profile: ws.profile, ledgerPath };
+}
+
+/**
+ * Loads a workspace's current state, of any method, checked against the ledger (which is
+ * closed again). @throws LedgerError, StateFileError
+ */
+export async function openWorkspaceState(dir: string): Promise<{ state: WorkspaceState; ledgerPath: string }> {
   const ledger = await openLedger(dir, { readonly: true });
   try {
-    const ws = await restoreState(ledger);
-    if (ws.kind !== "sisa") throw new Error(`${ledger.path}: a dataset-deletion workspace (profile ${ws.profile.name}), not a SISA workspace`);
-    return { system: ws.system, testSet: ws.testSet, profile: ws.profile, ledgerPath: ledger.path };
+    return { state: await restoreState(ledger), ledgerPath: ledger.path };
   } finally {
     ledger.close();
   }

@@ -1,10 +1,7 @@
 import { UnknownRecordError } from "../../dataset/commitment.ts";
-import { evaluateUnlearning } from "../../evaluation/evaluate.ts";
-import { formatEvaluation, type EvaluationReport } from "../../evaluation/report.ts";
+import { evaluationOf } from "../../evaluation/methods.ts";
 import { writeFileAtomically } from "../../fsAtomic.ts";
-import { ensureDevKey } from "../../keys/devKeys.ts";
-import { releaseCurve } from "../../snarkjsThreads.ts";
-import { DEFAULT_WORKSPACE, openSisaWorkspace, workspacePaths } from "../../workspace/workspace.ts";
+import { DEFAULT_WORKSPACE, openWorkspaceState, workspacePaths } from "../../workspace/workspace.ts";
 import { parseCommandArgs, progress, UsageError, type Command } from "../command.ts";
 import { collectRecordIds } from "../recordIds.ts";
 
@@ -13,7 +10,8 @@ export const evaluateCommand: Command = {
   summary: "measure an unlearning (membership inference, accuracy, cost vs full retrain) without changing the workspace",
   help: `Usage: zkforget evaluate --forget ID... [--ids-file FILE] [--workspace DIR] [--out FILE] [--json] [--no-baseline-proofs] [--seed SEED]
 
-Measures what forgetting the named records would do, on a copy of a SISA workspace: it
+Measures what forgetting the named records would do, on a copy of a SISA or ridge workspace.
+SISA: it
 unlearns them with proofs (only the shards holding them are retrained), retrains every shard
 from scratch without them as the reference, and reports
   - forgetting quality: loss- and confidence-threshold membership-inference attacks (AUC and
@@ -21,6 +19,11 @@ from scratch without them as the reference, and reports
     and whether the unlearned weights equal the reference bit for bit;
   - utility: accuracy on the retained, forgotten and held-out test records, before and after;
   - efficiency: wall and CPU seconds of the unlearning against retraining and proving all shards.
+Ridge: it shifts the model in ridge deletion proofs (K records each), retrains from scratch
+exactly (the statistics of the remaining records, solved), and reports the same three parts:
+the distance between the unlearned and the retrained weights against the bound the proofs
+state, the accuracies, the attacks (squared-error loss and score margin), and the cost of the
+deletion proofs against proving the genesis of the remaining records again.
 The workspace needs a committed held-out test set. Its ledger and state are NOT changed and
 the proofs are discarded; use \`zkforget forget\` to actually forget.
 
@@ -49,25 +52,21 @@ Options:
     if (ids.length === 0) throw new UsageError("name at least one record id to forget (--forget ID)");
     const dir = values.workspace ?? DEFAULT_WORKSPACE;
     const log = progress();
-    const { system, testSet, profile } = await openSisaWorkspace(dir);
-    if (testSet === undefined) throw new Error(`${dir} has no committed held-out test set: the attacks and the test accuracy need one (zkforget commit … --test FILE or --test-split N)`);
+    const { state } = await openWorkspaceState(dir);
+    const evaluation = evaluationOf(state);
+    let document: object, summary: string;
     try {
-      system.dataset.slotsOf(ids); // every id known and live before anything is built or proved
+      ({ document, summary } = await evaluation.evaluate(state, {
+        forgetIds: ids, dir, log, baselineProofs: !values["no-baseline-proofs"], ...(values.seed !== undefined ? { seed: values.seed } : {}),
+      }));
     } catch (error) {
       if (error instanceof UnknownRecordError) throw new UsageError(`${error.message} in ${dir}`);
       throw error;
     }
-    const key = await ensureDevKey(profile, { onProgress: log, ...(values.seed !== undefined ? { seed: values.seed } : {}) });
-    let report: EvaluationReport;
-    try {
-      ({ report } = await evaluateUnlearning(system, ids, testSet, { profile, key, baselineProofs: !values["no-baseline-proofs"], onProgress: log }));
-    } finally {
-      await releaseCurve();
-    }
     const out = values.out ?? workspacePaths(dir).evaluation;
-    await writeFileAtomically(out, `${JSON.stringify(report, null, 1)}\n`);
+    await writeFileAtomically(out, `${JSON.stringify(document, null, 1)}\n`);
     log(`evaluation written to ${out}`);
-    process.stdout.write(values.json ? `${JSON.stringify(report, null, 1)}\n` : `${formatEvaluation(report)}\n`);
+    process.stdout.write(values.json ? `${JSON.stringify(document, null, 1)}\n` : `${summary}\n`);
     return 0;
   },
 };
