@@ -266,12 +266,13 @@ describe("ridge workspace through the method seam (tiny profiles, real proofs)",
     ok(["verify", forgot.stdout.trim().split("\n")[0]!, ...trusted]);
     const chain = ok(["verify-chain", cli, ...trusted]);
     assert.match(chain.stdout, /VALID/);
+    assert.match(chain.stdout, /1 of 1 ridge genesis covered by training proofs/, "the unit noun from the kind, singular for one");
     const report = ok(["report", "--workspace", cli, "--md", "--out", join(root, "report.md"), ...trusted]);
     assert.equal(report.code, 0);
     const md = await readFile(join(root, "report.md"), "utf8");
     assert.match(md, /within ‖W'−W\\?\*‖ ≤ .* of the exact ridge solution/, "the deletion's claim, worded by its statement kind");
     assert.match(md, /ridge class forgetting: every record of class 1/);
-    assert.match(md, /ridge genesis covered by training proofs/);
+    assert.match(md, /1 of 1 ridge genesis covered by training proofs/);
     ok(["export-solidity", RIDGE_TINY.deletion, "--anchor", "--out", join(root, "sol")]);
     const again = runCli(["forget-class", "1", "--workspace", cli]);
     assert.equal(again.code, 1);

@@ -1,5 +1,5 @@
 import type { AuditPackage } from "../verifier/auditTypes.ts";
-import { describeProblem, type ChainReport } from "../verifier/chain.ts";
+import { describeProblem, unitsCovered, type ChainReport } from "../verifier/chain.ts";
 import { isObject } from "../verifier/statements.ts";
 import { statementKindOf } from "../methods/statementKinds.ts";
 import { evaluationView, type EvaluationView } from "./evaluationView.ts";
@@ -137,7 +137,7 @@ export function buildReportModel(pkg: AuditPackage, chain: ChainReport): ReportM
     profile: text(pkg.profile),
     exportedAt: text(pkg.exportedAt),
     configHash: text(pkg.configHash),
-    shards: chain.shardCount === undefined ? "—" : `${chain.shardsCovered?.length ?? 0} of ${chain.shardCount} ${chain.unitNoun ?? "shard"}${chain.shardCount === 1 ? "" : "s"} covered by training proofs`,
+    shards: chain.shardCount === undefined ? "—" : `${unitsCovered(chain)} covered by training proofs`,
     timeline,
     requests: requests.map((r) => requestRow(r, requestChecks.get(String(r.id))?.proved === true, requestChecks.get(String(r.id))?.reasons ?? [], proveSecondsBySeq)),
     latency: requests.flatMap((r) => latencyPoint(r, requestChecks.get(String(r.id))?.proved === true)),

@@ -570,7 +570,7 @@ function summarize(r: ChainReport): string[] {
   const insecure = r.keys.filter((k) => k.security === "insecure-dev").map((k) => k.profile);
   lines.push(`profile ${r.profile}${insecure.includes(r.profile) ? " (INSECURE dev key)" : ""}`);
   if (r.configHash) lines.push(`config hash ${r.configHash}`);
-  if (r.shardsCovered && r.shardCount !== undefined) lines.push(`${r.unitNoun ?? "shard"}s covered by training proofs: ${r.shardsCovered.length} of ${r.shardCount}`);
+  if (r.shardsCovered && r.shardCount !== undefined) lines.push(`${unitsCovered(r)} covered by training proofs`);
   const proved = r.requests.filter((q) => q.proved).length;
   lines.push(`deletion requests: ${r.requests.length}, ${proved} proved and verified`);
   const pending = r.requests.filter((q) => q.pending);
@@ -582,4 +582,13 @@ function summarize(r: ChainReport): string[] {
   const otherInsecure = insecure.filter((p) => p !== r.profile);
   if (otherInsecure.length > 0) lines.push(`INSECURE dev keys also used for: ${otherInsecure.join(", ")}`);
   return lines;
+}
+
+/**
+ * "3 of 8 shards" / "1 of 1 ridge genesis": a model-bearing chain's training coverage, with the
+ * unit's noun from its statement kind, plural by the count (the kind names one unit, "shard").
+ */
+export function unitsCovered(r: Pick<ChainReport, "shardsCovered" | "shardCount" | "unitNoun">): string {
+  const count = r.shardCount ?? 0;
+  return `${r.shardsCovered?.length ?? 0} of ${count} ${r.unitNoun ?? "shard"}${count === 1 ? "" : "s"}`;
 }
