@@ -18,7 +18,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
 import { FRACTION_BITS, SCALE, encodeFixed } from "../encoding/fixedPoint.ts";
 import { spongeWith } from "../crypto/sponge.ts";
-import { SNARK_FIELD } from "../field.ts";
+import { SNARK_FIELD, textAsField } from "../field.ts";
 import {
   FEATURE_BOUND_BITS, FEATURE_LIMIT, L2_LIMIT, LEARNING_RATE_LIMIT, WEIGHT_BOUND_BITS, WEIGHT_LIMIT,
 } from "./bounds.ts";
@@ -29,7 +29,7 @@ import { checkWeights, weightsHash, type PoseidonFn, type Weights } from "./weig
 export const ALGORITHM_NAME = "zkforget/logreg-hsig-gd/v1";
 
 /** ALGORITHM_NAME as a field element: its UTF-8 bytes read big-endian (26 bytes < 31). */
-export const ALGORITHM_ID = utf8ToBytes(ALGORITHM_NAME).reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+export const ALGORITHM_ID = textAsField(ALGORITHM_NAME);
 
 /** Template name of the shard (re)training statement. */
 export const SHARD_RETRAIN_TEMPLATE = "ShardRetrain";

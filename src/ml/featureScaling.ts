@@ -28,7 +28,7 @@
  * controller, a subject and a verifier get the same committed values from the same raw record.
  * Browser-safe (no node:*), like src/ml/config.ts, which hashes it.
  */
-import { utf8ToBytes } from "@noble/hashes/utils.js";
+import { textAsField } from "../field.ts";
 import { spongeWith } from "../crypto/sponge.ts";
 import { encodeFixed, decodeFixed, MAX_ABS_ENCODED, SCALE, toFieldSigned } from "../encoding/fixedPoint.ts";
 import type { Dataset } from "../encoding/dataset.ts";
@@ -72,7 +72,7 @@ export class ScalingRangeError extends RangeError {
 
 /** The field element naming a method in scalingHash: the UTF-8 bytes of `zkforget/scaling/<method>/v1`, big-endian. */
 export function scalingId(method: ScalingMethod): bigint {
-  return utf8ToBytes(`zkforget/scaling/${method}/v1`).reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+  return textAsField(`zkforget/scaling/${method}/v1`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spongeWith } from "../crypto/sponge.ts";
-import { utf8ToBytes } from "@noble/hashes/utils.js";
+import { textAsField } from "../field.ts";
 import { poseidonLite } from "./statements.ts";
 
 /**
@@ -16,7 +16,7 @@ import { poseidonLite } from "./statements.ts";
  */
 
 /** "zkforget/request/v1" as a field element (its UTF-8 bytes, big-endian). */
-export const REQUEST_COMMITMENT_DOMAIN = utf8ToBytes("zkforget/request/v1").reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+export const REQUEST_COMMITMENT_DOMAIN = textAsField("zkforget/request/v1");
 
 /** A slot named by a request: its index and the leaf it held when the request was received. */
 export interface RequestedSlot {

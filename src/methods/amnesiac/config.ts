@@ -17,7 +17,7 @@
  *
  * Dependency-free (the Poseidon is passed in), so a verifier can recompute it.
  */
-import { utf8ToBytes } from "@noble/hashes/utils.js";
+import { textAsField } from "../../field.ts";
 import { spongeWith } from "../../crypto/sponge.ts";
 import { ceilLog2 } from "../../ml/bounds.ts";
 import { hyperparameterHashInputs, makeTrainingConfig, validateTrainingConfig, type TrainingConfig, type TrainingHyperparameters } from "../../ml/config.ts";
@@ -28,7 +28,7 @@ import type { PoseidonFn } from "../../ml/weights.ts";
 export const AMNESIAC_ALGORITHM_NAME = "zkforget/logreg-hsig-sgd-log/v1";
 
 /** AMNESIAC_ALGORITHM_NAME's UTF-8 bytes read big-endian (31 bytes fit a field element). */
-export const AMNESIAC_ALGORITHM_ID = utf8ToBytes(AMNESIAC_ALGORITHM_NAME).reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+export const AMNESIAC_ALGORITHM_ID = textAsField(AMNESIAC_ALGORITHM_NAME);
 
 /** The template parameters that shape training: dataset depth, batch size, features, epochs. */
 export interface AmnesiacShape {

@@ -11,10 +11,9 @@
  * private inputs λ and testRoot, so a proof pins every value that defines the model. Statement
  * parameters that do not change the model (K, the batch depth) are not part of it.
  */
-import { utf8ToBytes } from "@noble/hashes/utils.js";
 import { spongeWith } from "../../crypto/sponge.ts";
 import { encodeFixed } from "../../encoding/fixedPoint.ts";
-import { SNARK_FIELD } from "../../field.ts";
+import { SNARK_FIELD, textAsField } from "../../field.ts";
 import type { PoseidonFn } from "../../ml/weights.ts";
 import {
   FRACTION_BITS, LAMBDA_LIMIT, RIDGE_FEATURE_BOUND_BITS, RIDGE_WEIGHT_BOUND_BITS, WEIGHT_FRACTION_BITS, residualBoundBits,
@@ -24,7 +23,7 @@ import {
 export const RIDGE_METHOD_NAME = "zkforget/ridge-stats/v1";
 
 /** RIDGE_METHOD_NAME as a field element: its UTF-8 bytes read big-endian (23 bytes < 31). */
-export const RIDGE_METHOD_ID = utf8ToBytes(RIDGE_METHOD_NAME).reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+export const RIDGE_METHOD_ID = textAsField(RIDGE_METHOD_NAME);
 
 /** What defines a ridge model: the data tree, the shape and λ. */
 export interface RidgeConfig {
