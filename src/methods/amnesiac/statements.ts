@@ -21,6 +21,9 @@ import { amnesiacConfigProblems, type PublicAmnesiacConfig } from "./publicConfi
 import { amnesiacStateHash, modelCommitment } from "./state.ts";
 import { UpdateLog } from "./updateLog.ts";
 
+/** The family name of the amnesiac statements (StatementKind.family): one chain mixes their profiles. */
+export const AMNESIAC_FAMILY = "amnesiac";
+
 /** The readable parts both amnesiac statements carry (hex: 0x-prefixed 64-digit field elements). */
 interface AmnesiacTransitionParts {
   oldState: string;
@@ -106,7 +109,7 @@ function stateProblems(
  * the complete training, covered by the training proof that reaches the last step. With the
  * chain's state continuity from genesis that proof implies every step before it was proved.
  */
-const amnesiacModelRules: ModelRules = {
+export const amnesiacModelRules: ModelRules = {
   carriesModel: true,
   configHash: (s) => textField(s, "configHash"),
   config: (s) => s.config,
@@ -130,6 +133,7 @@ const amnesiacModelRules: ModelRules = {
 export const amnesiacTrainStatement: StatementKind = {
   type: "amnesiac-train",
   template: "AmnesiacTrain",
+  family: AMNESIAC_FAMILY,
   check(s, signals, manifest, policy) {
     const problems = signalFields(s, ["oldState", "newState"], signals, manifest);
     const parts = hexFields(s, ["dataRoot", "oldModelCommitment", "newModelCommitment", "oldLogRoot", "newLogRoot", "configHash"], problems);
@@ -161,6 +165,7 @@ export const amnesiacTrainStatement: StatementKind = {
 export const amnesiacUnlearnStatement: StatementKind = {
   type: "amnesiac-unlearn",
   template: "AmnesiacUnlearn",
+  family: AMNESIAC_FAMILY,
   check(s, signals, manifest, policy) {
     const [D, , , , K] = manifest.params as [number, number, number, number, number];
     const problems = signalFields(s, ["oldState", "newState", "deletionDigest"], signals, manifest);
