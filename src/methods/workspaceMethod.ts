@@ -26,6 +26,12 @@ export interface WorkspaceMethod<W extends MethodWorkspace> {
   readonly description: string;
   /** Which of its profiles take a dataset (zkforget commit's suggestion and misfit checks). */
   readonly profileFit: ProfileFit;
+  /**
+   * The hyperparameters `zkforget commit` fills in where --lr, --l2 or --init-seed is not given,
+   * for a method trained by gradient steps whose defaults differ from SISA's (amnesiac: many
+   * small steps need a smaller η to stay in the weight bound).
+   */
+  readonly defaultHyperparameters?: Readonly<TrainingHyperparameters>;
   /** How the server plans and proves its deletions as queue jobs (src/jobs/). */
   readonly jobKind: JobKind<W>;
   /** Commits `input.data` (and what else the method commits) under `input.profile`. @throws Error naming what does not fit */
@@ -105,6 +111,8 @@ export interface CommitFacts {
   testRoot?: bigint;
   /** The fitted feature scaling (public: it is in the config). */
   featureScaling?: FeatureScaling;
+  /** The config as published in inclusion receipts, for a method whose committed state the receipt checker recomputes from it (InclusionReceipt.methodConfig). */
+  methodConfig?: object;
   /** Training units the chain must cover (SISA: shards). */
   shards?: number;
 }

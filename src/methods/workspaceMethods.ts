@@ -2,6 +2,7 @@ import type { CircuitProfile } from "../circuits/profiles.ts";
 import { deletionWorkspaceMethod, type DeletionWorkspace } from "./deletion/workspace.ts";
 import { sisaWorkspaceMethod, type SisaWorkspace } from "./sisa/workspace.ts";
 import { ridgeWorkspaceMethod, type RidgeWorkspace } from "./ridge/workspace.ts";
+import { amnesiacWorkspaceMethod, type AmnesiacWorkspace } from "./amnesiac/workspace.ts";
 import type { WorkspaceMethod } from "./workspaceMethod.ts";
 
 /**
@@ -11,13 +12,14 @@ import type { WorkspaceMethod } from "./workspaceMethod.ts";
  */
 
 /** A workspace's state, whatever its method. */
-export type WorkspaceState = DeletionWorkspace | SisaWorkspace | RidgeWorkspace;
+export type WorkspaceState = DeletionWorkspace | SisaWorkspace | RidgeWorkspace | AmnesiacWorkspace;
 
 /** Every method, by its workspace kind. */
 export const WORKSPACE_METHODS: readonly WorkspaceMethod<WorkspaceState>[] = [
   deletionWorkspaceMethod as unknown as WorkspaceMethod<WorkspaceState>,
   sisaWorkspaceMethod as unknown as WorkspaceMethod<WorkspaceState>,
   ridgeWorkspaceMethod as unknown as WorkspaceMethod<WorkspaceState>,
+  amnesiacWorkspaceMethod as unknown as WorkspaceMethod<WorkspaceState>,
 ];
 
 /** The method `zkforget commit` uses without --profile: with training options, and without. */

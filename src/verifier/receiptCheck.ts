@@ -63,6 +63,12 @@ export interface InclusionReceipt {
    * the feature scaling from it (`--scale`), to scale the subject's raw record as the commit did.
    */
   config?: PublicTrainingConfig;
+  /**
+   * A method whose genesis state depends on more of its public config than configHash (amnesiac:
+   * the initial weights and the update log's shape): that config as published, which its
+   * statement kind's committedState checks against configHash before it recomputes the state.
+   */
+  methodConfig?: unknown;
 }
 
 /** The opening of a request commitment (verifier/requestCommitment.ts), as the subject receives it. */

@@ -60,6 +60,7 @@ export async function commitWorkspace(dir: string, data: Dataset, options: Commi
     const sisa: SisaCommitment | undefined = facts.configHash === undefined ? undefined : {
       configHash: facts.configHash, state,
       ...(facts.modelRoot !== undefined && facts.config !== undefined ? { modelRoot: facts.modelRoot, config: facts.config } : {}),
+      ...(facts.methodConfig !== undefined ? { methodConfig: facts.methodConfig } : {}),
     };
     if (options.force) {
       await rm(paths.receipts, { recursive: true, force: true });

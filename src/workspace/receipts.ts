@@ -22,6 +22,8 @@ export interface SisaCommitment {
   state: bigint;
   /** SISA: the training config that hashes to configHash, published in the receipt (its feature scaling scales the subject's raw record). */
   config?: TrainingConfig;
+  /** A method's published config, when its statement kind recomputes the committed state from it (InclusionReceipt.methodConfig). */
+  methodConfig?: object;
 }
 
 /** Builds the inclusion receipt of `recordId`. @throws UnknownRecordError */
@@ -43,6 +45,7 @@ export function inclusionReceipt(dataset: CommittedDataset, recordId: string, pr
       ...(sisa.modelRoot !== undefined ? { modelRoot: toHex32(sisa.modelRoot) } : {}),
       configHash: toHex32(sisa.configHash), state: toHex32(sisa.state),
       ...(sisa.config !== undefined ? { config: publicTrainingConfig(sisa.config) } : {}),
+      ...(sisa.methodConfig !== undefined ? { methodConfig: sisa.methodConfig } : {}),
     } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { activeProjectConfig, PROJECT_CONFIG_FILE } from "../../circuits/project
 import { configEntryText, profileMisfit, suggestProfile, type DataShape } from "../../circuits/suggestProfile.ts";
 import { loadCorpus } from "../../encoding/corpus.ts";
 import { describeScaling, SCALING_METHODS, type FeatureScaling, type ScalingMethod } from "../../ml/featureScaling.ts";
+import { AMNESIAC_DEMO_HYPERPARAMETERS } from "../../methods/amnesiac/demoConfig.ts";
 import { SISA_DEMO_HYPERPARAMETERS } from "../../demo/sisaDemo.ts";
 import { loadDataset, type Dataset, type DatasetOptions } from "../../encoding/records.ts";
 import type { TrainingHyperparameters } from "../../ml/config.ts";
@@ -36,7 +37,9 @@ When none fits, it prints a zkforget.config.json entry for one that would.
 
 With a SISA profile (sisa-…) the held-out test set is committed too, as its own tree, and its
 root is pinned in the training config (so in every state): a later accuracy claim cannot move
-to an easier test set. The model starts untrained; run \`zkforget train\` next.
+to an easier test set. The model starts untrained; run \`zkforget train\` next. A ridge
+profile (ridge-deletion-…) and an amnesiac profile (amnesiac-unlearn-…) pin the test set's
+root the same way.
 
 Writes, in the workspace (default ./${DEFAULT_WORKSPACE}):
   ledger.sqlite       the ledger: a commit entry with the genesis state, and the controller's
@@ -44,8 +47,9 @@ Writes, in the workspace (default ./${DEFAULT_WORKSPACE}):
   receipts/<id>.json  an inclusion receipt per record, to hand to its data subject
 
 Options:
-  --profile NAME      deletion-… or sisa-… (built-in or from zkforget.config.json); fixes the
-                      tree depth (default: the smallest that fits, see above)
+  --profile NAME      deletion-…, sisa-…, ridge-deletion-… or amnesiac-unlearn-… (built-in or
+                      from zkforget.config.json); fixes the tree depth (default: the smallest
+                      that fits, see above)
   --label-column C    label column (default "label")
   --id-column C       record id column (default "id" when present, else row numbers)
   --test FILE         SISA: the held-out test set (same columns as DATA)
@@ -58,9 +62,11 @@ Options:
                       are per-feature statistics of the training data
   --text-field F      DATA is a JSON Lines text corpus; F holds each document's text
                       (the id is --id-column, default "id")
-  --lr X              SISA: learning rate, 0 ≤ X < 16 (default ${SISA_DEMO_HYPERPARAMETERS.learningRate})
-  --l2 Y              SISA: L2 coefficient, 0 ≤ Y < 1 (default ${SISA_DEMO_HYPERPARAMETERS.l2})
-  --init-seed S       SISA: initial weights derived from public seed S (default: all zero)
+  --lr X              SISA, amnesiac: learning rate, 0 ≤ X < 16 (default SISA ${SISA_DEMO_HYPERPARAMETERS.learningRate},
+                      amnesiac ${AMNESIAC_DEMO_HYPERPARAMETERS.learningRate})
+  --l2 Y              SISA, amnesiac: L2 coefficient, 0 ≤ Y < 1 (default SISA ${SISA_DEMO_HYPERPARAMETERS.l2},
+                      amnesiac ${AMNESIAC_DEMO_HYPERPARAMETERS.l2})
+  --init-seed S       SISA, amnesiac: initial weights derived from public seed S (default: all zero)
   --lambda L          ridge (ridge-deletion-… profiles): the L2 coefficient λ, 2^-16 ≤ L < 256
                       (default 1), public and pinned in the config hash with the test set's root
   --force             replace an existing workspace (the old ledger is kept beside it as
@@ -130,10 +136,11 @@ Options:
     const misfit = profileMisfit(profile, shape);
     if (misfit !== undefined) throw new UsageError(`${misfit}; omit --profile to have one suggested`);
 
+    const defaults = method.defaultHyperparameters ?? SISA_DEMO_HYPERPARAMETERS;
     const hyper: TrainingHyperparameters = {
-      learningRate: realOption(values.lr, "lr") ?? SISA_DEMO_HYPERPARAMETERS.learningRate,
-      l2: realOption(values.l2, "l2") ?? SISA_DEMO_HYPERPARAMETERS.l2,
-      initialWeights: values["init-seed"] !== undefined ? { seed: values["init-seed"] } : SISA_DEMO_HYPERPARAMETERS.initialWeights,
+      learningRate: realOption(values.lr, "lr") ?? defaults.learningRate,
+      l2: realOption(values.l2, "l2") ?? defaults.l2 ?? 0,
+      initialWeights: values["init-seed"] !== undefined ? { seed: values["init-seed"] } : defaults.initialWeights ?? "zeros",
     };
     const result = await commitWorkspace(dir, data, {
       profile,

@@ -8,17 +8,17 @@
  * slots and the published schedule (label.ts). Browser-safe.
  */
 import type { KeyManifest } from "../../keys/manifest.ts";
-import type { TrainingPolicy } from "../../ml/publicConfig.ts";
-import { toHex32 } from "../../verifier/fieldText.ts";
+import { DEFAULT_TRAINING_POLICY, type TrainingPolicy } from "../../ml/publicConfig.ts";
+import { parseHex32, toHex32 } from "../../verifier/fieldText.ts";
 import {
   deletedSlots, deletionDigestOf, hexFields, isObject, namedSignal, poseidonLite, short, signalFields, textField,
 } from "../../verifier/statementFields.ts";
 import { slotList } from "../deletion/statement.ts";
 import { fieldTransition, type ModelRules, type StatementKind } from "../statementKind.ts";
-import { checkAmnesiacShape, totalSteps, type AmnesiacShape } from "./config.ts";
+import { amnesiacConfigHash, checkAmnesiacShape, totalSteps, type AmnesiacShape } from "./config.ts";
 import { amnesiacUnlearningLabel } from "./label.ts";
 import { amnesiacConfigProblems, type PublicAmnesiacConfig } from "./publicConfig.ts";
-import { amnesiacStateHash, modelCommitment } from "./state.ts";
+import { amnesiacGenesisState, amnesiacStateHash, modelCommitment } from "./state.ts";
 import { UpdateLog } from "./updateLog.ts";
 
 /** The family name of the amnesiac statements (StatementKind.family): one chain mixes their profiles. */
@@ -195,4 +195,14 @@ export const amnesiacUnlearnStatement: StatementKind = {
   deletedWording: () => "deleted, and the logged updates of the training steps whose batches held it were subtracted from the model (approximate unlearning, not a retraining)",
   fileTag: () => "",
   model: amnesiacModelRules,
+  committedState(dataRoot, receipt) {
+    const configHash = parseHex32(receipt.configHash);
+    if (configHash === undefined) return "the receipt names no configHash, which an amnesiac workspace's state is pinned to";
+    // The genesis state binds the initial weights and the log's shape: read them from the published config, checked against configHash.
+    // (The training policy is the chain's concern, not the receipt's: only the hash is checked here.)
+    const { config, problems } = amnesiacConfigProblems(receipt.methodConfig, undefined, poseidonLite, DEFAULT_TRAINING_POLICY, "receipt.methodConfig");
+    if (!config) return problems.join("; ");
+    if (amnesiacConfigHash(config, poseidonLite) !== configHash) return "the receipt's methodConfig does not hash to its configHash: it is not the config the committed state is pinned to";
+    return amnesiacGenesisState(dataRoot, config, poseidonLite);
+  },
 };
