@@ -7,6 +7,7 @@ import { getPoseidon } from "../src/crypto/poseidon.ts";
 import type { Dataset } from "../src/encoding/dataset.ts";
 import { ensureDevKey, publishKey } from "../src/keys/devKeys.ts";
 import { auditPackageFromLedger } from "../src/ledger/audit.ts";
+import { evaluateAmnesiacUnlearning, formatAmnesiacEvaluation } from "../src/methods/amnesiac/evaluation.ts";
 import { amnesiacDeletionJob } from "../src/methods/amnesiac/jobKind.ts";
 import { amnesiacGenesisState } from "../src/methods/amnesiac/state.ts";
 import type { AmnesiacWorkspace } from "../src/methods/amnesiac/workspace.ts";
@@ -113,8 +114,36 @@ describe("amnesiac workspace through the method seam (tiny profiles, real proofs
     const key = await ensureDevKey(getProfile(AMNESIAC_UNLEARN_PROFILE));
     const proved = await amnesiacDeletionJob.prove(ws, step!.after, step!, key);
     const poseidon = await getPoseidon();
-    assert.equal(proved.bundle.statement.newState, toHex32(systemState(amnesiacSystem(step!.after, poseidon), poseidon)));
-    assert.equal(proved.bundle.statement.oldState, toHex32(systemState(amnesiacSystem(ws, poseidon), poseidon)));
+    const statement = proved.bundle.statement as unknown as { oldState: string; newState: string };
+    assert.equal(statement.newState, toHex32(systemState(amnesiacSystem(step!.after, poseidon), poseidon)));
+    assert.equal(statement.oldState, toHex32(systemState(amnesiacSystem(ws, poseidon), poseidon)));
+  });
+
+  it("evaluate: the gap to an exact retraining on three forget sets with the spread, the workspace unchanged", async function () {
+    const ws = await restoreAt(dir);
+    const before = (await openLedger(dir, { readonly: true }));
+    const head = before.head();
+    before.close();
+    const report = await evaluateAmnesiacUnlearning(ws, ["r0", "r2"], {});
+    assert.equal(report.sets.length, 3);
+    assert.deepEqual(report.sets[0]!.ids, ["r0", "r2"]);
+    for (const set of report.sets) {
+      assert.equal(set.ids.length, 2);
+      assert.ok(set.ids.every((id) => ws.dataset.liveSlots().some((s) => s.id === id)), "drawn from the live records");
+      assert.ok(set.gap.l2ToReference.unlearned >= 0 && Number.isFinite(set.gap.l2ToReference.unlearned));
+      for (const m of ["original", "unlearned", "reference"] as const) assert.ok(set.gap.auc.loss[m] >= 0 && set.gap.auc.loss[m] <= 1);
+    }
+    assert.ok(report.spread.l2ToRetrained.min <= report.spread.l2ToRetrained.max);
+    assert.equal(report.efficiency.unlearning.proofs, 1);
+    assert.equal(report.efficiency.fullRetrain.proofs, 8, "the whole training proved again");
+    assert.match(formatAmnesiacEvaluation(report), /approximate: logged updates subtracted[\s\S]*spread over 3 sets/);
+    const after = await openLedger(dir, { readonly: true });
+    try {
+      assert.deepEqual(after.head(), head, "evaluate writes nothing to the ledger");
+    } finally {
+      after.close();
+    }
+    await assert.rejects(evaluateAmnesiacUnlearning(ws, ["r4"]), /r4/, "an already deleted record");
   });
 
   it("a snapshot whose weights or log were edited, or whose config is another, is refused naming it", async function () {
@@ -193,6 +222,8 @@ describe("amnesiac workspace through the method seam (tiny profiles, real proofs
     assert.match(verified.stdout, APPROXIMATE);
     const chain = ok(["verify-chain", cli, ...trusted]);
     assert.match(chain.stdout, /VALID/);
+    const evaluated = ok(["evaluate", "--forget", "r5", "--workspace", cli, "--no-baseline-proofs"]);
+    assert.match(evaluated.stdout, /spread over 3 sets/);
     ok(["report", "--workspace", cli, "--md", "--out", join(root, "report.md"), ...trusted]);
     const md = await readFile(join(root, "report.md"), "utf8");
     assert.match(md, APPROXIMATE);

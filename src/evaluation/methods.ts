@@ -6,6 +6,7 @@
  * composes that method's parts — retraining from scratch without the forget set, the attack
  * scores of a record, the proof cost of the deletion — with the shared metrics of this folder.
  */
+import { amnesiacMethodEvaluation } from "../methods/amnesiac/evaluation.ts";
 import { ridgeMethodEvaluation } from "../methods/ridge/evaluation.ts";
 import { sisaMethodEvaluation } from "../methods/sisa/evaluation.ts";
 import type { WorkspaceState } from "../methods/workspaceMethods.ts";
@@ -31,6 +32,7 @@ export interface MethodEvaluation<W extends WorkspaceState> {
 const EVALUATIONS: readonly MethodEvaluation<WorkspaceState>[] = [
   sisaMethodEvaluation as unknown as MethodEvaluation<WorkspaceState>,
   ridgeMethodEvaluation as unknown as MethodEvaluation<WorkspaceState>,
+  amnesiacMethodEvaluation as unknown as MethodEvaluation<WorkspaceState>,
 ];
 
 /** The evaluation of a workspace's method. @throws Error for a method that has none (naming the ones that do) */

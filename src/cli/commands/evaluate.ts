@@ -10,7 +10,8 @@ export const evaluateCommand: Command = {
   summary: "measure an unlearning (membership inference, accuracy, cost vs full retrain) without changing the workspace",
   help: `Usage: zkforget evaluate --forget ID... [--ids-file FILE] [--workspace DIR] [--out FILE] [--json] [--no-baseline-proofs] [--seed SEED]
 
-Measures what forgetting the named records would do, on a copy of a SISA or ridge workspace.
+Measures what forgetting the named records would do, on a copy of a SISA, ridge or amnesiac
+workspace.
 SISA: it
 unlearns them with proofs (only the shards holding them are retrained), retrains every shard
 from scratch without them as the reference, and reports
@@ -24,6 +25,12 @@ exactly (the statistics of the remaining records, solved), and reports the same 
 the distance between the unlearned and the retrained weights against the bound the proofs
 state, the accuracies, the attacks (squared-error loss and score margin), and the cost of the
 deletion proofs against proving the genesis of the remaining records again.
+Amnesiac: it subtracts the logged updates in amnesiac unlearning proofs (K records each) and
+measures the gap to an exact retraining without the records (trained again from the initial
+weights on the same schedule): membership-inference AUC on the forget set, accuracy on the
+retain, forget and test sets, and the L2 distance of the weights, for the requested set and
+two more drawn sets of the same size, with the spread over the three; and the cost of the
+unlearning proofs against proving the whole training of the remaining records again.
 The workspace needs a committed held-out test set. Its ledger and state are NOT changed and
 the proofs are discarded; use \`zkforget forget\` to actually forget.
 
