@@ -3,6 +3,7 @@
  * entry named NAME. A demo runs in a workspace directory, prints its progress, and returns its
  * report text and whether every proof and the audit chain verified.
  */
+import { AMNESIAC_DEMO_WORKSPACE, formatAmnesiacReport, runAmnesiacDemo } from "./amnesiacDemo.ts";
 import { formatRidgeReport, RIDGE_DEMO_WORKSPACE, runRidgeDemo } from "./ridgeDemo.ts";
 import { formatSisaReport, runSisaDemo, SISA_DEMO_WORKSPACE } from "./sisaDemo.ts";
 
@@ -39,6 +40,15 @@ export const DEMOS: Readonly<Record<string, DemoEntry>> = {
       if (options.proveAccuracy) throw new Error("--prove-accuracy is for the SISA demo: the ridge demo's profile has no accuracy companion (its accuracy is measured, not proved)");
       const report = await runRidgeDemo(dir, log);
       return { text: formatRidgeReport(report), valid: report.allValid };
+    },
+  },
+  amnesiac: {
+    summary: "amnesiac unlearning on 256 MNIST digits (0 vs 1): 64 proved mini-batch steps with an update log, a subject's records unlearned by subtraction (approximate)",
+    defaultWorkspace: AMNESIAC_DEMO_WORKSPACE,
+    async run(dir, log, options) {
+      if (options.proveAccuracy) throw new Error("--prove-accuracy is for the SISA demo: the amnesiac demo measures its accuracy (not proved)");
+      const report = await runAmnesiacDemo(dir, log);
+      return { text: formatAmnesiacReport(report), valid: report.allValid };
     },
   },
 };

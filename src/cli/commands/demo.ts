@@ -1,12 +1,13 @@
 import { DEMOS, demoOf } from "../../demo/demos.ts";
+import { AMNESIAC_DEMO_PROFILE, AMNESIAC_DEMO_WORKSPACE } from "../../demo/amnesiacDemo.ts";
 import { RIDGE_DEMO_PROFILE, RIDGE_DEMO_WORKSPACE } from "../../demo/ridgeDemo.ts";
 import { SISA_DEMO_PROFILE, SISA_DEMO_REQUEST_ID, SISA_DEMO_WORKSPACE } from "../../demo/sisaDemo.ts";
 import { parseCommandArgs, progress, UsageError, type Command } from "../command.ts";
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "an unlearning method end to end on MNIST (SISA by default, --method ridge): train with proofs, forget, verify",
-  help: `Usage: zkforget demo [--method sisa|ridge] [--workspace DIR] [--prove-accuracy]
+  summary: "an unlearning method end to end on MNIST (SISA by default, --method ridge|amnesiac): train with proofs, forget, verify",
+  help: `Usage: zkforget demo [--method sisa|ridge|amnesiac] [--workspace DIR] [--prove-accuracy]
 
 --method sisa (the default): SISA unlearning on the embedded MNIST sample.
 
@@ -37,9 +38,18 @@ in keys/: the demo publishes them in DIR/keys (pass --keys DIR/keys to the follo
 first run compiles the 32-feature circuits and builds their dev keys (many minutes; see the
 README for the measured time).
 
+--method amnesiac: amnesiac unlearning (${AMNESIAC_DEMO_PROFILE} and its training companion)
+on the embedded sample (256 committed digits, 256 committed test digits): proves the whole
+mini-batch training (64 steps of 16 slots, 2 per proof, each logging its updates), unlearns
+one data subject's 3 records by subtracting the logged updates of every step whose batch held
+them (one proof; APPROXIMATE, and every verdict says so), measures the test accuracy before
+and after and the gap to an exact retraining without the records (measured, not proved),
+verifies the whole audit chain and prints a report. Its dev keys are published in DIR/keys.
+
 Options:
   --method NAME     the method to demonstrate: ${Object.keys(DEMOS).join(", ")} (default sisa)
-  --workspace DIR   the workspace to run in (default ./${SISA_DEMO_WORKSPACE}, ridge ./${RIDGE_DEMO_WORKSPACE}); replaced if it exists
+  --workspace DIR   the workspace to run in (default ./${SISA_DEMO_WORKSPACE}, ridge ./${RIDGE_DEMO_WORKSPACE},
+                    amnesiac ./${AMNESIAC_DEMO_WORKSPACE}); replaced if it exists
   --prove-accuracy  SISA only: also prove the final ensemble's accuracy on the 256 committed test
                     records and append it to the ledger (accuracy-s3-f16-t8, about 294k
                     constraints, a 2^19 domain; its verification key ships in keys/, and a
