@@ -40,6 +40,7 @@ import { accuracy, trainShard } from "../src/ml/trainer.ts";
 import { makeAmnesiacConfig } from "../src/methods/amnesiac/config.ts";
 import { AMNESIAC_DEMO_HYPERPARAMETERS, AMNESIAC_DEMO_SHAPE } from "../src/methods/amnesiac/demoConfig.ts";
 import { amnesiacGap, gapBase, l2 } from "../src/methods/amnesiac/gap.ts";
+import { touchedBatches } from "../src/methods/amnesiac/repair.ts";
 import { proveAmnesiacRepair } from "../src/methods/amnesiac/repairProve.ts";
 import { trainAmnesiac } from "../src/methods/amnesiac/training.ts";
 import { genesisSystem, openSlots } from "../src/methods/amnesiac/system.ts";
@@ -95,7 +96,7 @@ if (values.repair) {
   const profile = getProfile("amnesiac-repair-d8-b4-f16-e4");
   const built = await buildCircuit(profile);
   const key = await ensureDevKey(profile, { onProgress: log });
-  const batches = [...new Set([...gone].map((i) => i >> AMNESIAC_DEMO_SHAPE.batchLog2))].sort((a, b) => a - b);
+  const batches = touchedBatches([...gone], config);
   const seconds: number[] = [];
   for (const batch of batches) {
     const r = await proveAmnesiacRepair(system, batch, profile, key);

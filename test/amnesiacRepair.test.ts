@@ -3,7 +3,7 @@ import { getProfile } from "../src/circuits/profiles.ts";
 import { ensureDevKey, type ProvingKey } from "../src/keys/devKeys.ts";
 import { gradientStep } from "../src/ml/trainer.ts";
 import { amnesiacConfigHash, totalSteps } from "../src/methods/amnesiac/config.ts";
-import { amnesiacRepairStatementOf, repairBatch, repairStepOf, type AmnesiacRepairWitness, type RepairSalts } from "../src/methods/amnesiac/repair.ts";
+import { amnesiacRepairStatementOf, repairBatch, repairStepOf, touchedBatches, type AmnesiacRepairWitness, type RepairSalts } from "../src/methods/amnesiac/repair.ts";
 import { proveAmnesiacRepair } from "../src/methods/amnesiac/repairProve.ts";
 import { amnesiacStateHash, modelCommitment } from "../src/methods/amnesiac/state.ts";
 import type { AmnesiacSystem } from "../src/methods/amnesiac/system.ts";
@@ -56,6 +56,8 @@ describe("amnesiac repair steps (tiny profiles)", () => {
     it("a repair is the gradient step on the batch's remaining records, logged at the batch's last-epoch step with a fresh salt", () => {
       assert.equal(r.step, 10);
       assert.equal(repairStepOf(2, fx.config), 10);
+      assert.deepEqual(touchedBatches([11, 4, 5, 0], fx.config), [0, 2, 5]);
+      assert.throws(() => touchedBatches([16], fx.config), /slot 16 is outside the dataset tree/);
       const remaining = fx.genesis.records.get(5)!;
       const expected = gradientStep(u.next.weights, [{ features: remaining.features, label: remaining.label }], fx.config, 1, "");
       assert.deepEqual(r.newWeights, expected);

@@ -16,6 +16,7 @@ import type { PoseidonHasher } from "../../crypto/poseidon.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
 import { batchesPerEpoch, logDepth, type AmnesiacShape } from "./config.ts";
 import type { AmnesiacRepairStatement } from "./repairKind.ts";
+import { batchOfStep, stepsOfSlot } from "./schedule.ts";
 import { openSlots, systemState, type AmnesiacSystem } from "./system.ts";
 import { runSteps } from "./training.ts";
 import { configInput, signed, slotInput, statementParts, str, type AmnesiacCircuitInput } from "./witness.ts";
@@ -44,6 +45,11 @@ export function repairStepOf(batch: number, shape: AmnesiacShape): number {
   const nb = batchesPerEpoch(shape);
   if (!Number.isInteger(batch) || batch < 0 || batch >= nb) throw new RangeError(`batch ${batch} is outside the schedule: it has batches 0..${nb - 1}`);
   return (shape.epochs - 1) * nb + batch;
+}
+
+/** The batches that held `deletedSlots` (the ones an unlearning of them leaves to repair), increasing, each once. */
+export function touchedBatches(deletedSlots: readonly number[], shape: AmnesiacShape): number[] {
+  return [...new Set(deletedSlots.map((slot) => batchOfStep(stepsOfSlot(slot, shape)[0]!, shape).batch))].sort((a, b) => a - b);
 }
 
 /**
