@@ -16,7 +16,12 @@
  * amnesiac-train-d8-b4-f16-e4-p1) of the same system: constraints and prove seconds of one proof
  * of 2 steps (the whole training is 32 such proofs).
  *
- *   npx tsx scripts/bench-amnesiac.ts [--seed S] [--training]     (ZKFORGET_CACHE for the build cache)
+ * With --repair instead: after the same (unproved) training and unlearning, one AmnesiacRepair
+ * proof (amnesiac-repair-d8-b4-f16-e4) per batch the deleted records were in: constraints, prove
+ * seconds of each, and the L2 distance to the exact retraining and test accuracy before and after
+ * the repairs.
+ *
+ *   npx tsx scripts/bench-amnesiac.ts [--seed S] [--training | --repair]     (ZKFORGET_CACHE for the build cache)
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -31,10 +36,13 @@ import { loadDataset } from "../src/encoding/records.ts";
 import { trainAllShards } from "../src/evaluation/retrainAll.ts";
 import { ensureDevKey } from "../src/keys/devKeys.ts";
 import { makeTrainingConfig, shardProfileParams } from "../src/ml/config.ts";
-import { trainShard } from "../src/ml/trainer.ts";
+import { accuracy, trainShard } from "../src/ml/trainer.ts";
 import { makeAmnesiacConfig } from "../src/methods/amnesiac/config.ts";
 import { AMNESIAC_DEMO_HYPERPARAMETERS, AMNESIAC_DEMO_SHAPE } from "../src/methods/amnesiac/demoConfig.ts";
-import { amnesiacGap, gapBase } from "../src/methods/amnesiac/gap.ts";
+import { amnesiacGap, gapBase, l2 } from "../src/methods/amnesiac/gap.ts";
+import { touchedBatches } from "../src/methods/amnesiac/repair.ts";
+import { proveAmnesiacRepair } from "../src/methods/amnesiac/repairProve.ts";
+import { trainAmnesiac } from "../src/methods/amnesiac/training.ts";
 import { genesisSystem, openSlots } from "../src/methods/amnesiac/system.ts";
 import { buildAmnesiacTrainWitness, buildAmnesiacUnlearnWitness } from "../src/methods/amnesiac/witness.ts";
 import { randomSalt } from "../src/dataset/leaf.ts";
@@ -46,7 +54,7 @@ import { shardSlotRange } from "../src/sisa/shards.ts";
 import { releaseCurve } from "../src/snarkjsThreads.ts";
 import { seededRandom } from "../src/seededRandom.ts";
 
-const { values } = parseArgs({ options: { seed: { type: "string", default: "1" }, training: { type: "boolean" } } });
+const { values } = parseArgs({ options: { seed: { type: "string", default: "1" }, training: { type: "boolean" }, repair: { type: "boolean" } } });
 const rand = seededRandom(Number(values.seed));
 const log = (m: string) => process.stderr.write(`[bench-amnesiac] ${m}\n`);
 
@@ -71,6 +79,34 @@ if (values.training) {
   console.log(JSON.stringify({
     bench: "train-2-steps", method: "amnesiac", profile: profile.name, steps: 2, constraints: built.constraints,
     proveSeconds: Number(proved.seconds.toFixed(2)), prover: proved.prover, proofsForWholeTraining: 32,
+  }));
+  await releaseCurve();
+  process.exit(0);
+}
+
+if (values.repair) {
+  const config = makeAmnesiacConfig(AMNESIAC_DEMO_SHAPE, AMNESIAC_DEMO_HYPERPARAMETERS, test.root);
+  let system = genesisSystem(config, train.tree(), live, poseidon);
+  while (!system.log.complete) system = buildAmnesiacTrainWitness(system, 1, { logSalts: [randomSalt(), randomSalt()], newModelSalt: randomSalt() }, poseidon).next;
+  const slots = openSlots(system, 0, capacity, poseidon).slots;
+  const gone = new Set(forget.map((s) => s.index));
+  const retrained = trainAmnesiac(slots.map((r, i) => (gone.has(i) ? undefined : r)), config).weights.at(-1)!;
+  system = buildAmnesiacUnlearnWitness(system, [...gone], 3, randomSalt(), poseidon).next;
+  const unlearned = system.weights;
+  const profile = getProfile("amnesiac-repair-d8-b4-f16-e4");
+  const built = await buildCircuit(profile);
+  const key = await ensureDevKey(profile, { onProgress: log });
+  const batches = touchedBatches([...gone], config);
+  const seconds: number[] = [];
+  for (const batch of batches) {
+    const r = await proveAmnesiacRepair(system, batch, profile, key);
+    seconds.push(Number(r.proveSeconds.toFixed(2)));
+    system = r.next;
+  }
+  console.log(JSON.stringify({
+    bench: "repair-after-unlearn-3-records", method: "amnesiac", profile: profile.name, batches, proofs: batches.length, constraints: built.constraints,
+    proveSeconds: seconds, l2ToRetrained: { unlearned: Number(l2(unlearned, retrained).toFixed(4)), repaired: Number(l2(system.weights, retrained).toFixed(4)) },
+    testAccuracy: { unlearned: accuracy(unlearned, testRecords), repaired: accuracy(system.weights, testRecords), retrained: accuracy(retrained, testRecords) },
   }));
   await releaseCurve();
   process.exit(0);

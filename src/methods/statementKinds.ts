@@ -1,3 +1,4 @@
+import { amnesiacRepairStatement } from "./amnesiac/repairKind.ts";
 import { amnesiacTrainStatement, amnesiacUnlearnStatement } from "./amnesiac/statements.ts";
 import { datasetDeletionStatement } from "./deletion/statement.ts";
 import { modelAccuracyStatement, shardRetrainStatement } from "./sisa/statements.ts";
@@ -14,7 +15,7 @@ export const STATEMENT_KINDS: readonly StatementKind[] = [
   datasetDeletionStatement,
   shardRetrainStatement,
   modelAccuracyStatement,
-  amnesiacTrainStatement, amnesiacUnlearnStatement,
+  amnesiacTrainStatement, amnesiacUnlearnStatement, amnesiacRepairStatement,
   ridgeGenesisStatement,
   ridgeDeletionStatement,
   ridgeClassForgetStatement,

@@ -1,5 +1,6 @@
 import type { KeyManifest } from "../keys/manifest.ts";
 import type { PublicTrainingConfig } from "../ml/publicConfig.ts";
+import type { AmnesiacRepairStatement } from "../methods/amnesiac/repairKind.ts";
 import type { AmnesiacTrainStatement, AmnesiacUnlearnStatement } from "../methods/amnesiac/statements.ts";
 import type { RidgeStatement } from "../methods/ridge/statementTypes.ts";
 
@@ -106,7 +107,7 @@ export interface AccuracyStatement {
 }
 
 /** Every statement a bundle can carry. */
-export type Statement = DeletionStatement | ShardRetrainStatement | AccuracyStatement | AmnesiacTrainStatement | AmnesiacUnlearnStatement | RidgeStatement;
+export type Statement = DeletionStatement | ShardRetrainStatement | AccuracyStatement | AmnesiacTrainStatement | AmnesiacUnlearnStatement | AmnesiacRepairStatement | RidgeStatement;
 
 /** Format tag and version of a bundle. */
 export const BUNDLE_FORMAT = "zkforget-bundle";

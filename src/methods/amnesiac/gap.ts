@@ -86,6 +86,7 @@ export function amnesiacGap(base: GapBase, forget: readonly number[], test: read
   };
 }
 
-function l2(a: Weights, b: Weights): number {
+/** ‖a − b‖₂ of two weight vectors, in real units. */
+export function l2(a: Weights, b: Weights): number {
   return Math.sqrt(a.reduce((s, v, j) => s + decodeFixed(v - b[j]!) ** 2, 0));
 }

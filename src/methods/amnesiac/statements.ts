@@ -24,8 +24,8 @@ import { UpdateLog } from "./updateLog.ts";
 /** The family name of the amnesiac statements (StatementKind.family): one chain mixes their profiles. */
 export const AMNESIAC_FAMILY = "amnesiac";
 
-/** The readable parts both amnesiac statements carry (hex: 0x-prefixed 64-digit field elements). */
-interface AmnesiacTransitionParts {
+/** The readable parts every amnesiac statement carries (hex: 0x-prefixed 64-digit field elements). */
+export interface AmnesiacTransitionParts {
   oldState: string;
   newState: string;
   oldModelCommitment: string;
@@ -58,7 +58,7 @@ export interface AmnesiacUnlearnStatement extends AmnesiacTransitionParts {
 }
 
 /** The shape of an untrusted statement's config, or undefined when it has none that is valid. */
-function shapeOf(s: Record<string, unknown>): AmnesiacShape | undefined {
+export function shapeOf(s: Record<string, unknown>): AmnesiacShape | undefined {
   if (!isObject(s.config)) return undefined;
   const c = s.config;
   const shape = { dataDepth: c.dataDepth as number, batchLog2: c.batchLog2 as number, features: c.features as number, epochs: c.epochs as number };
@@ -71,7 +71,7 @@ function shapeOf(s: Record<string, unknown>): AmnesiacShape | undefined {
 }
 
 /** Problems of the config against the hash, the key's shape and the policy. */
-function configProblems(s: Record<string, unknown>, configHash: bigint | undefined, manifest: KeyManifest, policy: TrainingPolicy): string[] {
+export function configProblems(s: Record<string, unknown>, configHash: bigint | undefined, manifest: KeyManifest, policy: TrainingPolicy): string[] {
   const result = amnesiacConfigProblems(s.config, configHash, poseidonLite, policy);
   const problems = [...result.problems];
   if (result.config) {
@@ -88,7 +88,7 @@ function configProblems(s: Record<string, unknown>, configHash: bigint | undefin
  * Problems when the readable parts (model commitments, log roots and configHash of `parts`, the
  * given data roots and step counts) do not hash (poseidon-lite) to the proved old and new states.
  */
-function stateProblems(
+export function stateProblems(
   parts: Record<string, bigint | undefined>, dataRoot: { old: bigint; new: bigint }, stepCount: { old: number; new: number },
   signals: readonly string[], manifest: KeyManifest,
 ): string[] {

@@ -10,8 +10,9 @@
  *
  * Unlearning SUBTRACTS Δ_t once and replaces leaf t by logLeaf(t, salt, 0…0): the same salt, a
  * zero update. A later deletion whose record shared the batch opens the zeroed leaf and subtracts
- * nothing, so no update is ever subtracted twice. The circuits compute exactly this
- * (circuits/lib/amnesiac.circom).
+ * nothing, so no update is ever subtracted twice. A repair step (repair.ts) may then write a new
+ * update into a subtracted leaf, with a fresh salt. The circuits compute exactly this
+ * (circuits/lib/amnesiac.circom, circuits/amnesiacRepair.circom).
  */
 import { SparseMerkleTree } from "../../crypto/merkle.ts";
 import { spongeWith } from "../../crypto/sponge.ts";
@@ -117,6 +118,23 @@ export class UpdateLog {
       tree.set(t, logLeaf(t, s.salt, s.delta.map(() => 0n), this.hash));
       next[t] = { ...s, subtracted: true };
     }
+    return new UpdateLog(this.shape, next, tree, this.hash);
+  }
+
+  /**
+   * The log after a repair step (repair.ts) logged `delta` at step t, whose update an unlearning
+   * subtracted: leaf t becomes logLeaf(t, salt, delta) (a fresh salt) and counts as pending
+   * again, so a later deletion in t's batch subtracts it like a training update.
+   * @throws RangeError for a step not logged, one whose update is not subtracted, or a wrong length
+   */
+  repair(t: number, delta: readonly bigint[], salt: bigint): UpdateLog {
+    const s = this.step(t);
+    if (!s.subtracted) throw new RangeError(`step ${t}'s update is not subtracted: only a subtracted update is replaced by a repair step's`);
+    if (delta.length !== this.shape.features + 1) throw new RangeError(`update of step ${t} has ${delta.length} entries, the model ${this.shape.features + 1}`);
+    const tree = this.#tree.clone();
+    tree.set(t, logLeaf(t, salt, delta, this.hash));
+    const next = [...this.#steps];
+    next[t] = { delta: [...delta], salt, subtracted: false };
     return new UpdateLog(this.shape, next, tree, this.hash);
   }
 

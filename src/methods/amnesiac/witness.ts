@@ -13,7 +13,7 @@ import { toHex32 } from "../../verifier/fieldText.ts";
 import { amnesiacConfigHash, batchesPerEpoch, logDepth, totalSteps, type AmnesiacConfig } from "./config.ts";
 import { publicAmnesiacConfig } from "./publicConfig.ts";
 import { modelCommitment } from "./state.ts";
-import type { AmnesiacTrainStatement, AmnesiacUnlearnStatement } from "./statements.ts";
+import type { AmnesiacTrainStatement, AmnesiacTransitionParts, AmnesiacUnlearnStatement } from "./statements.ts";
 import { stepsOfSlot } from "./schedule.ts";
 import { openSlots, systemState, type AmnesiacSystem } from "./system.ts";
 import { runSteps } from "./training.ts";
@@ -22,17 +22,32 @@ import { unlearnSlots } from "./unlearning.ts";
 /** Circuit input: signal name → decimal string or (nested, up to three levels) arrays of them. */
 export type AmnesiacCircuitInput = Record<string, string | string[] | string[][] | string[][][]>;
 
-const str = (v: bigint | number): string => v.toString();
-const signed = (v: bigint): string => toFieldSigned(v).toString();
+/** A circuit input value: a decimal string. */
+export const str = (v: bigint | number): string => v.toString();
+/** A signed fixed-point value as a circuit input: its field element, in decimal. */
+export const signed = (v: bigint): string => toFieldSigned(v).toString();
 
-/** The config values both circuits take as private inputs (their hash is in every state). */
-function configInput(config: AmnesiacConfig, poseidon: PoseidonHasher): AmnesiacCircuitInput {
+/** The config values every amnesiac circuit takes as private inputs (their hash is in every state). */
+export function configInput(config: AmnesiacConfig, poseidon: PoseidonHasher): AmnesiacCircuitInput {
   return {
     learningRate: str(config.learningRate),
     l2: str(config.l2),
     initialWeightsHash: str(weightsHash(config.initialWeights, poseidon.hash)),
     testRoot: str(config.testRoot),
     scalingHash: str(scalingHash(config.featureScaling, poseidon.hash)),
+  };
+}
+
+/**
+ * The circuit inputs live, feature, label and salt of opened slots (system.ts: openSlots); an
+ * empty slot is live 0 with zeros (its values are masked in the step).
+ */
+export function slotInput(opened: ReturnType<typeof openSlots>, features: number): AmnesiacCircuitInput {
+  return {
+    live: opened.slots.map((s) => (s === undefined ? "0" : "1")),
+    feature: opened.slots.map((s) => (s === undefined ? new Array<string>(features).fill("0") : s.features.map(signed))),
+    label: opened.slots.map((s) => (s === undefined ? "0" : signed(s.label))),
+    salt: opened.salts.map(str),
   };
 }
 
@@ -92,10 +107,7 @@ export function buildAmnesiacTrainWitness(system: AmnesiacSystem, stepsLog2: num
     oldLogRoot: str(log.root),
     logSiblings: log.siblings(first).slice(stepsLog2).map(str),
     logSalt: salts.logSalts.map(str),
-    live: chunk.slots.map((s) => (s === undefined ? "0" : "1")),
-    feature: chunk.slots.map((s) => (s === undefined ? new Array<string>(config.features).fill("0") : s.features.map(signed))),
-    label: chunk.slots.map((s) => (s === undefined ? "0" : signed(s.label))),
-    salt: chunk.salts.map(str),
+    ...slotInput(chunk, config.features),
     ...configInput(config, poseidon),
   };
   return { input, publicSignals: { oldState, newState, firstStep: first }, weights: run.weights, deltas: run.deltas, next };
@@ -209,8 +221,8 @@ export function buildAmnesiacUnlearnWitness(
 }
 
 
-/** The readable parts both statements carry for a transition from `before` to `next` (0x-hex). */
-function statementParts(before: AmnesiacSystem, next: AmnesiacSystem, poseidon: PoseidonHasher) {
+/** The readable parts every amnesiac statement carries for a transition from `before` to `next` (0x-hex). */
+export function statementParts(before: AmnesiacSystem, next: AmnesiacSystem, poseidon: PoseidonHasher): Omit<AmnesiacTransitionParts, "oldState" | "newState"> {
   const model = (s: AmnesiacSystem): string => toHex32(modelCommitment(s.weights, s.modelSalt, poseidon.hash));
   return {
     oldModelCommitment: model(before),
