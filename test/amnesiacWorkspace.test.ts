@@ -8,11 +8,12 @@ import type { Dataset } from "../src/encoding/dataset.ts";
 import { ensureDevKey, publishKey } from "../src/keys/devKeys.ts";
 import { auditPackageFromLedger } from "../src/ledger/audit.ts";
 import { evaluateAmnesiacUnlearning, formatAmnesiacEvaluation } from "../src/methods/amnesiac/evaluation.ts";
+import { repairWorkspace } from "../src/workspace/repair.ts";
 import { amnesiacDeletionJob } from "../src/methods/amnesiac/jobKind.ts";
 import { amnesiacGenesisState } from "../src/methods/amnesiac/state.ts";
 import type { AmnesiacWorkspace } from "../src/methods/amnesiac/workspace.ts";
 import { systemState } from "../src/methods/amnesiac/system.ts";
-import { amnesiacSystem } from "../src/methods/amnesiac/workspaceState.ts";
+import { amnesiacSystem, repairableBatches } from "../src/methods/amnesiac/workspaceState.ts";
 import type { AuditPackage } from "../src/verifier/auditTypes.ts";
 import { verifyAuditPackage } from "../src/verifier/chain.ts";
 import { loadKeyRing, toHex32, type KeyRing } from "../src/verifier/index.ts";
@@ -56,7 +57,7 @@ describe("amnesiac workspace through the method seam (tiny profiles, real proofs
   before(async function () {
     root = await mkdtemp(join(tmpdir(), "zkf-amnesiac-"));
     dir = join(root, "ws");
-    for (const name of [AMNESIAC_TRAIN_PROFILE, AMNESIAC_UNLEARN_PROFILE]) await publishKey(await ensureDevKey(getProfile(name)), join(root, "keys"));
+    for (const name of [AMNESIAC_TRAIN_PROFILE, AMNESIAC_UNLEARN_PROFILE, getProfile(AMNESIAC_UNLEARN_PROFILE).companions!.repair!]) await publishKey(await ensureDevKey(getProfile(name)), join(root, "keys"));
     keys = await loadKeyRing(join(root, "keys"));
   });
 
@@ -106,6 +107,29 @@ describe("amnesiac workspace through the method seam (tiny profiles, real proofs
     const noConfig = clone(inclusion);
     delete noConfig.methodConfig;
     assert.match((await checkReceipt(noConfig, { keys, allowDev: true })).reasons.join("; "), /receipt\.methodConfig must be an object/);
+  });
+
+  it("repair: one proved SGD step per touched batch, logged in place of its subtracted update; the chain stays VALID; nothing left to repair after", async function () {
+    const before = await restoreAt(dir);
+    assert.deepEqual(repairableBatches(before), [0, 2, 3], "slots 1, 4, 6 were in batches 0, 2, 3");
+    const lines: string[] = [];
+    const steps = await repairWorkspace(dir, { log: (m) => lines.push(m) });
+    assert.equal(steps.length, 3);
+    assert.deepEqual(steps.map((s) => (s.entry.bundle!.statement as unknown as { batch: number }).batch), [0, 2, 3]);
+    assert.ok(lines.some((l) => /batch 2 repaired: proved/.test(l)), lines.join("\n"));
+    const after = await restoreAt(dir);
+    assert.deepEqual(repairableBatches(after), []);
+    assert.notDeepEqual(after.model.weights, before.model.weights, "the repair moved the weights");
+    assert.deepEqual(await repairWorkspace(dir), [], "nothing to repair twice");
+    const repaired = await auditPackageFromLedger(join(dir, "ledger.sqlite"), keys);
+    const report = await verifyAuditPackage(repaired, { keys, allowDev: true });
+    assert.equal(report.valid, true, report.problems.map((p) => p.reason).join("\n"));
+    assert.match(repaired.entries.at(-1)!.bundle!.statement.type, /amnesiac-repair/);
+    // A later deletion of another record of a repaired batch subtracts the repair's update too (the restore's invariant holds).
+    await forgetInWorkspace(dir, ["r5"]);
+    const again = await restoreAt(dir);
+    assert.deepEqual(repairableBatches(again), [], "batch 2 has no live record left");
+    assert.equal((await verifyAuditPackage(await auditPackageFromLedger(join(dir, "ledger.sqlite"), keys), { keys, allowDev: true })).valid, true);
   });
 
   it("a server job plans the unlearning its proof then makes (the planned state is the proved one)", async function () {
@@ -216,7 +240,9 @@ describe("amnesiac workspace through the method seam (tiny profiles, real proofs
     const trained = ok(["train", "--workspace", cli]);
     assert.match(trained.stderr, /amnesiac steps 0–1 \(of 16\)/);
     assert.equal(trained.stdout.trim().split("\n").length, 8);
-    const forgot = ok(["forget", "r3", "--workspace", cli, "--request-id", "gdpr-1"]);
+    const forgot = ok(["forget", "r3", "--workspace", cli, "--request-id", "gdpr-1", "--repair"]);
+    assert.equal(forgot.stdout.trim().split("\n").length, 2, "the unlearning proof and the repair of batch 1");
+    assert.match(forgot.stdout.trim().split("\n")[1]!, /-repair1\.json$/);
     const trusted = ["--keys", join(root, "keys"), "--allow-dev"];
     const verified = ok(["verify", forgot.stdout.trim().split("\n")[0]!, ...trusted]);
     assert.match(verified.stdout, APPROXIMATE);

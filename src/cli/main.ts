@@ -4,6 +4,7 @@ import { demoCommand } from "./commands/demo.ts";
 import { exportSolidityCommand } from "./commands/exportSolidity.ts";
 import { forgetCommand } from "./commands/forget.ts";
 import { forgetClassCommand } from "./commands/forgetClass.ts";
+import { repairCommand } from "./commands/repair.ts";
 import { trainCommand } from "./commands/train.ts";
 import { requestsCommand } from "./commands/requests.ts";
 import { receiptCommand } from "./commands/receipt.ts";
@@ -22,7 +23,7 @@ import { ledgerCommand } from "./commands/ledger.ts";
 import { UsageError, type Command } from "./command.ts";
 import { useProjectConfig } from "../circuits/projectProfiles.ts";
 
-const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, forgetClassCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, headCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand, serveCommand, workerCommand, tokenCommand, ledgerCommand];
+const COMMANDS: readonly Command[] = [demoCommand, commitCommand, trainCommand, forgetCommand, forgetClassCommand, repairCommand, proveAccuracyCommand, requestsCommand, receiptCommand, exportCommand, evaluateCommand, verifyCommand, verifyChainCommand, headCommand, reportCommand, setupCommand, ceremonyCommand, exportSolidityCommand, serveCommand, workerCommand, tokenCommand, ledgerCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

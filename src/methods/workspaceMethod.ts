@@ -60,6 +60,13 @@ export interface WorkspaceMethod<W extends MethodWorkspace> {
    */
   forgetClass?(ws: W, cls: number, run: ProvingRun<W>): Promise<void>;
   /**
+   * Proves the repair steps the method offers after its unlearnings (`zkforget repair`, `forget
+   * --repair`; amnesiac: one proved SGD step on the remaining records of each batch an
+   * unlearning touched), handing each to `run.record`; nothing when there is nothing to repair.
+   * Absent for a method without repair steps (the workspace refuses the command then).
+   */
+  repair?(ws: W, run: ProvingRun<W>): Promise<void>;
+  /**
    * Proves the accuracy of the current model on the committed test set (`zkforget
    * prove-accuracy`), under `profile` or the method's default accuracy profile; the workspace
    * appends the bundle as an `accuracy` entry. Absent for a method without a model.

@@ -3,6 +3,7 @@ import { releaseCurve } from "../../snarkjsThreads.ts";
 import { getPoseidon } from "../../crypto/poseidon.ts";
 import { liveRecordIdsMatching } from "../../workspace/findRecord.ts";
 import { forgetInWorkspace } from "../../workspace/forget.ts";
+import { repairWorkspace } from "../../workspace/repair.ts";
 import { DEFAULT_WORKSPACE, openLedger, restoreState, workspacePaths } from "../../workspace/workspace.ts";
 import type { SubjectRecord } from "../../verifier/subjectRecord.ts";
 import { readRecordArg } from "../recordArg.ts";
@@ -13,14 +14,18 @@ import { waitingForLock } from "./lockMessage.ts";
 export const forgetCommand: Command = {
   name: "forget",
   summary: "answer a deletion request: delete records, prove it (SISA: retrain their shards), append to the ledger",
-  help: `Usage: zkforget forget ID... [--ids-file FILE] [--record JSON]... [--workspace DIR] [--request-id R] [--seed SEED]
+  help: `Usage: zkforget forget ID... [--ids-file FILE] [--record JSON]... [--workspace DIR] [--request-id R] [--repair] [--seed SEED]
 
 Records a deletion request for the named records, then deletes them and proves it in zero
 knowledge:
   - deletion workspace: the new dataset root is the old one with exactly those slots emptied;
     at most K deletions per proof, more ids are split into consecutive proofs;
   - SISA workspace: each affected shard is retrained from its initial weights without the
-    records (at most K per proof), and the proof covers deletion and training.
+    records (at most K per proof), and the proof covers deletion and training;
+  - ridge workspace: the model is shifted to the ridge solution without the records;
+  - amnesiac workspace: the logged updates of every training step whose batch held a record
+    are subtracted (approximate unlearning, and every verdict says so); with --repair, one
+    proved SGD step on the remaining records of each touched batch follows (\`zkforget repair\`).
 Each proof is appended to the ledger as soon as it is made (one transaction with the new
 private snapshot), copied to <workspace>/bundles/NNNN-….json, and a deletion receipt is
 written per record to receipts/<id>.deletion.json (the workspace's copy of the inclusion
@@ -38,6 +43,7 @@ Options:
                     must match exactly one live record
   --workspace DIR   default ./${DEFAULT_WORKSPACE}
   --request-id R    id of the deletion request (default: req-<UTC time>-<random>)
+  --repair          amnesiac: after the request is proved, prove the repair steps (zkforget repair)
   --seed SEED       dev-key seed (default: the seed of the committed keys)`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -46,6 +52,7 @@ Options:
       "request-id": { type: "string" },
       seed: { type: "string" },
       record: { type: "string", multiple: true },
+      repair: { type: "boolean" },
     });
     const ids = await collectRecordIds(positionals, values["ids-file"]);
     const dir = values.workspace ?? DEFAULT_WORKSPACE;
@@ -63,6 +70,11 @@ Options:
       });
       log(`request ${result.request.id}: ${result.request.status}, ledger entries ${result.request.entries.join(", ")}`);
       for (const step of result.steps) process.stdout.write(`${step.bundlePath}\n`);
+      if (values.repair) {
+        for (const step of await repairWorkspace(dir, { log, onWait: waitingForLock(dir), ...(values.seed !== undefined ? { seed: values.seed } : {}) })) {
+          process.stdout.write(`${step.bundlePath}\n`);
+        }
+      }
       return 0;
     } catch (error) {
       if (error instanceof UnknownRecordError) throw new UsageError(`${error.message} in ${workspacePaths(dir).ledger}; nothing was recorded`);

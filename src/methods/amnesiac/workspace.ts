@@ -6,7 +6,9 @@ import type { PoseidonFn } from "../../ml/weights.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
 import { datasetJson, type StateReader } from "../../workspace/stateFile.ts";
 import type { WorkspaceMethod } from "../workspaceMethod.ts";
+import { companionProfile } from "../../circuits/profiles.ts";
 import { amnesiacConfigHash, makeAmnesiacConfig, totalSteps, type AmnesiacConfig } from "./config.ts";
+import { proveAmnesiacRepair } from "./repairProve.ts";
 import { AMNESIAC_DEMO_HYPERPARAMETERS } from "./demoConfig.ts";
 import { amnesiacDeletionJob } from "./jobKind.ts";
 import { amnesiacProfileFit } from "./profileFit.ts";
@@ -14,7 +16,7 @@ import { proveAmnesiacTrain, proveAmnesiacUnlearn } from "./prove.ts";
 import { amnesiacConfigProblems, publicAmnesiacConfig } from "./publicConfig.ts";
 import { systemState } from "./system.ts";
 import { UpdateLog } from "./updateLog.ts";
-import { amnesiacSystem, trainProfileOf, withAmnesiacSystem, type AmnesiacModel, type AmnesiacWorkspace } from "./workspaceState.ts";
+import { amnesiacSystem, repairableBatches, trainProfileOf, withAmnesiacSystem, type AmnesiacModel, type AmnesiacWorkspace } from "./workspaceState.ts";
 
 export type { AmnesiacWorkspace };
 
@@ -116,6 +118,23 @@ export const amnesiacWorkspaceMethod: WorkspaceMethod<AmnesiacWorkspace> = {
       await run.record({
         bundle: proved.bundle, after: withAmnesiacSystem(ws, system), proveSeconds: proved.proveSeconds, recordIds: [],
         last: system.log.complete, label: `amnesiac steps ${first}–${first + P - 1} (of ${total})`, unit: first / P,
+      });
+    }
+  },
+  async repair(ws, run) {
+    const poseidon = await getPoseidon();
+    const profile = companionProfile(ws.profile, "repair");
+    let system = amnesiacSystem(ws, poseidon);
+    if (!system.log.complete) throw new Error("the amnesiac model of this workspace is not trained yet: there is nothing to repair before `zkforget train` and an unlearning");
+    const batches = repairableBatches(ws);
+    if (batches.length === 0) run.log("nothing to repair: every batch an unlearning touched is repaired already (or has no records left)");
+    for (const [i, batch] of batches.entries()) {
+      run.log(`proving the repair step of batch ${batch} (one SGD step on its remaining records) under ${profile.name}…`);
+      const proved = await proveAmnesiacRepair(system, batch, profile, await run.keyFor(profile));
+      system = proved.next;
+      await run.record({
+        bundle: proved.bundle, after: withAmnesiacSystem(ws, system), proveSeconds: proved.proveSeconds, recordIds: [],
+        last: i === batches.length - 1, label: `batch ${batch} repaired`,
       });
     }
   },

@@ -1,7 +1,8 @@
 import { companionProfile, type CircuitProfile } from "../../circuits/profiles.ts";
 import type { PoseidonHasher } from "../../crypto/poseidon.ts";
 import type { CommittedDataset } from "../../dataset/commitment.ts";
-import type { AmnesiacConfig } from "./config.ts";
+import { batchesPerEpoch, type AmnesiacConfig } from "./config.ts";
+import { repairStepOf } from "./repair.ts";
 import { genesisSystem, type AmnesiacSystem } from "./system.ts";
 import type { UpdateLog } from "./updateLog.ts";
 
@@ -50,4 +51,15 @@ export function amnesiacSystem(ws: AmnesiacWorkspace, poseidon: PoseidonHasher):
 export function withAmnesiacSystem(ws: AmnesiacWorkspace, next: AmnesiacSystem, dataset: CommittedDataset = ws.dataset): AmnesiacWorkspace {
   if (dataset.root !== next.dataTree.root) throw new Error("internal: the workspace's dataset does not have the unlearned system's data root");
   return { ...ws, dataset, model: { weights: [...next.weights], modelSalt: next.modelSalt, log: next.log } };
+}
+
+/**
+ * The batches a repair would retrain now: those whose last-epoch update an unlearning subtracted
+ * (and no repair has rewritten since) that still hold a live record, increasing.
+ */
+export function repairableBatches(ws: AmnesiacWorkspace): number[] {
+  const B = 2 ** ws.config.batchLog2;
+  const live = new Set(ws.dataset.liveSlots().map((s) => Math.floor(s.index / B)));
+  return Array.from({ length: batchesPerEpoch(ws.config) }, (_, j) => j)
+    .filter((j) => live.has(j) && ws.model.log.step(repairStepOf(j, ws.config)).subtracted);
 }
