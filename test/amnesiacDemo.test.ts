@@ -33,7 +33,8 @@ describe("zkforget demo --method amnesiac (tiny profiles, real proofs)", functio
     assert.equal(report.allValid, true);
     assert.equal(report.steps, 16);
     assert.equal(report.trainingProofs, 8);
-    assert.equal(report.verifyMilliseconds.length, 9, "8 training proofs and one unlearning (K = 2)");
+    assert.equal(report.verifyMilliseconds.length, 11, "8 training proofs, one unlearning (K = 2), two repairs");
+    assert.equal(report.repair.steps, 2, "batches 1 and 4 repaired");
     assert.deepEqual(report.deletedIds, ["r3", "r9"]);
     assert.equal(report.receiptPaths.length, 2);
     assert.ok(lines.some((l) => l.includes("VALID")));

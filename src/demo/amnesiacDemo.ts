@@ -7,7 +7,8 @@ import { loadDataset } from "../encoding/records.ts";
 import { ensureDevKey, publishKey } from "../keys/devKeys.ts";
 import { totalSteps } from "../methods/amnesiac/config.ts";
 import { AMNESIAC_DEMO_HYPERPARAMETERS } from "../methods/amnesiac/demoConfig.ts";
-import { amnesiacGap, type AmnesiacGap } from "../methods/amnesiac/gap.ts";
+import { amnesiacGap, l2, type AmnesiacGap } from "../methods/amnesiac/gap.ts";
+import { trainAmnesiac } from "../methods/amnesiac/training.ts";
 import { amnesiacUnlearningLabel } from "../methods/amnesiac/label.ts";
 import { openSlots } from "../methods/amnesiac/system.ts";
 import { amnesiacSystem, type AmnesiacWorkspace } from "../methods/amnesiac/workspaceState.ts";
@@ -15,6 +16,7 @@ import { accuracy } from "../ml/trainer.ts";
 import { loadKeyRing, type ChainReport } from "../verifier/index.ts";
 import { commitWorkspace } from "../workspace/commit.ts";
 import { forgetInWorkspace } from "../workspace/forget.ts";
+import { repairWorkspace } from "../workspace/repair.ts";
 import { trainWorkspace } from "../workspace/train.ts";
 import { openWorkspaceState, workspacePaths } from "../workspace/workspace.ts";
 import { announceReplacement, demoFollowUps, percent, verificationLines, verifyDemoLedger } from "./common.ts";
@@ -48,8 +50,10 @@ export interface AmnesiacDemoReport {
   unlearningProveSeconds: number;
   /** The honest label, computed from the deleted slots and the public schedule. */
   label: string;
-  /** Controller-measured test accuracy of the trained and of the unlearned model, NOT proved. */
-  accuracy: { trained: number; unlearned: number };
+  /** Controller-measured test accuracy of the trained, the unlearned and the repaired model, NOT proved. */
+  accuracy: { trained: number; unlearned: number; repaired: number };
+  /** The repair steps after the unlearning (one per touched batch) and the repaired model's L2 distance to the retrained one (measured). */
+  repair: { steps: number; proveSeconds: number; l2ToRetrained: number };
   /** The gap of this unlearning to an exact retraining without the records (measured, not proved). */
   gap: AmnesiacGap;
   receiptPaths: string[];
@@ -80,7 +84,7 @@ export interface AmnesiacDemoOptions {
  * proof), each proof logging its updates; answer deletion request
  * {@link AMNESIAC_DEMO_REQUEST_ID} for one data subject's 3 records by subtracting the logged
  * updates of every step whose batch held them (one proof); measure the accuracy before and after
- * and the gap to an exact retraining; verify the whole audit chain with the standalone verifier
+ * and the gap to an exact retraining, then prove one repair step per touched batch; verify the whole audit chain with the standalone verifier
  * against the amnesiac dev keys, published in `<dir>/keys`.
  */
 export async function runAmnesiacDemo(dir: string, log: (message: string) => void, options: AmnesiacDemoOptions = {}): Promise<AmnesiacDemoReport> {
@@ -127,12 +131,20 @@ export async function runAmnesiacDemo(dir: string, log: (message: string) => voi
   const { slots } = openSlots(system, 0, 2 ** ws.config.dataDepth, poseidon);
   const gap = amnesiacGap({ config: ws.config, slots, weights: [...system.weights], log: system.log }, deletedSlots, testRecords);
 
+  const gone = new Set(deletedSlots);
+  const reference = trainAmnesiac(slots.map((r, i) => (gone.has(i) ? undefined : r)), ws.config).weights.at(-1)!;
+
   const forget = await forgetInWorkspace(dir, deletedIds, { requestId: AMNESIAC_DEMO_REQUEST_ID, log: (m) => log(`4/5 ${m}`) });
   const unlearned = await openAmnesiac(dir);
   const unlearnedAccuracy = accuracy(unlearned.model.weights, testRecords);
   const label = amnesiacUnlearningLabel(deletedSlots, ws.config);
   log(`    ${label}; test accuracy ${percent(unlearnedAccuracy)} (retrained from scratch without them: ${percent(gap.accuracy.test.reference)}); ` +
     `L2 to the retrained weights ${gap.l2ToReference.unlearned.toFixed(3)} (before: ${gap.l2ToReference.original.toFixed(3)}) — measured, not proved`);
+  const repairs = await repairWorkspace(dir, { log: (m) => log(`4/5 ${m}`) });
+  const repaired = await openAmnesiac(dir);
+  const repairedAccuracy = accuracy(repaired.model.weights, testRecords);
+  const repairedDistance = l2(repaired.model.weights, reference);
+  log(`    after ${repairs.length} repair step(s): test accuracy ${percent(repairedAccuracy)}, L2 to the retrained weights ${repairedDistance.toFixed(3)} — measured, not proved`);
 
   const keys = new Map([...(await loadKeyRing(join(packageRoot(), "keys"))), ...(await loadKeyRing(keysDir))]);
   const verification = await verifyDemoLedger(dir, keys, "5/5", log);
@@ -142,9 +154,10 @@ export async function runAmnesiacDemo(dir: string, log: (message: string) => voi
     trainingProveSeconds: trained.reduce((a, t) => a + (t.entry.proveSeconds ?? 0), 0),
     deletedIds, requestId: forget.request.id,
     unlearningProveSeconds: forget.steps.reduce((a, s) => a + (s.entry.proveSeconds ?? 0), 0),
-    label, accuracy: { trained: trainedAccuracy, unlearned: unlearnedAccuracy }, gap,
+    label, accuracy: { trained: trainedAccuracy, unlearned: unlearnedAccuracy, repaired: repairedAccuracy }, gap,
+    repair: { steps: repairs.length, proveSeconds: repairs.reduce((a, s) => a + (s.entry.proveSeconds ?? 0), 0), l2ToRetrained: repairedDistance },
     receiptPaths: forget.steps.flatMap((s) => s.receiptPaths),
-    bundlePaths: [...trained.map((t) => t.bundlePath), ...forget.steps.map((s) => s.bundlePath)],
+    bundlePaths: [...trained.map((t) => t.bundlePath), ...forget.steps.map((s) => s.bundlePath), ...repairs.map((s) => s.bundlePath)],
     verifyMilliseconds: verification.verifyMilliseconds, allValid: verification.allValid, chain: verification.chain,
     keysDir, totalSeconds: (performance.now() - started) / 1000,
   };
@@ -169,9 +182,11 @@ export function formatAmnesiacReport(r: AmnesiacDemoReport): string {
     `  data             ${r.records} committed records; ${r.testRecords} committed test records`,
     `  training         ${r.steps} mini-batch steps in ${r.trainingProofs} proofs, each logging its updates, proved in ${r.trainingProveSeconds.toFixed(1)} s`,
     `  unlearning       request ${r.requestId}: ${r.deletedIds.join(", ")} (one data subject) → ${r.label}; proved in ${r.unlearningProveSeconds.toFixed(1)} s`,
+    `  repair           ${r.repair.steps} proved SGD step(s) on the remaining records of the touched batches, ${r.repair.proveSeconds.toFixed(1)} s`,
     ...verificationLines(r),
-    `  accuracy (test)  trained ${percent(r.accuracy.trained)}, unlearned ${percent(r.accuracy.unlearned)}, retrained from scratch without the records ${percent(g.accuracy.test.reference)}`,
-    `  gap to retrain   L2 of the weights to the retrained model: unlearned ${g.l2ToReference.unlearned.toFixed(3)}, trained ${g.l2ToReference.original.toFixed(3)}; ` +
+    `  accuracy (test)  trained ${percent(r.accuracy.trained)}, unlearned ${percent(r.accuracy.unlearned)}, repaired ${percent(r.accuracy.repaired)}, ` +
+      `retrained from scratch without the records ${percent(g.accuracy.test.reference)}`,
+    `  gap to retrain   L2 of the weights to the retrained model: trained ${g.l2ToReference.original.toFixed(3)}, unlearned ${g.l2ToReference.unlearned.toFixed(3)}, repaired ${r.repair.l2ToRetrained.toFixed(3)}; ` +
       `MIA AUC (loss) on the forgotten records: trained ${g.auc.loss.original.toFixed(3)}, unlearned ${g.auc.loss.unlearned.toFixed(3)}, retrained ${g.auc.loss.reference.toFixed(3)}`,
     "                   measured by the controller, NOT proved; `zkforget evaluate` measures more forget sets and the spread",
     `  total            ${r.totalSeconds.toFixed(0)} s`,

@@ -43,7 +43,7 @@ export const DEMOS: Readonly<Record<string, DemoEntry>> = {
     },
   },
   amnesiac: {
-    summary: "amnesiac unlearning on 256 MNIST digits (0 vs 1): 64 proved mini-batch steps with an update log, a subject's records unlearned by subtraction (approximate)",
+    summary: "amnesiac unlearning on 256 MNIST digits (0 vs 1): 64 proved mini-batch steps with an update log, a subject's records unlearned by subtraction (approximate), then repaired",
     defaultWorkspace: AMNESIAC_DEMO_WORKSPACE,
     async run(dir, log, options) {
       if (options.proveAccuracy) throw new Error("--prove-accuracy is for the SISA demo: the amnesiac demo measures its accuracy (not proved)");

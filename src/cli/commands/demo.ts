@@ -42,9 +42,10 @@ README for the measured time).
 on the embedded sample (256 committed digits, 256 committed test digits): proves the whole
 mini-batch training (64 steps of 16 slots, 2 per proof, each logging its updates), unlearns
 one data subject's 3 records by subtracting the logged updates of every step whose batch held
-them (one proof; APPROXIMATE, and every verdict says so), measures the test accuracy before
-and after and the gap to an exact retraining without the records (measured, not proved),
-verifies the whole audit chain and prints a report. Its dev keys are published in DIR/keys.
+them (one proof; APPROXIMATE, and every verdict says so), proves one repair step on the
+remaining records of each touched batch, measures the test accuracy and the gap to an exact
+retraining without the records after each (measured, not proved), verifies the whole audit
+chain and prints a report. Its dev keys are published in DIR/keys.
 
 Options:
   --method NAME     the method to demonstrate: ${Object.keys(DEMOS).join(", ")} (default sisa)
