@@ -1,5 +1,5 @@
 /**
- * §4 of the amnesiac issue: the same deletion proved two ways side by side on the demo data
+ * §4 of the amnesiac issue: the same deletion proved three ways side by side on the demo data
  * (256 committed records of data/demo.csv, the other 256 held out), one JSON line per method:
  *   amnesiac  one AmnesiacUnlearn proof (profile amnesiac-unlearn-d8-b4-f16-e4-k3) after the
  *             amnesiac demo training (src/methods/amnesiac/demoConfig.ts, built through the
@@ -9,8 +9,11 @@
  * Each line: constraints, prove seconds (witness + Groth16, dev keys, the default prover) and the
  * measured gap to an exact retraining without the records (L2 distance of the weights, test
  * accuracy after; SISA retrains its shards exactly, so its gap is measured as 0 by comparing the
- * retrained weights with trainShard's). Ridge deletion is not on this branch (model-shifting
- * issue); the lead merges it and adds its line.
+ * retrained weights with trainShard's);
+ *   ridge     one RidgeDeletion proof (ridge-deletion-d8-f16-c2-k3: the same 256 records as a
+ *             2-class ridge model, λ = 1) by model shift, its statistics built without proving
+ *             the genesis ("genesisProved": false); its gap is the distance to the exact ridge
+ *             solution of the remaining records (the proof states a bound per class).
  *
  * With --training instead: one AmnesiacTrain proof (steps 0 and 1, profile
  * amnesiac-train-d8-b4-f16-e4-p1) of the same system: constraints and prove seconds of one proof
@@ -53,6 +56,17 @@ import { ensembleAccuracy } from "../src/sisa/ensemble.ts";
 import { shardSlotRange } from "../src/sisa/shards.ts";
 import { releaseCurve } from "../src/snarkjsThreads.ts";
 import { seededRandom } from "../src/seededRandom.ts";
+import { weightErrorBound, WEIGHT_FRACTION_BITS } from "../src/methods/ridge/bounds.ts";
+import { makeRidgeConfig } from "../src/methods/ridge/config.ts";
+import { ridgeRetrainWithout } from "../src/methods/ridge/evaluation.ts";
+import { proveRidgeDeletion } from "../src/methods/ridge/prove.ts";
+import { solveRidge } from "../src/methods/ridge/solve.ts";
+import type { RidgeSystemState } from "../src/methods/ridge/state.ts";
+import { ridgeAccuracyOn } from "../src/methods/ridge/utility.ts";
+import { liveStatistics } from "../src/methods/ridge/workspaceState.ts";
+
+/** The ridge deletion profile of the side-by-side line: the demo data's shape (256 slots, 16 features, 2 classes), K = 3. */
+const RIDGE_SIDE_BY_SIDE_PROFILE = "ridge-deletion-d8-f16-c2-k3";
 
 const { values } = parseArgs({ options: { seed: { type: "string", default: "1" }, training: { type: "boolean" }, repair: { type: "boolean" } } });
 const rand = seededRandom(Number(values.seed));
@@ -157,6 +171,30 @@ if (values.repair) {
   console.log(JSON.stringify({
     bench: "unlearn-3-records", method: "sisa", profile: profile.name, proofs: plan.length, constraints: built.constraints,
     proveSeconds: Number(seconds.toFixed(2)), l2ToRetrained: Math.sqrt(l2), testAccuracy: ensembleAccuracy(models, testRecords),
+  }));
+}
+
+// Ridge: the same records deleted from a ridge model (λ = 1, 2 classes) of the same data by model
+// shift; its statistics and model are built without proving the genesis (the line says so).
+{
+  const profile = getProfile(RIDGE_SIDE_BY_SIDE_PROFILE);
+  const [depth, features, classes] = profile.params as [number, number, number];
+  const config = makeRidgeConfig({ depth, features, classes }, 1, test.root);
+  const stats = liveStatistics(config, train, new Array<boolean>(classes).fill(false));
+  const solved = solveRidge(stats, config.lambda, depth);
+  const system: RidgeSystemState = { config, dataset: train, stats, statsSalt: randomSalt(), model: solved.model, modelSalt: randomSalt(), residual: solved.residual };
+  const built = await buildCircuit(profile);
+  const key = await ensureDevKey(profile, { onProgress: log });
+  const ids = forget.map((s) => s.id);
+  const proved = await proveRidgeDeletion(system, ids, profile, key);
+  const reference = ridgeRetrainWithout(system, ids);
+  const unit = 2 ** WEIGHT_FRACTION_BITS;
+  const distance = Math.hypot(...reference.weights.flatMap((w, c) => w.map((v, j) => Number(v - proved.state.model.weights[c]![j]!) / unit)));
+  console.log(JSON.stringify({
+    bench: "unlearn-3-records", method: "ridge", profile: profile.name, proofs: 1, constraints: built.constraints,
+    proveSeconds: Number(proved.proveSeconds.toFixed(2)), genesisProved: false, l2ToRetrained: Number(distance.toExponential(3)),
+    statedBoundPerClass: Number(weightErrorBound(depth, features, config.lambda).toExponential(3)),
+    testAccuracy: ridgeAccuracyOn(proved.state.model, testRecords, classes), testAccuracyRetrained: ridgeAccuracyOn(reference, testRecords, classes),
   }));
 }
 

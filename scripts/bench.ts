@@ -7,6 +7,7 @@
 //        npm run bench -- --provers [--profiles a,b] [--reps n]
 //        npm run bench -- --dev-keys [--profiles a,b]
 //        npm run bench -- --ridge [--ridge-depths 12,16,20]   (deletions, class forgetting, SISA side by side, then the genesis)
+//        npm run bench -- --amnesiac   (scripts/bench-amnesiac.ts: one deletion by amnesiac, SISA and ridge side by side, then a training proof and the repairs)
 //        npm run bench -- --ridge-genesis   (only the genesis: scripts/benchRidgeGenesis.ts, batches at d = 32, C = 10)
 //   --quick          skip the slow snarkjs ptau route at 2^14 (it takes about 10 minutes)
 //   --profiles       profiles to measure (default: deletion-d10-k4,deletion-d20-k8,sisa-d9-s3-f16-e10-k4)
@@ -91,6 +92,7 @@ const { values } = parseArgs({
     ridge: { type: "boolean" },
     "ridge-depths": { type: "string" },
     "ridge-genesis": { type: "boolean" },
+    amnesiac: { type: "boolean" },
     child: { type: "string" },
     arg: { type: "string" },
   },
@@ -107,6 +109,14 @@ if (values["ridge-genesis"]) {
 }
 
 async function runParent(): Promise<void> {
+  if (values.amnesiac) {
+    // Each mode in its own process (their JSON lines go straight to stdout), under the usual cache.
+    for (const mode of [[], ["--training"], ["--repair"]]) {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench-amnesiac.ts", ...mode], { encoding: "utf8", stdio: ["ignore", "inherit", "inherit"] });
+      if (r.status !== 0) throw new Error(`bench-amnesiac ${mode.join(" ")} failed (exit ${r.status})`);
+    }
+    return;
+  }
   if (values.ridge) {
     await runRidge();
     await benchRidgeGenesis();

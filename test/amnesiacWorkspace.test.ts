@@ -2,6 +2,8 @@ import { strict as assert } from "node:assert";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { buildWeb } from "../scripts/build-web.ts";
 import { getProfile } from "../src/circuits/profiles.ts";
 import { getPoseidon } from "../src/crypto/poseidon.ts";
 import type { Dataset } from "../src/encoding/dataset.ts";
@@ -132,6 +134,21 @@ describe("amnesiac workspace through the method seam (tiny profiles, real proofs
     assert.equal((await verifyAuditPackage(await auditPackageFromLedger(join(dir, "ledger.sqlite"), keys), { keys, allowDev: true })).valid, true);
   });
 
+  it("the browser build of the verifier (the page's library) verifies the amnesiac bundles and the chain, and describes the unlearning as approximate", async function () {
+    const built = await buildWeb({ outDir: join(root, "web"), keysDir: join(root, "keys") });
+    const lib = await import(pathToFileURL(built.library).href) as typeof import("../src/verifier/browser.ts");
+    const ring = lib.keyRingOf([...keys.values()]);
+    const repaired = await auditPackageFromLedger(join(dir, "ledger.sqlite"), keys);
+    for (const type of ["amnesiac-train", "amnesiac-unlearn", "amnesiac-repair"]) {
+      const bundle = repaired.entries.find((e) => e.bundle?.statement.type === type)!.bundle!;
+      const r = await lib.verifyBundle(bundle, { keys: ring, allowDev: true });
+      assert.equal(r.valid, true, `${type}: ${r.reasons.join("; ")}`);
+      if (type === "amnesiac-unlearn") assert.match(lib.describeStatement(bundle.statement), APPROXIMATE);
+      if (type === "amnesiac-repair") assert.match(lib.describeStatement(bundle.statement), /repair/);
+    }
+    assert.equal((await lib.verifyAuditPackage(repaired, { keys: ring, allowDev: true })).valid, true);
+  });
+
   it("a server job plans the unlearning its proof then makes (the planned state is the proved one)", async function () {
     const ws = await restoreAt(dir);
     const [step] = await amnesiacDeletionJob.plan(ws, ["r0"]);
@@ -253,5 +270,7 @@ describe("amnesiac workspace through the method seam (tiny profiles, real proofs
     ok(["report", "--workspace", cli, "--md", "--out", join(root, "report.md"), ...trusted]);
     const md = await readFile(join(root, "report.md"), "utf8");
     assert.match(md, APPROXIMATE);
+    assert.match(md, /repair step: one proved SGD step on the remaining records of batch 1/);
+    ok(["export-solidity", AMNESIAC_UNLEARN_PROFILE, "--out", join(root, "sol")]);
   });
 });
