@@ -71,6 +71,8 @@ describe("amnesiac statements, verifier side (bundles under dev keys, tiny profi
       [unlearn, { newModelCommitment: (unlearn.statement as unknown as Record<string, string>).oldModelCommitment }, /do not hash to the proved newState/],
       [unlearn, { config: { ...(unlearn.statement as unknown as { config: Record<string, unknown> }).config, l2: "0" } }, /config does not hash to the configHash/],
       [unlearn, { config: { ...(unlearn.statement as unknown as { config: Record<string, unknown> }).config, epochs: 1 } }, /config does not hash|built for/],
+      [unlearn, { label: "exact unlearning: the model was retrained without the deleted records" }, /label must say what the proof shows, "approximate unlearning: the updates of 4 steps/],
+      [unlearn, { label: "approximate unlearning: the updates of 1 step that used the deleted records were subtracted" }, /label must say what the proof shows/],
       [first, { steps: 1 }, /steps must be 2/],
       [first, { firstStep: 2 }, /firstStep must be the integer public signal/],
       [first, { oldLogRoot: (first.statement as unknown as Record<string, string>).newLogRoot }, /do not hash to the proved oldState/],

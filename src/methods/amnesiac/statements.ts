@@ -55,6 +55,13 @@ export interface AmnesiacUnlearnStatement extends AmnesiacTransitionParts {
   newDataRoot: string;
   /** Deleted slots (index, 0x-hex leaf before), increasing. */
   deleted: { index: number; leaf: string }[];
+  /**
+   * The honest label in the bundle itself ("approximate unlearning: the updates of N steps that
+   * used the deleted records were subtracted"). The verifier recomputes it from the deleted slots
+   * and the published schedule and refuses a bundle whose label differs, so the file cannot
+   * claim more than the proof shows.
+   */
+  label: string;
 }
 
 /** The shape of an untrusted statement's config, or undefined when it has none that is valid. */
@@ -175,8 +182,11 @@ export const amnesiacUnlearnStatement: StatementKind = {
     problems.push(...configProblems(s, parts.configHash, manifest, policy));
     if (problems.length > 0) return problems;
     if (deletionDigestOf(slots!, K) !== namedSignal("deletionDigest", signals, manifest)) problems.push("bundle.statement.deleted does not hash to the proved deletionDigest");
-    const total = totalSteps(shapeOf(s)!);
+    const shape = shapeOf(s)!;
+    const total = totalSteps(shape);
     problems.push(...stateProblems(parts, { old: parts.oldDataRoot!, new: parts.newDataRoot! }, { old: total, new: total }, signals, manifest));
+    const label = amnesiacUnlearningLabel(slots!.map((d) => d.index), shape);
+    if (s.label !== label) problems.push(`bundle.statement.label must say what the proof shows, ${JSON.stringify(label)}; it says ${JSON.stringify(s.label)}`);
     return problems;
   },
   transition: (s) => fieldTransition(s, "deletion", "oldState", "newState"),

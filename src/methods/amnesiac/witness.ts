@@ -17,6 +17,7 @@ import type { AmnesiacTrainStatement, AmnesiacTransitionParts, AmnesiacUnlearnSt
 import { stepsOfSlot } from "./schedule.ts";
 import { openSlots, systemState, type AmnesiacSystem } from "./system.ts";
 import { runSteps } from "./training.ts";
+import { amnesiacUnlearningLabel } from "./label.ts";
 import { unlearnSlots } from "./unlearning.ts";
 
 /** Circuit input: signal name → decimal string or (nested, up to three levels) arrays of them. */
@@ -258,5 +259,6 @@ export function amnesiacUnlearnStatementOf(before: AmnesiacSystem, witness: Amne
     newDataRoot: toHex32(witness.next.dataTree.root),
     ...statementParts(before, witness.next, poseidon),
     deleted: witness.statement.deleted.map((d) => ({ index: d.index, leaf: toHex32(d.leaf) })),
+    label: amnesiacUnlearningLabel(witness.statement.deleted.map((d) => d.index), before.config),
   };
 }
