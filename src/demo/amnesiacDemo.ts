@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { packageRoot } from "../circuits/paths.ts";
-import { getProfile, profileFamily } from "../circuits/profiles.ts";
+import { getProfile } from "../circuits/profiles.ts";
 import { getPoseidon } from "../crypto/poseidon.ts";
 import type { Dataset } from "../encoding/dataset.ts";
 import { loadDataset } from "../encoding/records.ts";
-import { ensureDevKey, publishKey } from "../keys/devKeys.ts";
+import { publishKey } from "../keys/devKeys.ts";
 import { totalSteps } from "../methods/amnesiac/config.ts";
 import { AMNESIAC_DEMO_HYPERPARAMETERS } from "../methods/amnesiac/demoConfig.ts";
 import { amnesiacGap, l2, type AmnesiacGap } from "../methods/amnesiac/gap.ts";
@@ -19,7 +19,7 @@ import { forgetInWorkspace } from "../workspace/forget.ts";
 import { repairWorkspace } from "../workspace/repair.ts";
 import { trainWorkspace } from "../workspace/train.ts";
 import { openWorkspaceState, workspacePaths } from "../workspace/workspace.ts";
-import { announceReplacement, demoFollowUps, percent, verificationLines, verifyDemoLedger } from "./common.ts";
+import { announceReplacement, demoFollowUps, demoKeys, percent, verificationLines, verifyDemoLedger } from "./common.ts";
 
 /** Profile the amnesiac demo proves under: 256 slots in batches of 16, 16 features, 4 epochs (64 steps), K = 3. */
 export const AMNESIAC_DEMO_PROFILE = "amnesiac-unlearn-d8-b4-f16-e4-k3";
@@ -99,15 +99,7 @@ export async function runAmnesiacDemo(dir: string, log: (message: string) => voi
   const paths = workspacePaths(dir);
   await announceReplacement(dir, log);
 
-  // Every key first, so that the proving steps time proving only (a cold run compiles here).
-  const constraints: Record<string, number> = {};
-  const built = [];
-  for (const p of profileFamily(profile.name).map(getProfile)) {
-    const key = await ensureDevKey(p, { onProgress: log });
-    constraints[p.name] = key.manifest.constraints;
-    built.push(key);
-    log(`1/5 dev key ready: ${p.name}, ${key.manifest.constraints.toLocaleString("en-US")} constraints (INSECURE: public secrets)`);
-  }
+  const { keys: built, constraints } = await demoKeys(profile.name, "1/5", log);
 
   await commitWorkspace(dir, train, { profile, testSet: test, hyper: AMNESIAC_DEMO_HYPERPARAMETERS, force: true });
   const keysDir = join(dir, "keys");

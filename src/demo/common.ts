@@ -3,7 +3,9 @@
  * a workspace, verifying the ledger's whole audit chain and each bundle with the standalone
  * verifier, publishing the signed chain head, and the report's shared lines.
  */
+import { getProfile, profileFamily } from "../circuits/profiles.ts";
 import { pathExists } from "../fsAtomic.ts";
+import { ensureDevKey, type ProvingKey } from "../keys/devKeys.ts";
 import { publishHead } from "../ledger/heads.ts";
 import { auditPackageFromLedger } from "../ledger/audit.ts";
 import {
@@ -63,6 +65,23 @@ export async function verifyDemoLedger(dir: string, keys: KeyRing, step: string,
 /** `path` as one shell word (quoted only when it needs to be). */
 export function shellWord(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The dev key of a demo's profile and of each of its companions, built first so that the demo's
+ * proving steps time proving only (a cold run compiles here), with a progress line each
+ * (`step` prefixes it); also their constraint counts, for the report.
+ */
+export async function demoKeys(profileName: string, step: string, log: (message: string) => void): Promise<{ keys: ProvingKey[]; constraints: Record<string, number> }> {
+  const constraints: Record<string, number> = {};
+  const keys: ProvingKey[] = [];
+  for (const p of profileFamily(profileName).map(getProfile)) {
+    const key = await ensureDevKey(p, { onProgress: log });
+    constraints[p.name] = key.manifest.constraints;
+    keys.push(key);
+    log(`${step} dev key ready: ${p.name}, ${key.manifest.constraints.toLocaleString("en-US")} constraints (INSECURE: public secrets)`);
+  }
+  return { keys, constraints };
 }
 
 /** The commands a user runs next on a demo's workspace. */

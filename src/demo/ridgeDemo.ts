@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { packageRoot } from "../circuits/paths.ts";
-import { getProfile, profileFamily } from "../circuits/profiles.ts";
+import { getProfile } from "../circuits/profiles.ts";
 import type { Dataset } from "../encoding/dataset.ts";
 import { loadDataset } from "../encoding/records.ts";
-import { ensureDevKey, publishKey } from "../keys/devKeys.ts";
+import { publishKey } from "../keys/devKeys.ts";
 import { weightErrorBound } from "../methods/ridge/bounds.ts";
 import { ridgeSystem, type RidgeWorkspace } from "../methods/ridge/workspaceState.ts";
 import { classOf } from "../methods/ridge/statistics.ts";
@@ -14,7 +14,7 @@ import { forgetInWorkspace } from "../workspace/forget.ts";
 import { forgetClassInWorkspace } from "../workspace/forgetClass.ts";
 import { trainWorkspace } from "../workspace/train.ts";
 import { openWorkspaceState, workspacePaths } from "../workspace/workspace.ts";
-import { announceReplacement, demoFollowUps, percent, verificationLines, verifyDemoLedger } from "./common.ts";
+import { announceReplacement, demoFollowUps, demoKeys, percent, verificationLines, verifyDemoLedger } from "./common.ts";
 
 /** Profile the ridge demo proves under: 1,024 slots, 32 features, 10 classes, K = 8 (batches of 64 at genesis). */
 export const RIDGE_DEMO_PROFILE = "ridge-deletion-d10-f32-c10-k8";
@@ -119,16 +119,7 @@ export async function runRidgeDemo(dir: string, log: (message: string) => void, 
   const paths = workspacePaths(dir);
   await announceReplacement(dir, log);
 
-  // Every key first, so that the proving steps time proving only (a cold run compiles here).
-  const family = profileFamily(profile.name).map(getProfile);
-  const constraints: Record<string, number> = {};
-  const built = [];
-  for (const p of family) {
-    const key = await ensureDevKey(p, { onProgress: log });
-    constraints[p.name] = key.manifest.constraints;
-    built.push(key);
-    log(`1/6 dev key ready: ${p.name}, ${key.manifest.constraints.toLocaleString("en-US")} constraints (INSECURE: public secrets)`);
-  }
+  const { keys: built, constraints } = await demoKeys(profile.name, "1/6", log);
 
   await commitWorkspace(dir, train, { profile, testSet: test, lambda: RIDGE_DEMO_LAMBDA, force: true });
   log(`2/6 committed ${train.records.length} records (${train.featureNames.length} features, ${classes} classes) and ${test.records.length} test records (root pinned in the config), λ = ${RIDGE_DEMO_LAMBDA}; ledger ${paths.ledger}`);

@@ -1,4 +1,5 @@
-import type { CommittedSlot, DatasetSnapshot, DeletedSlotRecord } from "../dataset/commitment.ts";
+import { CommittedDataset, type CommittedSlot, type DatasetSnapshot, type DeletedSlotRecord } from "../dataset/commitment.ts";
+import type { PoseidonHasher } from "../crypto/poseidon.ts";
 import { toHex32 } from "../verifier/fieldText.ts";
 
 /**
@@ -155,4 +156,23 @@ export class StateReader {
       deleted,
     };
   }
+}
+
+/**
+ * The committed test set of a method's snapshot fields (`$.testSet`, absent when none), checked
+ * to hash to the root the method's config pins (0 when none), so a snapshot cannot swap the test
+ * set an accuracy or evaluation uses.
+ * @throws StateFileError (through `reader` or `fail`) naming what is wrong
+ */
+export function restorePinnedTestSet(value: unknown, testRoot: bigint, poseidon: PoseidonHasher, reader: StateReader, fail: (detail: string) => never): CommittedDataset | undefined {
+  let testSet: CommittedDataset | undefined;
+  if (value !== undefined) {
+    try {
+      testSet = CommittedDataset.restore(reader.dataset(value, "$.testSet"), poseidon);
+    } catch (error) {
+      fail(`$.testSet: ${(error as Error).message}`);
+    }
+  }
+  if ((testSet?.root ?? 0n) !== testRoot) fail(`the test set hashes to root ${toHex32(testSet?.root ?? 0n)}, not the config's testRoot ${toHex32(testRoot)}`);
+  return testSet;
 }

@@ -4,7 +4,7 @@ import { DEFAULT_TRAINING_POLICY } from "../../ml/publicConfig.ts";
 import { checkTrainingSlots } from "../../ml/trainingInput.ts";
 import type { PoseidonFn } from "../../ml/weights.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
-import { datasetJson, type StateReader } from "../../workspace/stateFile.ts";
+import { datasetJson, restorePinnedTestSet, type StateReader } from "../../workspace/stateFile.ts";
 import type { WorkspaceMethod } from "../workspaceMethod.ts";
 import { companionProfile } from "../../circuits/profiles.ts";
 import { amnesiacConfigHash, makeAmnesiacConfig, totalSteps, type AmnesiacConfig } from "./config.ts";
@@ -93,15 +93,7 @@ export const amnesiacWorkspaceMethod: WorkspaceMethod<AmnesiacWorkspace> = {
     const config = parsed.config;
     const shape = [config.dataDepth, config.batchLog2, config.features, config.epochs];
     if (shape.join() !== profile.params.slice(0, 4).join()) fail(`$.config (D, b, F, E ${shape.join(", ")}) does not match profile ${profile.name} (${profile.params.join(", ")})`);
-    let testSet: CommittedDataset | undefined;
-    if (fields.testSet !== undefined) {
-      try {
-        testSet = CommittedDataset.restore(r.dataset(fields.testSet, "$.testSet"), poseidon);
-      } catch (error) {
-        fail(`$.testSet: ${(error as Error).message}`);
-      }
-    }
-    if ((testSet?.root ?? 0n) !== config.testRoot) fail(`the test set hashes to root ${toHex32(testSet?.root ?? 0n)}, not the config's testRoot ${toHex32(config.testRoot)}`);
+    const testSet = restorePinnedTestSet(fields.testSet, config.testRoot, poseidon, r, fail);
     const model = restoreModel(fields.model, config, r, poseidon.hash);
     return { kind: "amnesiac", profile, config, dataset, ...(testSet ? { testSet } : {}), model };
   },

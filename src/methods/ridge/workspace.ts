@@ -1,7 +1,7 @@
 import { companionProfile, type CircuitProfile } from "../../circuits/profiles.ts";
 import { CommittedDataset } from "../../dataset/commitment.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
-import { datasetJson, type StateReader } from "../../workspace/stateFile.ts";
+import { datasetJson, restorePinnedTestSet, type StateReader } from "../../workspace/stateFile.ts";
 import type { WorkspaceMethod } from "../workspaceMethod.ts";
 import { makeRidgeConfig, ridgeConfigHash, type RidgeConfig } from "./config.ts";
 import { proveRidgeGenesis } from "./genesisProving.ts";
@@ -86,15 +86,7 @@ export const ridgeWorkspaceMethod: WorkspaceMethod<RidgeWorkspace> = {
     const { config } = parsed;
     const shape = [config.depth, config.features, config.classes];
     if (shape.join() !== profile.params.slice(0, 3).join()) fail(`$.config (depth, features, classes ${shape.join(", ")}) does not match profile ${profile.name} (${profile.params.join(", ")})`);
-    let testSet: CommittedDataset | undefined;
-    if (fields.testSet !== undefined) {
-      try {
-        testSet = CommittedDataset.restore(r.dataset(fields.testSet, "$.testSet"), poseidon);
-      } catch (error) {
-        fail(`$.testSet: ${(error as Error).message}`);
-      }
-    }
-    if ((testSet?.root ?? 0n) !== config.testRoot) fail(`the test set hashes to root ${toHex32(testSet?.root ?? 0n)}, not the config's testRoot ${toHex32(config.testRoot)}`);
+    const testSet = restorePinnedTestSet(fields.testSet, config.testRoot, poseidon, r, fail);
     const ws: RidgeWorkspace = { kind: "ridge", profile, config, dataset, ...(testSet ? { testSet } : {}) };
     if (fields.trained === undefined) return ws;
     const trained = restoreTrained(fields.trained, config, r);

@@ -10,7 +10,7 @@ import { accuracyProfileFor, proveAccuracy } from "../../prover/accuracy.ts";
 import { ModelCommitment, stateHash } from "../../sisa/model.ts";
 import { shardCount } from "../../sisa/shards.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
-import { datasetJson } from "../../workspace/stateFile.ts";
+import { datasetJson, restorePinnedTestSet } from "../../workspace/stateFile.ts";
 import type { WorkspaceMethod } from "../workspaceMethod.ts";
 import { sisaProfileFit } from "./profileFit.ts";
 import { shardRetrainJob } from "./jobKind.ts";
@@ -118,15 +118,7 @@ export const sisaWorkspaceMethod: WorkspaceMethod<SisaWorkspace> = {
         fail(`model of shard ${shard}: ${(error as Error).message}`);
       }
     }
-    let testSet: CommittedDataset | undefined;
-    if (fields.testSet !== undefined) {
-      try {
-        testSet = CommittedDataset.restore(r.dataset(fields.testSet, "$.testSet"), poseidon);
-      } catch (error) {
-        fail(`test set: ${(error as Error).message}`);
-      }
-    }
-    if ((testSet?.root ?? 0n) !== config.testRoot) fail(`the test set hashes to root ${toHex32(testSet?.root ?? 0n)}, not the config's testRoot ${toHex32(config.testRoot)}`);
+    const testSet = restorePinnedTestSet(fields.testSet, config.testRoot, poseidon, r, fail);
     return { kind: "sisa", profile, system: { config, dataset, models }, ...(testSet ? { testSet } : {}) };
   },
   async forget(ws, recordIds, run) {
