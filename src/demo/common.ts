@@ -3,6 +3,7 @@
  * a workspace, verifying the ledger's whole audit chain and each bundle with the standalone
  * verifier, publishing the signed chain head, and the report's shared lines.
  */
+import { buildCircuits } from "../circuits/build.ts";
 import { getProfile, profileFamily } from "../circuits/profiles.ts";
 import { pathExists } from "../fsAtomic.ts";
 import { ensureDevKey, type ProvingKey } from "../keys/devKeys.ts";
@@ -69,13 +70,16 @@ export function shellWord(path: string): string {
 
 /**
  * The dev key of a demo's profile and of each of its companions, built first so that the demo's
- * proving steps time proving only (a cold run compiles here), with a progress line each
+ * proving steps time proving only (a cold run compiles here, the circuits side by side), with a progress line each
  * (`step` prefixes it); also their constraint counts, for the report.
  */
 export async function demoKeys(profileName: string, step: string, log: (message: string) => void): Promise<{ keys: ProvingKey[]; constraints: Record<string, number> }> {
   const constraints: Record<string, number> = {};
   const keys: ProvingKey[] = [];
-  for (const p of profileFamily(profileName).map(getProfile)) {
+  const profiles = profileFamily(profileName).map(getProfile);
+  // The compiles first, on every core at once (each is single-threaded); the keys then use every core each.
+  await buildCircuits(profiles, { onProgress: log });
+  for (const p of profiles) {
     const key = await ensureDevKey(p, { onProgress: log });
     constraints[p.name] = key.manifest.constraints;
     keys.push(key);

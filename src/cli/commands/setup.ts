@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defaultKeysDir } from "../../circuits/projectProfiles.ts";
 import { getProfile, listProfiles } from "../../circuits/profiles.ts";
+import { buildCircuits } from "../../circuits/build.ts";
 import { DEFAULT_DEV_SEED, ensureDevKey, publishKey } from "../../keys/devKeys.ts";
 import { releaseCurve } from "../../snarkjsThreads.ts";
 import { parseCommandArgs, progress, type Command } from "../command.ts";
@@ -12,7 +13,7 @@ export const setupCommand: Command = {
   summary: "build circuits and INSECURE reproducible dev keys, and publish their verification keys",
   help: `Usage: zkforget setup [PROFILE...] [--all] [--seed SEED] [--keys DIR] [--check]
 
-Compiles each profile's circuit and computes its dev zkey directly from the secrets SEED
+Compiles each profile's circuit (as many at a time as there are cores) and computes its dev zkey directly from the secrets SEED
 gives (tau, alpha, beta of the dev powers of tau, delta of a deterministic zkey beacon):
 the same file that groth16 setup on the dev powers of tau plus the beacon would write,
 made without either. Writes <profile>.vkey.json + <profile>.manifest.json to the key
@@ -39,6 +40,8 @@ Options:
     const log = progress();
     const names = values.all ? listProfiles().map((p) => p.name) : positionals.length > 0 ? positionals : [DEFAULT_DELETION_PROFILE];
     let mismatches = 0;
+    // Compile first, the circuits side by side (circom2 uses one core each); the keys then use every core each.
+    await buildCircuits(names.map((name) => getProfile(name)), { onProgress: log });
     for (const name of names) {
       const keysDir = values.keys ?? defaultKeysDir(name);
       const key = await ensureDevKey(getProfile(name), { onProgress: log, ...(values.seed ? { seed: values.seed } : {}) });
