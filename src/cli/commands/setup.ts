@@ -13,8 +13,9 @@ export const setupCommand: Command = {
   summary: "build circuits and INSECURE reproducible dev keys, and publish their verification keys",
   help: `Usage: zkforget setup [PROFILE...] [--all] [--seed SEED] [--keys DIR] [--check]
 
-Compiles each profile's circuit (as many at a time as there are cores) and computes its dev zkey directly from the secrets SEED
-gives (tau, alpha, beta of the dev powers of tau, delta of a deterministic zkey beacon):
+Compiles each profile's circuit (as many at a time as there are cores) and computes its dev
+zkey directly from the secrets SEED gives (tau, alpha, beta of the dev powers of tau, delta of
+a deterministic zkey beacon):
 the same file that groth16 setup on the dev powers of tau plus the beacon would write,
 made without either. Writes <profile>.vkey.json + <profile>.manifest.json to the key
 directory. Everything is cached; a second run is instant.
