@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildCircuit, circuitHashOf } from "../src/circuits/build.ts";
+import { buildCircuit, buildCircuits, circuitHashOf } from "../src/circuits/build.ts";
 import { defaultCacheDir, packageRoot } from "../src/circuits/paths.ts";
 import { getProfile } from "../src/circuits/profiles.ts";
 import { readR1csHeader } from "../src/circuits/r1cs.ts";
@@ -47,6 +47,20 @@ describe("buildCircuit", () => {
     assert.equal(a.dir, b.dir);
     assert.equal(a.constraints, b.constraints);
     assert.deepEqual(await readdir(cacheDir), [a.dir.slice(cacheDir.length + 1)]);
+  });
+
+  it("buildCircuits compiles several profiles side by side and returns them in order", async () => {
+    const other = testProfile("PoseidonSponge", "lib/sponge.circom", [2]);
+    const lines: string[] = [];
+    const built = await buildCircuits([other, tiny], { cacheDir, onProgress: (m) => lines.push(m), parallel: 2 });
+    assert.deepEqual(built.map((b) => b.profile.name), [other.name, tiny.name]);
+    assert.ok(built.every((b) => !b.fromCache && b.constraints > 0));
+    // Side by side: the second compile starts before the first one ends.
+    const started = lines.findIndex((l) => l.startsWith(`compiling circuit ${tiny.name}`));
+    const firstDone = lines.findIndex((l) => l.startsWith(`compiled ${other.name}`));
+    assert.ok(started >= 0 && started < firstDone, lines.join(" | "));
+    const again = await buildCircuits([tiny, other], { cacheDir, onProgress: () => {} });
+    assert.deepEqual(again.map((b) => [b.profile.name, b.fromCache]), [[tiny.name, true], [other.name, true]]);
   });
 
   it("replaces an incomplete artefact directory (no build.json)", async () => {
