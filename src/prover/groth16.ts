@@ -1,4 +1,5 @@
 import { groth16, wtns, type CircuitInput } from "snarkjs";
+import type { CircuitProfile } from "../circuits/profiles.ts";
 import type { ProvingKey } from "../keys/devKeys.ts";
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type Groth16Proof, type ProofBundle, type Statement } from "../verifier/types.ts";
 import { loadNativeProver, nativeLoadError } from "./native.ts";
@@ -122,4 +123,13 @@ export async function proveBundle<S extends Statement>(
     createdAt: new Date().toISOString(),
   };
   return { bundle, seconds };
+}
+
+/** The public signals of `profile` in its order, from a witness's named signals. */
+export function signalsInOrder(profile: CircuitProfile, named: Record<string, bigint>): bigint[] {
+  return profile.publicSignals.map((name) => {
+    const value = named[name];
+    if (value === undefined) throw new Error(`profile ${profile.name} lists an unknown public signal ${name}`);
+    return value;
+  });
 }

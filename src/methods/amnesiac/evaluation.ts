@@ -17,6 +17,7 @@
  * the reference is trained from the initial weights on the schedule with the forget slots
  * emptied. Measured by the controller, not proved.
  */
+import { createHash } from "node:crypto";
 import { getPoseidon } from "../../crypto/poseidon.ts";
 import { ensureDevKey, type ProvingKey } from "../../keys/devKeys.ts";
 import type { MethodEvaluation } from "../../evaluation/methods.ts";
@@ -80,11 +81,9 @@ export interface AmnesiacEvaluationOptions {
   seed?: string;
 }
 
-/** A 31-bit seed from the forget ids, so the drawn sets are the same for the same request. */
+/** A 31-bit seed from the forget ids (in any order), so the drawn sets are the same for the same request. */
 function seedOf(ids: readonly string[]): number {
-  let h = 2166136261;
-  for (const ch of [...ids].sort().join("\n")) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619) >>> 0;
-  return h & 0x7fffffff;
+  return createHash("sha256").update([...ids].sort().join("\n")).digest().readUInt32LE(0) & 0x7fffffff;
 }
 
 /**

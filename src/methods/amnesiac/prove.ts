@@ -9,9 +9,8 @@ import type { CircuitProfile } from "../../circuits/profiles.ts";
 import { getPoseidon } from "../../crypto/poseidon.ts";
 import { randomSalt } from "../../dataset/leaf.ts";
 import type { ProvingKey } from "../../keys/devKeys.ts";
-import { proveBundle, type ProveOptions } from "../../prover/groth16.ts";
+import { proveBundle, signalsInOrder, type ProveOptions } from "../../prover/groth16.ts";
 import type { ProofBundle } from "../../verifier/types.ts";
-import { signalsInOrder } from "../ridge/prove.ts";
 import type { AmnesiacTrainStatement, AmnesiacUnlearnStatement } from "./statements.ts";
 import type { AmnesiacSystem } from "./system.ts";
 import {

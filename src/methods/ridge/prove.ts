@@ -9,7 +9,7 @@ import type { CircuitProfile } from "../../circuits/profiles.ts";
 import { getPoseidon } from "../../crypto/poseidon.ts";
 import { randomSalt } from "../../dataset/leaf.ts";
 import type { ProvingKey } from "../../keys/devKeys.ts";
-import { proveBundle, type ProveOptions } from "../../prover/groth16.ts";
+import { proveBundle, signalsInOrder, type ProveOptions } from "../../prover/groth16.ts";
 import { toHex32 } from "../../verifier/fieldText.ts";
 import type { ProofBundle } from "../../verifier/types.ts";
 import { ridgePublicConfig } from "./kinds.ts";
@@ -35,15 +35,6 @@ export interface RidgeTransitionProof<S> {
   statement: S;
   state: RidgeSystemState;
   proveSeconds: number;
-}
-
-/** The public signals of `profile` in its order, from a witness's named signals. */
-export function signalsInOrder(profile: CircuitProfile, named: Record<string, bigint>): bigint[] {
-  return profile.publicSignals.map((name) => {
-    const value = named[name];
-    if (value === undefined) throw new Error(`profile ${profile.name} lists an unknown public signal ${name}`);
-    return value;
-  });
 }
 
 /**
