@@ -223,6 +223,15 @@ describe("amnesiac workspace through the method seam (tiny profiles, real proofs
       assert.match(r2.problems.map((p) => p.reason).join("\n"), /is not its statement's old state/);
     });
 
+    it("a package label naming a profile of the family that no proof used is not reported as the chain's profile", async function () {
+      const relabelled = clone(pkg);
+      const repairProfile = getProfile(AMNESIAC_UNLEARN_PROFILE).companions!.repair!;
+      relabelled.profile = repairProfile;
+      const report = await verifyAuditPackage(relabelled, { keys, allowDev: true });
+      assert.notEqual(report.profile, repairProfile, "no repair proof is in this chain");
+      assert.equal(report.profile, AMNESIAC_TRAIN_PROFILE, "the first transition's profile");
+    });
+
     it("an unlearning bundle appended to another workspace's ledger", async function () {
       const other = join(root, "other");
       await commitWorkspace(other, split().train, { profile: getProfile(AMNESIAC_UNLEARN_PROFILE), hyper: { learningRate: 0.25 } });

@@ -179,6 +179,8 @@ class ChainCheck {
   #modelSeen = false;
   readonly #recordedRequests = new Map<string, RecordedRequest>();
   readonly #answers = new Map<string, AnsweringEntry[]>();
+  /** Profiles of the bundles that verified, in any entry. */
+  readonly #provedProfiles = new Set<string>();
   /** The package's own keys (untrusted, only compared with the trusted ones). */
   #packageKeys: Record<string, unknown> = {};
 
@@ -187,8 +189,13 @@ class ChainCheck {
     this.#options = options.configHash === undefined ? options : { ...options, configHash: options.configHash.toLowerCase() };
   }
 
+  /**
+   * The chain's profile as the proofs show it: the package's label when a verified proof was made
+   * under it (a method proving under several profiles is labelled with its workspace's one), else
+   * the first transition's profile. A label of the family that no proof used is not reported.
+   */
   get profile(): string {
-    return this.#labelInFamily() ? this.#label : this.#transitionProfile ?? this.#label;
+    return this.#labelInFamily() && this.#provedProfiles.has(this.#label) ? this.#label : this.#transitionProfile ?? this.#label;
   }
 
   /** Whether the package's profile label is a profile of the chain's transition family (ridge: its deletion profile). */
@@ -242,6 +249,8 @@ class ChainCheck {
         if (KINDS.includes(kind)) reasons.push(`a ${kind} entry must carry a proof bundle`);
       } else {
         const deleted = await this.#bundle(raw, kind, { oldState, newState }, reasons);
+        const profile = typeof raw.bundle === "object" && raw.bundle !== null ? (raw.bundle as { profile?: unknown }).profile : undefined;
+        if (reasons.length === 0 && typeof profile === "string") this.#provedProfiles.add(profile);
         if (typeof raw.requestId === "string") {
           if (!this.#recordedRequests.has(raw.requestId)) {
             reasons.push(`answers request ${JSON.stringify(raw.requestId)}, which the chain has not recorded before this entry (a request is recorded in a request entry when it is received)`);
