@@ -119,7 +119,7 @@ export async function runAmnesiacDemo(dir: string, log: (message: string) => voi
   const deletedIds = options.subjectIds ?? SUBJECT_POSITIONS.filter((i) => i < live.length).map((i) => live[i]!.id);
   const deletedSlots = ws.dataset.slotsOf(deletedIds).map((s) => s.index);
   // The gap to an exact retraining, measured on the trained system before it forgets.
-  const system = amnesiacSystem(ws, poseidon);
+  const system = amnesiacSystem(ws);
   const { slots } = openSlots(system, 0, 2 ** ws.config.dataDepth, poseidon);
   const gap = amnesiacGap({ config: ws.config, slots, weights: [...system.weights], log: system.log }, deletedSlots, testRecords);
 

@@ -97,7 +97,7 @@ export async function evaluateAmnesiacUnlearning(ws: AmnesiacWorkspace, forgetId
   if (forgetIds.length === 0) throw new RangeError("the forget set is empty: name at least one record id");
   if (ws.testSet === undefined) throw new RangeError("the workspace has no committed test set: the attacks and the test accuracy need one");
   const poseidon = await getPoseidon();
-  const system = amnesiacSystem(ws, poseidon);
+  const system = amnesiacSystem(ws);
   if (!system.log.complete) throw new RangeError(`the amnesiac model is not trained yet (${system.log.length} of ${totalSteps(ws.config)} steps proved): run \`zkforget train\` first`);
   const forget = ws.dataset.slotsOf(forgetIds);
   const live = ws.dataset.liveSlots();

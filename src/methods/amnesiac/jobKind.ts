@@ -22,7 +22,7 @@ export const amnesiacDeletionJob: JobKind<AmnesiacWorkspace> = {
     const steps: PlannedTransition<AmnesiacWorkspace>[] = [];
     for (let start = 0; start < slots.length; start += K) {
       const chunk = slots.slice(start, start + K);
-      const system = amnesiacSystem(current, poseidon);
+      const system = amnesiacSystem(current);
       if (!system.log.complete) throw new Error("the amnesiac model of this workspace is not trained yet: deletion requests reach the server once `zkforget train` has proved the whole training");
       const next = buildAmnesiacUnlearnWitness(system, chunk.map((s) => s.index), K, randomSalt(), poseidon).next;
       current = withAmnesiacSystem(current, next, current.dataset.withoutRecords(chunk.map((s) => s.id)));
@@ -31,9 +31,8 @@ export const amnesiacDeletionJob: JobKind<AmnesiacWorkspace> = {
     return steps;
   },
   async prove(before, after, step, key) {
-    const poseidon = await getPoseidon();
     const slots = before.dataset.slotsOf(step.slots.map((s) => s.id)).map((s) => s.index);
-    const result = await proveAmnesiacUnlearn(amnesiacSystem(before, poseidon), slots, before.profile, key, after.model.modelSalt);
+    const result = await proveAmnesiacUnlearn(amnesiacSystem(before), slots, before.profile, key, after.model.modelSalt);
     return { bundle: result.bundle, proveSeconds: result.proveSeconds };
   },
 };

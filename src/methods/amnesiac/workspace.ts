@@ -1,4 +1,3 @@
-import { getPoseidon } from "../../crypto/poseidon.ts";
 import { CommittedDataset } from "../../dataset/commitment.ts";
 import { DEFAULT_TRAINING_POLICY } from "../../ml/publicConfig.ts";
 import { checkTrainingSlots } from "../../ml/trainingInput.ts";
@@ -14,9 +13,8 @@ import { amnesiacDeletionJob } from "./jobKind.ts";
 import { amnesiacProfileFit } from "./profileFit.ts";
 import { proveAmnesiacTrain, proveAmnesiacUnlearn } from "./prove.ts";
 import { amnesiacConfigProblems, publicAmnesiacConfig } from "./publicConfig.ts";
-import { systemState } from "./system.ts";
 import { UpdateLog } from "./updateLog.ts";
-import { amnesiacSystem, repairableBatches, trainProfileOf, withAmnesiacSystem, type AmnesiacModel, type AmnesiacWorkspace } from "./workspaceState.ts";
+import { amnesiacSystem, amnesiacWorkspaceState, repairableBatches, trainProfileOf, withAmnesiacSystem, type AmnesiacModel, type AmnesiacWorkspace } from "./workspaceState.ts";
 
 export type { AmnesiacWorkspace };
 
@@ -71,7 +69,7 @@ export const amnesiacWorkspaceMethod: WorkspaceMethod<AmnesiacWorkspace> = {
     return { kind: "amnesiac", profile, config, dataset, ...(testSet ? { testSet } : {}), model };
   },
   dataset: (ws) => ws.dataset,
-  state: (ws, poseidon) => systemState(amnesiacSystem(ws, poseidon), poseidon),
+  state: (ws, poseidon) => amnesiacWorkspaceState(ws, poseidon.hash),
   facts: (ws, poseidon) => ({
     configHash: amnesiacConfigHash(ws.config, poseidon.hash),
     testRoot: ws.config.testRoot,
@@ -99,7 +97,7 @@ export const amnesiacWorkspaceMethod: WorkspaceMethod<AmnesiacWorkspace> = {
   },
   async train(ws, run) {
     const profile = trainProfileOf(ws);
-    let system = amnesiacSystem(ws, await getPoseidon());
+    let system = amnesiacSystem(ws);
     const total = totalSteps(ws.config);
     const P = 2 ** profile.params[4]!;
     while (!system.log.complete) {
@@ -114,9 +112,8 @@ export const amnesiacWorkspaceMethod: WorkspaceMethod<AmnesiacWorkspace> = {
     }
   },
   async repair(ws, run) {
-    const poseidon = await getPoseidon();
     const profile = companionProfile(ws.profile, "repair");
-    let system = amnesiacSystem(ws, poseidon);
+    let system = amnesiacSystem(ws);
     if (!system.log.complete) throw new Error("the amnesiac model of this workspace is not trained yet: there is nothing to repair before `zkforget train` and an unlearning");
     const batches = repairableBatches(ws);
     if (batches.length === 0) run.log("nothing to repair: every batch an unlearning touched is repaired already (or has no records left)");
@@ -132,11 +129,10 @@ export const amnesiacWorkspaceMethod: WorkspaceMethod<AmnesiacWorkspace> = {
   },
   async forget(ws, recordIds, run) {
     const K = ws.profile.params[4]!;
-    const poseidon = await getPoseidon();
     let current = ws;
     for (let start = 0; start < recordIds.length; start += K) {
       const chunk = recordIds.slice(start, start + K);
-      const system = amnesiacSystem(current, poseidon);
+      const system = amnesiacSystem(current);
       if (!system.log.complete) throw new Error(`the amnesiac model of this workspace is not trained yet (${system.log.length} of ${totalSteps(ws.config)} steps proved): run \`zkforget train\` before a deletion`);
       const slots = current.dataset.slotsOf(chunk).map((s) => s.index);
       run.log(`proving the amnesiac unlearning of ${chunk.length} record(s) under ${ws.profile.name} (approximate: the logged updates of their batches are subtracted)…`);

@@ -1,9 +1,10 @@
 import { companionProfile, type CircuitProfile } from "../../circuits/profiles.ts";
-import type { PoseidonHasher } from "../../crypto/poseidon.ts";
 import type { CommittedDataset } from "../../dataset/commitment.ts";
-import { batchesPerEpoch, type AmnesiacConfig } from "./config.ts";
+import type { PoseidonFn } from "../../ml/weights.ts";
+import { amnesiacConfigHash, batchesPerEpoch, type AmnesiacConfig } from "./config.ts";
+import { amnesiacStateHash, modelCommitment } from "./state.ts";
 import { repairStepOf } from "./repair.ts";
-import { genesisSystem, type AmnesiacSystem } from "./system.ts";
+import type { AmnesiacSystem } from "./system.ts";
 import type { UpdateLog } from "./updateLog.ts";
 
 /**
@@ -37,10 +38,18 @@ export function trainProfileOf(ws: AmnesiacWorkspace): CircuitProfile {
   return companionProfile(ws.profile, "train");
 }
 
-/** The controller's system of a workspace: its data tree and live records, weights and log. */
-export function amnesiacSystem(ws: AmnesiacWorkspace, poseidon: PoseidonHasher): AmnesiacSystem {
-  const base = genesisSystem(ws.config, ws.dataset.tree(), ws.dataset.liveSlots(), poseidon);
-  return { ...base, weights: [...ws.model.weights], modelSalt: ws.model.modelSalt, log: ws.model.log };
+/** The controller's system of a workspace: its data tree (a copy) and live records, weights and log. */
+export function amnesiacSystem(ws: AmnesiacWorkspace): AmnesiacSystem {
+  return {
+    config: ws.config, dataTree: ws.dataset.tree(), records: new Map(ws.dataset.liveSlots().map((r) => [r.index, r])),
+    weights: [...ws.model.weights], modelSalt: ws.model.modelSalt, log: ws.model.log,
+  };
+}
+
+/** The state commitment of a workspace, from its roots alone (no tree is copied). */
+export function amnesiacWorkspaceState(ws: AmnesiacWorkspace, hash: PoseidonFn): bigint {
+  const parts = { dataRoot: ws.dataset.root, modelCommitment: modelCommitment(ws.model.weights, ws.model.modelSalt, hash), logRoot: ws.model.log.root, stepCount: ws.model.log.length };
+  return amnesiacStateHash(parts, amnesiacConfigHash(ws.config, hash), hash);
 }
 
 /**
