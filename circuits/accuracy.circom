@@ -1,6 +1,6 @@
 pragma circom 2.1.0;
 
-include "circomlib/circuits/poseidon.circom";
+include "lib/poseidon.circom";
 include "lib/accuracy.circom";
 include "lib/sponge.circom";
 include "lib/training_params.circom";
@@ -116,7 +116,7 @@ template ModelAccuracy(shardDepth, features, testDepth) {
     configHash.in[12] <== testRoot;
     configHash.in[13] <== scalingHash;
 
-    component stateHash = Poseidon(3);
+    component stateHash = PoseidonHash(3);
     stateHash.inputs[0] <== dataRoot;
     stateHash.inputs[1] <== model.root;
     stateHash.inputs[2] <== configHash.out;

@@ -1,6 +1,6 @@
 pragma circom 2.1.0;
 
-include "circomlib/circuits/poseidon.circom";
+include "lib/poseidon.circom";
 include "lib/merkle_tree.circom";
 include "lib/ridge.circom";
 
@@ -107,7 +107,7 @@ template RidgeAccuracy(depth, d, C, testDepth) {
     config.lambda <== lambda;
     config.testRoot <== testRoot;
 
-    component stateHash = Poseidon(4);
+    component stateHash = PoseidonHash(4);
     stateHash.inputs[0] <== dataRoot;
     stateHash.inputs[1] <== statsCommitment;
     stateHash.inputs[2] <== model.out;

@@ -1,6 +1,6 @@
 pragma circom 2.1.0;
 
-include "circomlib/circuits/poseidon.circom";
+include "lib/poseidon.circom";
 include "deletion.circom";
 include "lib/ridge.circom";
 

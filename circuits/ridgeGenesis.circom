@@ -1,6 +1,6 @@
 pragma circom 2.1.0;
 
-include "circomlib/circuits/poseidon.circom";
+include "lib/poseidon.circom";
 include "lib/ridge.circom";
 include "lib/ridge_genesis.circom";
 
@@ -73,7 +73,7 @@ template RidgeGenesis(depth, batchDepth, d, C) {
     solve.configHash <== config.out;
     solve.statsCommitment <== stats.out;
 
-    component next = Poseidon(4);
+    component next = PoseidonHash(4);
     next.inputs[0] <== dataRoot;
     next.inputs[1] <== stats.out;
     next.inputs[2] <== solve.modelCommitment;
@@ -86,7 +86,7 @@ template RidgeGenesis(depth, batchDepth, d, C) {
     mask.to <== N;
     maskCommitment === mask.commitment;
 
-    component challenge = Poseidon(4);
+    component challenge = PoseidonHash(4);
     challenge.inputs[0] <== stats.out;
     challenge.inputs[1] <== dataRoot;
     challenge.inputs[2] <== config.out;

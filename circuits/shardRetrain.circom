@@ -1,7 +1,7 @@
 pragma circom 2.1.0;
 
 include "circomlib/circuits/bitify.circom";
-include "circomlib/circuits/poseidon.circom";
+include "lib/poseidon.circom";
 include "lib/merkle_tree.circom";
 include "lib/record.circom";
 include "lib/shard_deletions.circom";
@@ -134,7 +134,7 @@ template ShardRetrain(shardDepth, dataDepth, features, epochs, K) {
     // Model leaf k: replaced, the other shards' leaves unchanged.
     component newWeightsHash = PoseidonSponge(W);
     newWeightsHash.in <== training.weights;
-    component newModelLeaf = Poseidon(2);
+    component newModelLeaf = PoseidonHash(2);
     newModelLeaf.inputs[0] <== newWeightsHash.out;
     newModelLeaf.inputs[1] <== newModelSalt;
     component modelPath = MerkleTwinRoots(S);
@@ -162,12 +162,12 @@ template ShardRetrain(shardDepth, dataDepth, features, epochs, K) {
     configHash.in[12] <== testRoot;
     configHash.in[13] <== scalingHash;
 
-    component oldStateHash = Poseidon(3);
+    component oldStateHash = PoseidonHash(3);
     oldStateHash.inputs[0] <== dataPath.oldRoot;
     oldStateHash.inputs[1] <== modelPath.oldRoot;
     oldStateHash.inputs[2] <== configHash.out;
     oldState === oldStateHash.out;
-    component newStateHash = Poseidon(3);
+    component newStateHash = PoseidonHash(3);
     newStateHash.inputs[0] <== dataPath.newRoot;
     newStateHash.inputs[1] <== modelPath.newRoot;
     newStateHash.inputs[2] <== configHash.out;

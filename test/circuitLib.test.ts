@@ -23,6 +23,23 @@ describe("circuit library templates", () => {
     poseidon = await getPoseidon();
   });
 
+  describe("PoseidonHash(n) is circomlib's Poseidon(n): the hash of src/crypto/poseidon.ts, as many constraints", () => {
+    // circomlib's partial-round counts, indexed by n - 1 (t = n + 1).
+    const partialRounds = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68];
+    for (const n of [1, 2, 3, 5, 15, 16]) {
+      it(`n = ${n}`, async () => {
+        const tester = await CircuitTester.build(testProfile("PoseidonHash", "lib/poseidon.circom", [n]));
+        // 3 constraints per S-box (8 full rounds of n + 1 lanes, one per partial round), less the
+        // capacity lane's first S-box, which is a constant: circomlib's count after --O2.
+        assert.equal(tester.circuit.constraints, 3 * (8 * (n + 1) + partialRounds[n - 1]! - 1));
+        const values = Array.from({ length: n }, (_, i) => BigInt(i * 104_729 + 3) ** 5n);
+        const witness = await tester.expectPass({ inputs: values.map(String) }, { out: poseidon.hash(values) });
+        // The output is pinned: another value fails a constraint.
+        assert.notEqual(await tester.firstFailingConstraint(tester.tamper(witness, { out: poseidon.hash(values) + 1n })), -1);
+      });
+    }
+  });
+
   describe("PoseidonSponge(n) computes spongeWith from src/crypto/poseidon.ts", () => {
     // 1..16: one Poseidon; 17: 16 + 1; 31: 16 + 15; 32: 16 + 15 + 1 (a one-value last chunk).
     for (const n of [1, 3, 16, 17, 31, 32]) {

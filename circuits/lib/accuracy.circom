@@ -4,7 +4,7 @@ pragma circom 2.1.0;
 // ensemble, the committed test set, and one test prediction. The TypeScript model is
 // src/statements/accuracy.ts; the prediction is src/sisa/ensemble.ts's.
 
-include "circomlib/circuits/poseidon.circom";
+include "poseidon.circom";
 include "accuracy_params.circom";
 include "merkle_tree.circom";
 include "record.circom";

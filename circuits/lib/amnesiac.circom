@@ -3,7 +3,7 @@ pragma circom 2.1.0;
 // Shared templates of the amnesiac statements (circuits/amnesiacTrain.circom,
 // circuits/amnesiacUnlearn.circom); the TypeScript definitions are in src/methods/amnesiac/.
 
-include "circomlib/circuits/poseidon.circom";
+include "poseidon.circom";
 include "sponge.circom";
 include "training_params.circom";
 
@@ -50,7 +50,7 @@ template AmnesiacModelCommitment(W) {
 
     component wh = PoseidonSponge(W);
     wh.in <== weights;
-    component h = Poseidon(2);
+    component h = PoseidonHash(2);
     h.inputs[0] <== wh.out;
     h.inputs[1] <== salt;
     out <== h.out;
@@ -66,7 +66,7 @@ template AmnesiacState() {
     signal input configHash;
     signal output out;
 
-    component h = Poseidon(5);
+    component h = PoseidonHash(5);
     h.inputs[0] <== dataRoot;
     h.inputs[1] <== modelCommitment;
     h.inputs[2] <== logRoot;
@@ -101,7 +101,7 @@ template ZeroSubtreeRoot(height) {
     component h[height];
     z[0] <== 0;
     for (var i = 0; i < height; i++) {
-        h[i] = Poseidon(2);
+        h[i] = PoseidonHash(2);
         h[i].inputs[0] <== z[i];
         h[i].inputs[1] <== z[i];
         z[i + 1] <== h[i].out;

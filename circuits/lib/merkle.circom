@@ -5,8 +5,7 @@ pragma circom 2.1.0;
 // Every template here takes path bits that the CALLER has already constrained to be boolean
 // (normally the Num2Bits of the slot index, which also range-checks the index).
 
-include "circomlib/circuits/poseidon.circom";
-include "poseidon_split.circom";
+include "poseidon.circom";
 
 // Constrains root = the Merkle root obtained by hashing `leaf` up along `siblings`, where
 // pathBits (boolean, constrained by the caller) choose left/right at each level.
@@ -24,7 +23,7 @@ template MerkleRoot(depth) {
     for (var i = 0; i < depth; i++) {
         // One constraint per level: left = bit ? sibling : cur; right = cur + sibling - left is linear.
         left[i] <== cur[i] + pathBits[i] * (siblings[i] - cur[i]);
-        hash[i] = Poseidon(2);
+        hash[i] = PoseidonHash(2);
         hash[i].inputs[0] <== left[i];
         hash[i].inputs[1] <== cur[i] + siblings[i] - left[i];
         cur[i + 1] <== hash[i].out;
@@ -45,7 +44,7 @@ template MerkleRoot(depth) {
 // S-box is sibling + C2 + bit * (C1 - C2) -- LINEAR in bit. Hence the S-box of the sibling is
 // computed once, before the left/right selection, and both hashes use it; the selection (one
 // constraint per path) is then applied to the S-box outputs, which is the same thing because the
-// S-box acts lane by lane. The rest of each hash is circomlib's Poseidon (PoseidonAfterFirstSbox).
+// S-box acts lane by lane. The rest of each hash is PoseidonRounds(2, 1) (lib/poseidon.circom).
 template MerkleTwinLevel(newIsZero) {
     signal input curOld;
     signal input curNew;
@@ -60,35 +59,35 @@ template MerkleTwinLevel(newIsZero) {
     var c2 = C[2];
 
     // S-box inputs: a node sits in lane 1 (bit = 0) or lane 2 (bit = 1); the sibling opposite.
-    component sboxSibling = Sigma();
+    component sboxSibling = Pow5();
     sboxSibling.in <== sibling + c2 + bit * (c1 - c2);
-    component sboxOld = Sigma();
+    component sboxOld = Pow5();
     sboxOld.in <== curOld + c1 + bit * (c2 - c1);
 
     // Lane 1 after the S-box layer is the sibling's output if bit = 1, the node's if bit = 0;
     // lane 2 is the other one (sum minus lane 1, linear).
     signal lane1Old <== sboxOld.out + bit * (sboxSibling.out - sboxOld.out);
-    component tailOld = PoseidonAfterFirstSbox(2);
-    tailOld.sboxed[0] <== lane1Old;
-    tailOld.sboxed[1] <== sboxOld.out + sboxSibling.out - lane1Old;
+    component tailOld = PoseidonRounds(2, 1);
+    tailOld.inputs[0] <== lane1Old;
+    tailOld.inputs[1] <== sboxOld.out + sboxSibling.out - lane1Old;
     nextOld <== tailOld.out;
 
     signal lane1New;
-    component tailNew = PoseidonAfterFirstSbox(2);
+    component tailNew = PoseidonRounds(2, 1);
     if (newIsZero) {
         curNew === 0;
         // For boolean bit, (c1 + bit*(c2 - c1))^5 = c1^5 + bit*(c2^5 - c1^5): no constraint needed.
         var y1 = c1*c1*c1*c1*c1;
         var y2 = c2*c2*c2*c2*c2;
         lane1New <== y1 + bit * (sboxSibling.out - y1);
-        tailNew.sboxed[0] <== lane1New;
-        tailNew.sboxed[1] <== y1 + bit * (y2 - y1) + sboxSibling.out - lane1New;
+        tailNew.inputs[0] <== lane1New;
+        tailNew.inputs[1] <== y1 + bit * (y2 - y1) + sboxSibling.out - lane1New;
     } else {
-        component sboxNew = Sigma();
+        component sboxNew = Pow5();
         sboxNew.in <== curNew + c1 + bit * (c2 - c1);
         lane1New <== sboxNew.out + bit * (sboxSibling.out - sboxNew.out);
-        tailNew.sboxed[0] <== lane1New;
-        tailNew.sboxed[1] <== sboxNew.out + sboxSibling.out - lane1New;
+        tailNew.inputs[0] <== lane1New;
+        tailNew.inputs[1] <== sboxNew.out + sboxSibling.out - lane1New;
     }
     nextNew <== tailNew.out;
 }

@@ -4,7 +4,7 @@ pragma circom 2.1.0;
 // right), as in src/crypto/merkle.ts). Kept apart from merkle.circom so that the circuits built
 // on that file (DatasetDeletion) keep their sources unchanged.
 
-include "circomlib/circuits/poseidon.circom";
+include "poseidon.circom";
 include "merkle.circom";
 
 // Constrains root = the Merkle root of the 2^depth leaves (leaf 0 leftmost): 2^depth - 1
@@ -23,7 +23,7 @@ template MerkleTreeRoot(depth) {
         node[n + i] <== leaves[i];
     }
     for (var k = n - 1; k >= 1; k--) {
-        hash[k] = Poseidon(2);
+        hash[k] = PoseidonHash(2);
         hash[k].inputs[0] <== node[2 * k];
         hash[k].inputs[1] <== node[2 * k + 1];
         node[k] <== hash[k].out;

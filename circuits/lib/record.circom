@@ -2,7 +2,7 @@ pragma circom 2.1.0;
 
 // Record hashes and dataset leaves as in src/dataset/leaf.ts.
 
-include "circomlib/circuits/poseidon.circom";
+include "poseidon.circom";
 include "sponge.circom";
 
 // Bits of one packed value and values per field element (leaf.ts: RECORD_SLOT_BITS,
@@ -46,7 +46,7 @@ template MaskedLeaf() {
     signal input salt;
     signal output leaf;
 
-    component hash = Poseidon(2);
+    component hash = PoseidonHash(2);
     hash.inputs[0] <== recordHash;
     hash.inputs[1] <== salt;
     leaf <== live * hash.out;

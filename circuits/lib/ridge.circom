@@ -10,7 +10,7 @@ pragma circom 2.1.0;
 // triangle of an m x m matrix, row-major), C classes.
 
 include "circomlib/circuits/bitify.circom";
-include "circomlib/circuits/poseidon.circom";
+include "poseidon.circom";
 include "record.circom";
 include "ridge_params.circom";
 include "sponge.circom";
@@ -391,7 +391,7 @@ template RidgeSolveCheck(depth, d, C) {
     component residualHash = PoseidonSponge(PACKED_LIMBS(C * m, RB));
     residualHash.in <== residualLimbs.limbs;
 
-    component challenge = Poseidon(4);
+    component challenge = PoseidonHash(4);
     challenge.inputs[0] <== configHash;
     challenge.inputs[1] <== statsCommitment;
     challenge.inputs[2] <== modelCommitment;
@@ -490,7 +490,7 @@ template RidgeState(depth, d, C) {
     solve.configHash <== config.out;
     solve.statsCommitment <== stats.out;
 
-    component hash = Poseidon(4);
+    component hash = PoseidonHash(4);
     hash.inputs[0] <== dataRoot;
     hash.inputs[1] <== stats.out;
     hash.inputs[2] <== solve.modelCommitment;
@@ -519,7 +519,7 @@ template RidgePriorState(d, C) {
     stats.gram <== gram;
     stats.moments <== moments;
 
-    component hash = Poseidon(4);
+    component hash = PoseidonHash(4);
     hash.inputs[0] <== dataRoot;
     hash.inputs[1] <== stats.out;
     hash.inputs[2] <== modelCommitment;

@@ -8,7 +8,7 @@ pragma circom 2.1.0;
 // statsCommitment binds; a record x~ of class c contributes alpha_c V(x~) with
 //   V(x~) = sum_{j<=k} q_tri(j,k) x~_j x~_k + sum_j q_(T+j) x~_j,   q_e = eps_word(e) 2^(63 lane(e)).
 
-include "circomlib/circuits/poseidon.circom";
+include "poseidon.circom";
 include "ridge.circom";
 
 // Where entry e of a class block [gram (T values), moments (m values)] sits among the class's
@@ -181,13 +181,13 @@ template GenesisMask() {
     signal output commitment;
     signal output tau;
 
-    component c = Poseidon(1);
+    component c = PoseidonHash(1);
     c.inputs[0] <== seed;
     commitment <== c.out;
-    component a = Poseidon(2);
+    component a = PoseidonHash(2);
     a.inputs[0] <== seed;
     a.inputs[1] <== from;
-    component b = Poseidon(2);
+    component b = PoseidonHash(2);
     b.inputs[0] <== seed;
     b.inputs[1] <== to;
     tau <== a.out - b.out;

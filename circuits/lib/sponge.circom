@@ -1,6 +1,6 @@
 pragma circom 2.1.0;
 
-include "circomlib/circuits/poseidon.circom";
+include "poseidon.circom";
 
 // Number of Poseidon calls PoseidonSponge(n) makes: one over the first 16 values, then one per
 // further chunk of up to 15 values (each chained call also absorbs the previous hash).
@@ -23,7 +23,7 @@ template PoseidonSponge(n) {
     component h[calls];
 
     var first = n < 16 ? n : 16;
-    h[0] = Poseidon(first);
+    h[0] = PoseidonHash(first);
     for (var i = 0; i < first; i++) {
         h[0].inputs[i] <== in[i];
     }
@@ -31,7 +31,7 @@ template PoseidonSponge(n) {
     var offset = first;
     for (var c = 1; c < calls; c++) {
         var size = n - offset < 15 ? n - offset : 15;
-        h[c] = Poseidon(size + 1);
+        h[c] = PoseidonHash(size + 1);
         h[c].inputs[0] <== h[c - 1].out;
         for (var i = 0; i < size; i++) {
             h[c].inputs[i + 1] <== in[offset + i];
