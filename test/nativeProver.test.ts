@@ -17,6 +17,7 @@ import { ensureDevKey, publishKey, type ProvingKey } from "../src/keys/devKeys.t
 import { proveDeletion } from "../src/prover/deletion.ts";
 import { calculateWitness, proveWithKey, proveWitness, selectProver } from "../src/prover/groth16.ts";
 import { loadNativeProver, nativeLoadError, type NativeProver } from "../src/prover/native.ts";
+import { fixedBaseTable, wasmFixedBaseBatch, withFixedBaseCurve } from "../src/setup/fixedBase.ts";
 import { proveShardRetrain } from "../src/prover/shardRetrain.ts";
 import { loadKeyRing, verifyBundle } from "../src/verifier/index.ts";
 import type { Groth16Proof, ProofBundle } from "../src/verifier/types.ts";
@@ -60,6 +61,34 @@ describe("native Groth16 prover", function () {
       for (let i = 0; i < 500; i++) cases.push([values.next().value!, values.next().value!]);
       for (const [a, b] of cases) assert.equal(prover.fieldMul(field, a, b), (a * b) % p, `${field}: ${a} * ${b}`);
     }
+  });
+
+  it("computes fixed-base batches (the dev keys' points) byte for byte as the WebAssembly loop, in G1 and G2", async function () {
+    this.timeout(120_000);
+    const fixedBaseBatch = prover.fixedBaseBatch;
+    assert.ok(fixedBaseBatch, "the addon exports fixedBaseBatch");
+    const values = randomIntegers(4242n, R);
+    // 0 (infinity), 1, single-window and window-boundary scalars, r - 1, then random ones: more
+    // than one native chunk (1,024) and a count that does not split evenly over the threads.
+    const scalars = [0n, 1n, 2n, 255n, 256n, 257n, (1n << 248n) * 255n % R, R - 1n];
+    while (scalars.length < 2_500) scalars.push(values.next().value!);
+    const bytes = new Uint8Array(scalars.length * 32);
+    scalars.forEach((s, i) => { for (let b = 0; b < 32; b++) bytes[i * 32 + b] = Number((s >> BigInt(8 * b)) & 0xffn); });
+    await withFixedBaseCurve(async (curve) => {
+      for (const group of ["G1", "G2"] as const) {
+        const table = fixedBaseTable(curve, group);
+        const expected = await wasmFixedBaseBatch(curve, group, table, bytes);
+        for (const threads of [1, 2]) {
+          const got = await fixedBaseBatch(group, table, bytes, threads);
+          assert.ok(Buffer.from(got).equals(Buffer.from(expected)), `${group}, ${threads} thread(s): the same points`);
+        }
+        const size = group === "G1" ? 64 : 128;
+        assert.ok(expected.subarray(0, size).every((b) => b === 0), `${group}: 0·G is infinity, (0, 0)`);
+        assert.ok(Buffer.from(expected.subarray(size, 2 * size)).equals(Buffer.from(table.subarray(size, 2 * size))), `${group}: 1·G is the table's G`);
+      }
+      await assert.rejects(async () => fixedBaseBatch("G1", new Uint8Array(10), bytes), /32 x 256 affine points/);
+      await assert.rejects(async () => fixedBaseBatch("G1", fixedBaseTable(curve, "G1"), new Uint8Array(33)), /32 bytes each/);
+    });
   });
 
   it("computes MSMs exactly on the batch-affine corner cases (equal scalars, P next to -P and to P, small, 0/1)", function () {

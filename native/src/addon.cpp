@@ -1,7 +1,9 @@
 // N-API surface of the prover: prove() runs off the JS thread and resolves with the proof
 // points as canonical little-endian bytes; TypeScript turns them into snarkjs's JSON.
 #include <napi.h>
+#include <cstring>
 #include <memory>
+#include "fixedbase.hpp"
 #include "prover.hpp"
 #include "selftest.hpp"
 
@@ -87,6 +89,71 @@ Napi::Value Prove(const Napi::CallbackInfo& info) {
   return p;
 }
 
+/** Runs fixedBaseBatch off the JS thread on copies of the table and scalars. */
+class FixedBaseWorker : public Napi::AsyncWorker {
+ public:
+  FixedBaseWorker(Napi::Env env, bool g2, std::vector<uint8_t> table, std::vector<uint8_t> scalars, unsigned threads)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), g2_(g2), table_(std::move(table)),
+        scalars_(std::move(scalars)), threads_(threads) {}
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    const size_t n = scalars_.size() / kFixedBaseWindows;
+    if (g2_) run<Fq2>(n);
+    else run<Fq>(n);
+  }
+
+  void OnOK() override { deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(Env(), out_.data(), out_.size())); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  template <class F>
+  void run(size_t n) {
+    std::vector<Affine<F>> table(kFixedBaseWindows * kFixedBaseDigits), out(n);
+    std::memcpy(table.data(), table_.data(), table_.size());
+    fixedBaseBatch<F>(table.data(), scalars_.data(), n, out.data(), threads_);
+    out_.resize(n * sizeof(Affine<F>));
+    std::memcpy(out_.data(), out.data(), out_.size());
+  }
+
+  Napi::Promise::Deferred deferred_;
+  bool g2_;
+  std::vector<uint8_t> table_, scalars_, out_;
+  unsigned threads_;
+};
+
+/**
+ * fixedBaseBatch("G1" | "G2", table, scalars, threads?) -> Promise<Uint8Array>: s_i * G for
+ * 32-byte little-endian scalars, from the affine table T[w][d] = d * 2^(8w) * G (32 x 256
+ * entries, Montgomery form, as ffjavascript lays them out); affine results in the same form.
+ */
+Napi::Value FixedBaseBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsString() || !info[1].IsTypedArray() || !info[2].IsTypedArray()) {
+    throw Napi::TypeError::New(env, "fixedBaseBatch(group: 'G1' | 'G2', table: Uint8Array, scalars: Uint8Array, threads?: number)");
+  }
+  const std::string group = info[0].As<Napi::String>();
+  if (group != "G1" && group != "G2") throw Napi::RangeError::New(env, "fixedBaseBatch: group must be 'G1' or 'G2'");
+  const bool g2 = group == "G2";
+  Napi::Uint8Array table = info[1].As<Napi::Uint8Array>(), scalars = info[2].As<Napi::Uint8Array>();
+  const size_t entry = g2 ? sizeof(G2Affine) : sizeof(G1Affine);
+  if (table.ByteLength() != kFixedBaseWindows * kFixedBaseDigits * entry) {
+    throw Napi::RangeError::New(env, "fixedBaseBatch: the table must hold 32 x 256 affine points of the group");
+  }
+  if (scalars.ByteLength() % kFixedBaseWindows != 0) throw Napi::RangeError::New(env, "fixedBaseBatch: scalars are 32 bytes each");
+  unsigned threads = defaultThreads();
+  if (info.Length() > 3 && info[3].IsNumber()) {
+    int t = info[3].As<Napi::Number>().Int32Value();
+    if (t >= 1) threads = (unsigned)t;
+  }
+  auto* worker = new FixedBaseWorker(env, g2, std::vector<uint8_t>(table.Data(), table.Data() + table.ByteLength()),
+                                     std::vector<uint8_t>(scalars.Data(), scalars.Data() + scalars.ByteLength()), threads);
+  Napi::Promise p = worker->promise();
+  worker->Queue();
+  return p;
+}
+
 Napi::Value ClearCache(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), (double)clearProvingDataCache()); }
 
 Napi::Value Threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), defaultThreads()); }
@@ -131,6 +198,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("clearCache", Napi::Function::New(env, ClearCache));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("fieldMul", Napi::Function::New(env, FieldMul));
+  exports.Set("fixedBaseBatch", Napi::Function::New(env, FixedBaseBatch));
   return exports;
 }
 

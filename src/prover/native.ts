@@ -36,6 +36,8 @@ interface Addon {
   threads(): number;
   fieldMul(field: "fr" | "fq", a: Uint8Array, b: Uint8Array): Uint8Array;
   msmSelfTest(pattern: string, n: number, threads: number): boolean;
+  /** Absent in an addon built before it was added (a stale native/build). */
+  fixedBaseBatch?(group: "G1" | "G2", table: Uint8Array, scalars: Uint8Array, threads?: number): Promise<Uint8Array>;
 }
 
 /** A loaded native prover. */
@@ -60,6 +62,14 @@ export interface NativeProver {
    * scalars in `pattern`, and compares with a double-and-add reference (tests).
    */
   msmSelfTest(pattern: MsmSelfTestPattern, n: number, threads: number): boolean;
+  /**
+   * s_i·G for each 32-byte little-endian scalar s_i of `scalars`, from the affine table
+   * T[w][d] = d·2^(8w)·G of src/setup/fixedBase.ts (`fixedBaseTable`), off the JS thread on
+   * `threads` threads (default: every core). Affine results in ffjavascript's in-memory (LEM)
+   * layout, as the WebAssembly `fixedBaseBatch` returns them. Undefined when the loaded addon
+   * predates it.
+   */
+  fixedBaseBatch?: (group: "G1" | "G2", table: Uint8Array, scalars: Uint8Array, threads?: number) => Promise<Uint8Array>;
 }
 
 /** Scalar/base patterns of {@link NativeProver.msmSelfTest}: the batch-affine corner cases. */
@@ -117,6 +127,10 @@ function wrap(addon: Addon): NativeProver {
     threads: () => addon.threads(),
     fieldMul: (field, a, b) => fromLe(addon.fieldMul(field, toLe(a), toLe(b))),
     msmSelfTest: (pattern, n, threads) => addon.msmSelfTest(pattern, n, threads),
+    ...(addon.fixedBaseBatch === undefined ? {} : {
+      fixedBaseBatch: async (group: "G1" | "G2", table: Uint8Array, scalars: Uint8Array, threads?: number) =>
+        asUint8Array(await addon.fixedBaseBatch!(group, table, scalars, threads)),
+    }),
   };
 }
 
@@ -135,4 +149,9 @@ function toLe(x: bigint): Uint8Array {
   const out = new Uint8Array(32);
   for (let i = 0; i < 32; i++, x >>= 8n) out[i] = Number(x & 0xffn);
   return out;
+}
+
+/** A view of a Node Buffer as a plain Uint8Array (same memory, no copy). */
+function asUint8Array(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

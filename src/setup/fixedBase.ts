@@ -1,4 +1,5 @@
 import { buildBn128, type BnCurve, type WasmGroup } from "ffjavascript";
+import { loadNativeProver } from "../prover/native.ts";
 
 /**
  * Fast fixed-base scalar multiplication on BN254 for the dev powers-of-tau generator.
@@ -10,7 +11,9 @@ import { buildBn128, type BnCurve, type WasmGroup } from "ffjavascript";
  * byte-windows of a scalar and each product becomes at most 32 mixed additions. The loop
  * has to run inside WebAssembly (a JS-driven loop costs ~7 µs per call in dispatch alone),
  * so we add one function per group to ffjavascript's wasm module through its plugin hook
- * and run it on ffjavascript's worker threads.
+ * and run it on ffjavascript's worker threads. The native addon (native/src/fixedbase.hpp)
+ * runs the same loop in C++ with 64-bit limbs, several times faster; {@link fixedBaseBatch}
+ * uses it when it is loaded, and the WebAssembly loop otherwise.
  */
 
 const WINDOW_BITS = 8;
@@ -133,9 +136,25 @@ export function fixedBaseTable(curve: BnCurve, group: GroupName): Uint8Array {
 /**
  * Computes s_i·G for each scalar s_i in `scalars` (32-byte little-endian, standard form, not
  * Montgomery) and returns the affine points in ffjavascript's in-memory (LEM) format, which is
- * also the format of ptau sections. Work is split across ffjavascript's worker threads.
+ * also the format of ptau sections. Uses the native addon's loop when it is loaded (and
+ * `ZKFORGET_PROVER` is not "snarkjs", which keeps every step off native code), else
+ * {@link wasmFixedBaseBatch}; both give the same bytes (test/fixedBase.test.ts).
  */
 export async function fixedBaseBatch(
+  curve: BnCurve,
+  group: GroupName,
+  table: Uint8Array,
+  scalars: Uint8Array,
+): Promise<Uint8Array> {
+  const native = process.env.ZKFORGET_PROVER === "snarkjs" ? undefined : loadNativeProver()?.fixedBaseBatch;
+  if (native !== undefined && scalars.byteLength > 0) return native(group, table, scalars);
+  return wasmFixedBaseBatch(curve, group, table, scalars);
+}
+
+/**
+ * {@link fixedBaseBatch} in ffjavascript's WebAssembly, split across its worker threads.
+ */
+export async function wasmFixedBaseBatch(
   curve: BnCurve,
   group: GroupName,
   table: Uint8Array,
