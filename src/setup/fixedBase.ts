@@ -138,7 +138,7 @@ export function fixedBaseTable(curve: BnCurve, group: GroupName): Uint8Array {
  * Montgomery) and returns the affine points in ffjavascript's in-memory (LEM) format, which is
  * also the format of ptau sections. Uses the native addon's loop when it is loaded (and
  * `ZKFORGET_PROVER` is not "snarkjs", which keeps every step off native code), else
- * {@link wasmFixedBaseBatch}; both give the same bytes (test/fixedBase.test.ts).
+ * {@link wasmFixedBaseBatch}; both give the same bytes (test/nativeProver.test.ts).
  */
 export async function fixedBaseBatch(
   curve: BnCurve,
