@@ -1,6 +1,7 @@
 // N-API surface of the prover: prove() runs off the JS thread and resolves with the proof
 // points as canonical little-endian bytes; TypeScript turns them into snarkjs's JSON.
 #include <napi.h>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include "fixedbase.hpp"
@@ -10,6 +11,17 @@
 namespace {
 
 using namespace zkf;
+
+/**
+ * The optional thread count at info[index]: a number >= 1, at most kMaxThreads (one std::thread
+ * each, so an absurd count must not reach thread creation); else defaultThreads().
+ */
+unsigned threadsArgument(const Napi::CallbackInfo& info, size_t index) {
+  constexpr int kMaxThreads = 256;
+  if (info.Length() <= index || !info[index].IsNumber()) return defaultThreads();
+  const int t = info[index].As<Napi::Number>().Int32Value();
+  return t >= 1 ? (unsigned)std::min(t, kMaxThreads) : defaultThreads();
+}
 
 class ProveWorker : public Napi::AsyncWorker {
  public:
@@ -78,23 +90,25 @@ Napi::Value Prove(const Napi::CallbackInfo& info) {
   }
   Napi::Uint8Array bytes = info[2].As<Napi::Uint8Array>();
   std::vector<uint8_t> wtns(bytes.Data(), bytes.Data() + bytes.ByteLength());
-  unsigned threads = defaultThreads();
-  if (info.Length() > 3 && info[3].IsNumber()) {
-    int t = info[3].As<Napi::Number>().Int32Value();
-    if (t >= 1) threads = (unsigned)t;
-  }
+  const unsigned threads = threadsArgument(info, 3);
   auto* worker = new ProveWorker(env, info[0].As<Napi::String>(), info[1].As<Napi::String>(), std::move(wtns), threads);
   Napi::Promise p = worker->promise();
   worker->Queue();
   return p;
 }
 
-/** Runs fixedBaseBatch off the JS thread on copies of the table and scalars. */
+/**
+ * Runs fixedBaseBatch off the JS thread. The table is copied once from JS into 64-bit words (the
+ * limbs of its affine points) and the points are written straight into the output words, which
+ * OnOK copies into the returned Buffer.
+ */
 class FixedBaseWorker : public Napi::AsyncWorker {
  public:
-  FixedBaseWorker(Napi::Env env, bool g2, std::vector<uint8_t> table, std::vector<uint8_t> scalars, unsigned threads)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), g2_(g2), table_(std::move(table)),
-        scalars_(std::move(scalars)), threads_(threads) {}
+  FixedBaseWorker(Napi::Env env, bool g2, const Napi::Uint8Array& table, const Napi::Uint8Array& scalars, unsigned threads)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), g2_(g2), table_(table.ByteLength() / sizeof(u64)),
+        scalars_(scalars.Data(), scalars.Data() + scalars.ByteLength()), threads_(threads) {
+    std::memcpy(table_.data(), table.Data(), table.ByteLength());
+  }
 
   Napi::Promise promise() { return deferred_.Promise(); }
 
@@ -104,22 +118,24 @@ class FixedBaseWorker : public Napi::AsyncWorker {
     else run<Fq>(n);
   }
 
-  void OnOK() override { deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(Env(), out_.data(), out_.size())); }
+  void OnOK() override {
+    deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(Env(), reinterpret_cast<const uint8_t*>(out_.data()), out_.size() * sizeof(u64)));
+  }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
   template <class F>
   void run(size_t n) {
-    std::vector<Affine<F>> table(kFixedBaseWindows * kFixedBaseDigits), out(n);
-    std::memcpy(table.data(), table_.data(), table_.size());
-    fixedBaseBatch<F>(table.data(), scalars_.data(), n, out.data(), threads_);
-    out_.resize(n * sizeof(Affine<F>));
-    std::memcpy(out_.data(), out.data(), out_.size());
+    static_assert(sizeof(Affine<F>) % sizeof(u64) == 0, "affine points are whole 64-bit limbs");
+    out_.resize(n * sizeof(Affine<F>) / sizeof(u64));
+    fixedBaseBatch<F>(reinterpret_cast<const Affine<F>*>(table_.data()), scalars_.data(), n, reinterpret_cast<Affine<F>*>(out_.data()), threads_);
   }
 
   Napi::Promise::Deferred deferred_;
   bool g2_;
-  std::vector<uint8_t> table_, scalars_, out_;
+  std::vector<u64> table_;
+  std::vector<uint8_t> scalars_;
+  std::vector<u64> out_;
   unsigned threads_;
 };
 
@@ -142,13 +158,8 @@ Napi::Value FixedBaseBatch(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(env, "fixedBaseBatch: the table must hold 32 x 256 affine points of the group");
   }
   if (scalars.ByteLength() % kFixedBaseWindows != 0) throw Napi::RangeError::New(env, "fixedBaseBatch: scalars are 32 bytes each");
-  unsigned threads = defaultThreads();
-  if (info.Length() > 3 && info[3].IsNumber()) {
-    int t = info[3].As<Napi::Number>().Int32Value();
-    if (t >= 1) threads = (unsigned)t;
-  }
-  auto* worker = new FixedBaseWorker(env, g2, std::vector<uint8_t>(table.Data(), table.Data() + table.ByteLength()),
-                                     std::vector<uint8_t>(scalars.Data(), scalars.Data() + scalars.ByteLength()), threads);
+  const unsigned threads = threadsArgument(info, 3);
+  auto* worker = new FixedBaseWorker(env, g2, table, scalars, threads);
   Napi::Promise p = worker->promise();
   worker->Queue();
   return p;

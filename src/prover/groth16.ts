@@ -30,15 +30,27 @@ export interface ProvedSignals {
 let fallbackNoticeShown = false;
 
 /**
+ * The prover `ZKFORGET_PROVER` forces, if any. "snarkjs" keeps every step off native code (the
+ * dev keys' fixed-base loop too, src/setup/fixedBase.ts).
+ *
+ * @throws Error for a value other than "native", "snarkjs" or empty.
+ */
+export function forcedProver(): ProverName | undefined {
+  const forced = process.env.ZKFORGET_PROVER;
+  if (forced === undefined || forced === "") return undefined;
+  if (forced !== "snarkjs" && forced !== "native") {
+    throw new Error(`ZKFORGET_PROVER must be "native" or "snarkjs", not ${JSON.stringify(forced)}`);
+  }
+  return forced;
+}
+
+/**
  * The prover a proof will use, following {@link ProveOptions.prover} and `ZKFORGET_PROVER`.
  *
  * @throws Error for an unknown `ZKFORGET_PROVER` value, or "native" asked for and not loadable.
  */
 export function selectProver(requested?: ProverName): ProverName {
-  const forced = process.env.ZKFORGET_PROVER;
-  if (forced !== undefined && forced !== "" && forced !== "snarkjs" && forced !== "native") {
-    throw new Error(`ZKFORGET_PROVER must be "native" or "snarkjs", not ${JSON.stringify(forced)}`);
-  }
+  const forced = forcedProver();
   if (forced === "snarkjs") return "snarkjs";
   const wanted = requested ?? (forced === "native" ? "native" : undefined);
   if (wanted === "snarkjs") return "snarkjs";

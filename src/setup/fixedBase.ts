@@ -1,4 +1,5 @@
 import { buildBn128, type BnCurve, type WasmGroup } from "ffjavascript";
+import { forcedProver } from "../prover/groth16.ts";
 import { loadNativeProver } from "../prover/native.ts";
 
 /**
@@ -146,7 +147,7 @@ export async function fixedBaseBatch(
   table: Uint8Array,
   scalars: Uint8Array,
 ): Promise<Uint8Array> {
-  const native = process.env.ZKFORGET_PROVER === "snarkjs" ? undefined : loadNativeProver()?.fixedBaseBatch;
+  const native = forcedProver() === "snarkjs" ? undefined : loadNativeProver()?.fixedBaseBatch;
   if (native !== undefined && scalars.byteLength > 0) return native(group, table, scalars);
   return wasmFixedBaseBatch(curve, group, table, scalars);
 }
